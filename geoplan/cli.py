@@ -1,0 +1,47 @@
+"""The ``geoplan`` command line: a thin dispatcher over ``geoplan.commands.*``.
+
+Each subcommand lives in its own module with ``register(subparsers)``; the module's handler
+turns GeoplanError into a one-line message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .errors import GeoplanError
+
+# One module per subcommand, in the order `geoplan --help` lists them.
+COMMAND_MODULES = [
+    "layers",
+    "export",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geoplan",
+        description="Chongqing industrial-park planning layers and analyses (重庆产业园区规划图层与分析).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"geoplan.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except GeoplanError as exc:
+        print(f"geoplan {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `geoplan … | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
