@@ -15,7 +15,6 @@ from .errors import GeoplanError
 # One module per subcommand, in the order `geoplan --help` lists them.
 COMMAND_MODULES = [
     "layers",
-    "export",
 ]
 
 
