@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Bootstrap and run geoplan with nothing but Python 3.11+ (standard library only).
+
+    python3 tasks.py app    # create .venv if needed, install geoplan, start the Streamlit app
+    python3 tasks.py test   # create .venv if needed, install geoplan[test], run the whole test suite
+
+Extra arguments are passed on (to ``streamlit run`` or to ``pytest``). The virtual environment is
+re-installed only when pyproject.toml changes. ``GEOPLAN_VENV`` chooses another venv folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("GEOPLAN_VENV", ROOT / ".venv"))
+EXTRAS = {"app": "", "test": "[test]"}
+
+
+def _python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _run(cmd: list[str]) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run(cmd, check=True, cwd=ROOT)
+
+
+def ensure_env(task: str) -> Path:
+    """Create the venv and install geoplan (with the task's extras) unless already up to date."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"geoplan needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not _python().exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    extras = EXTRAS[task]
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    stamp = VENV / f".geoplan-installed{extras or '[app]'}-{digest}"
+    if not stamp.exists():
+        _run([str(_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q", "--upgrade", "pip"])
+        _run([str(_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", f".{extras}"])
+        stamp.touch()
+    return _python()
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in EXTRAS:
+        print(__doc__)
+        return 2
+    task, rest = argv[0], argv[1:]
+    py = ensure_env(task)
+    if task == "app":
+        cmd = [str(py), "-m", "streamlit", "run", str(ROOT / "app.py"), *rest]
+    else:
+        cmd = [str(py), "-m", "pytest", *rest]
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
