@@ -31,7 +31,7 @@ CHINA_ALBERS = CRS.from_proj4(
     "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
 )
 # Transverse Mercator on GRS80 centred on 107°E (between Chengdu and Chongqing), k=1, for distances.
-# Scale factor k ≈ 1 + (Δλ·cos φ)²/2: ≤ 0.1 % for 104–110 °E (Chengdu–Wanzhou–Xiushan),
+# Scale factor k ≈ 1 + (Δλ·cos φ)²/2: ≤ 0.11 % for 104–110 °E (Chengdu–Wanzhou–Xiushan),
 # ≤ 0.2 % for 103–111 °E, 0.36 % at the far western corner of REGION_BBOX (101.5 °E, 27.5 °N).
 REGION_METRIC = CRS.from_proj4(
     "+proj=tmerc +lat_0=0 +lon_0=107 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs"
@@ -186,6 +186,8 @@ def convert_geometries(geoms, src: str, dst: str):
 
 def convert_gdf(gdf: "gpd.GeoDataFrame", src: str, dst: str) -> "gpd.GeoDataFrame":
     """A copy of ``gdf`` whose (lon/lat) geometries are converted from src to dst (wgs84/gcj02/bd09)."""
+    if gdf.crs is not None and not gdf.crs.is_geographic:
+        raise CRSError(f"GCJ-02/BD-09 conversion needs lon/lat coordinates, the data is in {gdf.crs.name}")
     out = gdf.copy()
     out[out.geometry.name] = convert_geometries(np.asarray(gdf.geometry.values), src, dst)
     if out.crs is None:
