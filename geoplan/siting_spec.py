@@ -1,0 +1,178 @@
+"""The site-selection query: a project spec (dataclass), validation, YAML/JSON load and save.
+
+Defaults (weights and scoring constants) live in ``config/siting_defaults.yaml`` so a planner can
+read and change them without touching code.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+from .paths import PROJECT_ROOT
+
+DEFAULTS_PATH = PROJECT_ROOT / "config" / "siting_defaults.yaml"
+CRITERIA = ("industry_fit", "corridor", "intensity", "tier", "region_role")
+AXES = ("CY_MAIN", "CY_MID", "CSY")
+
+
+@lru_cache(maxsize=None)
+def _defaults_cached(path: str) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def siting_defaults() -> dict:
+    """The scoring defaults of ``config/siting_defaults.yaml`` (a fresh copy)."""
+    return json.loads(json.dumps(_defaults_cached(str(DEFAULTS_PATH))))
+
+
+def default_weights() -> dict[str, float]:
+    """Default criterion weights (documented in ``config/siting_defaults.yaml``)."""
+    return {k: float(v) for k, v in siting_defaults()["weights"].items()}
+
+
+@dataclass
+class SiteSpec:
+    """One investment project looking for a site.
+
+    ``industry`` is free text (中文 or English) resolved through the taxonomy; ``land_mu`` the land
+    need in 亩; money in 亿元 (investment, annual output) and 万元 (annual tax).
+    """
+
+    industry: str
+    land_mu: float
+    investment_yi: float | None = None
+    output_yi: float | None = None
+    tax_wan: float | None = None
+    max_corridor_km: float | None = None
+    axis: str | None = None  # preferred corridor: CY_MAIN, CY_MID or CSY (distance to it only)
+    regions: list[str] = field(default_factory=list)  # 一区两群 parts or other named regions (filter)
+    districts: list[str] = field(default_factory=list)  # districts/counties (filter, with regions)
+    exclude: list[str] = field(default_factory=list)  # parks/districts never to offer
+    weights: dict[str, float] = field(default_factory=dict)  # overrides of the defaults
+    top: int = 10
+    include_related: bool = True  # same chain / same sector count as plan support
+    floors: str | None = None  # path of a 标准地 floor table (CSV); None = the example table if present
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise InputError naming the field when a value is out of range."""
+        if not isinstance(self.industry, str) or not self.industry.strip():
+            raise InputError("give the project's industry as text, e.g. 新能源汽车", field="industry")
+        self.land_mu = _number(self.land_mu, "land_mu")
+        if self.land_mu is None or not self.land_mu > 0:
+            raise InputError(
+                f"the land need must be more than 0 亩 (got {self.land_mu}); "
+                "项目用地需求必须大于 0 亩", field="land_mu")
+        for name in ("investment_yi", "output_yi", "tax_wan", "max_corridor_km"):
+            value = _number(getattr(self, name), name)
+            if value is not None and value < 0:
+                raise InputError(f"must be 0 or more (got {value})", field=name)
+            setattr(self, name, value)
+        if self.axis is not None:
+            axis = str(self.axis).upper()
+            if axis not in AXES:
+                raise InputError(f"unknown corridor '{self.axis}'; expected one of {', '.join(AXES)}",
+                                 field="axis")
+            self.axis = axis
+        for name in ("regions", "districts", "exclude"):
+            value = getattr(self, name) or []
+            if isinstance(value, str):
+                value = [value]
+            setattr(self, name, [str(v) for v in value if str(v).strip()])
+        weights = dict(self.weights or {})
+        unknown = sorted(set(weights) - set(CRITERIA))
+        if unknown:
+            raise InputError(f"unknown weight(s) {', '.join(unknown)}; expected {', '.join(CRITERIA)}",
+                             field="weights")
+        for k, v in weights.items():
+            v = _number(v, f"weights.{k}")
+            if v is None or v < 0:
+                raise InputError(f"weight must be a number >= 0 (got {v})", field=f"weights.{k}")
+            weights[k] = v
+        self.weights = weights
+        try:
+            self.top = int(self.top)
+        except (TypeError, ValueError):
+            raise InputError(f"must be a whole number (got {self.top!r})", field="top") from None
+        if self.top < 1:
+            raise InputError(f"must be 1 or more (got {self.top})", field="top")
+        if sum(self.effective_weights().values()) <= 0:
+            raise InputError("at least one weight must be more than 0", field="weights")
+
+    def effective_weights(self) -> dict[str, float]:
+        """Default weights overridden by the spec's ``weights``."""
+        w = default_weights()
+        w.update(self.weights)
+        return {k: float(w.get(k, 0.0)) for k in CRITERIA}
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, file: str | None = None) -> SiteSpec:
+        """Build a spec from a mapping (unknown keys are refused, naming them)."""
+        if not isinstance(data, dict):
+            raise InputError("a site-selection spec must be a mapping of fields", file=file)
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise InputError(f"unknown field(s) {', '.join(unknown)}; expected {', '.join(sorted(names))}",
+                             file=file)
+        missing = [n for n in ("industry", "land_mu") if n not in data]
+        if missing:
+            raise InputError(f"missing required field(s) {', '.join(missing)}", file=file)
+        try:
+            return cls(**data)
+        except InputError as exc:
+            if file and exc.file is None:
+                raise InputError(str(exc), file=file) from None
+            raise
+
+
+def _number(value: Any, name: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"expected a number, got {value!r}", field=name) from None
+    if math.isnan(out):
+        return None
+    return out
+
+
+def load_spec(path: str | Path) -> SiteSpec:
+    """Read a spec from ``.yaml``/``.yml`` or ``.json``."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("spec file not found", file=str(p))
+    text = p.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot parse the spec: {exc}", file=str(p)) from None
+    return SiteSpec.from_dict(data or {}, file=str(p))
+
+
+def save_spec(spec: SiteSpec, path: str | Path) -> Path:
+    """Write a spec as YAML (``.yaml``/``.yml``) or JSON (anything else ending in ``.json``)."""
+    p = Path(path)
+    data = spec.to_dict()
+    if p.suffix.lower() == ".json":
+        p.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    elif p.suffix.lower() in (".yaml", ".yml"):
+        p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    else:
+        raise InputError("spec files end in .yaml, .yml or .json", file=str(p))
+    return p

@@ -1,0 +1,83 @@
+"""Rank stability of a weighted site ranking under ±x % weight perturbations.
+
+Scenarios: each weight alone × (1 − x) and × (1 + x) (2k scenarios), plus ``random_draws`` draws where
+every weight is multiplied by U(1 − x, 1 + x) with a fixed seed. For each of the base top-k
+candidates we report how often it stays in the top k, and its rank range. Vectorised: one matrix
+product for all scenarios, then "how many candidates beat this one" counts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def scenario_weights(weights: np.ndarray, names: list[str], perturbation: float, random_draws: int,
+                     seed: int) -> tuple[np.ndarray, list[str]]:
+    """Weight matrix (scenarios × criteria) and scenario labels."""
+    w = np.asarray(weights, float)
+    rows, labels = [], []
+    for j, name in enumerate(names):
+        if w[j] == 0:
+            continue  # ±20 % of nothing is nothing
+        for sign in (-1, 1):
+            v = w.copy()
+            v[j] *= 1 + sign * perturbation
+            rows.append(v)
+            labels.append(f"{name} {'+' if sign > 0 else '-'}{perturbation:.0%}")
+    rng = np.random.default_rng(seed)
+    draws = w * rng.uniform(1 - perturbation, 1 + perturbation, size=(random_draws, len(w)))
+    rows.extend(draws)
+    labels.extend(f"random #{i + 1}" for i in range(random_draws))
+    return np.array(rows).reshape(-1, len(w)), labels
+
+
+def ranks_of(scores: np.ndarray, tiebreak: np.ndarray, who: np.ndarray) -> np.ndarray:
+    """Rank (1 = best) of candidates ``who`` in every scenario column of ``scores`` (n × s).
+
+    Equal scores are ordered by ``tiebreak`` (lower first), as in the base ranking.
+    """
+    out = np.empty((len(who), scores.shape[1]), dtype=int)
+    for k, c in enumerate(who):
+        mine = scores[c]
+        better = (scores > mine).sum(axis=0)
+        ties = ((scores == mine) & (tiebreak < tiebreak[c])[:, None]).sum(axis=0)
+        out[k] = better + ties + 1
+    return out
+
+
+def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: list[str],
+                     tiebreak: np.ndarray, ids: list[str], cfg: dict) -> dict:
+    """How often each of the base top-k stays in the top k under weight perturbations.
+
+    ``criterion_scores`` is candidates × criteria (each 0–1), ``tiebreak`` the base order key.
+    """
+    k = int(cfg.get("top_k", 5))
+    x = float(cfg.get("perturbation", 0.2))
+    n_rand = int(cfg.get("random_draws", 200))
+    seed = int(cfg.get("seed", 0))
+    n = len(criterion_scores)
+    base = {"perturbation": x, "top_k": k, "random_draws": n_rand, "seed": seed, "n_candidates": n}
+    if n == 0:
+        return {**base, "top": [], "note": "no candidate passed the gates"}
+    W, labels = scenario_weights(weights, names, x, n_rand, seed)
+    scores = criterion_scores @ (W / W.sum(axis=1, keepdims=True)).T  # n × s
+    base_scores = criterion_scores @ (np.asarray(weights, float) / np.sum(weights))
+    order = np.lexsort((tiebreak, -base_scores))
+    top = order[: min(k, n)]
+    r = ranks_of(scores, tiebreak, top)
+    one = np.array([not lab.startswith("random") for lab in labels])
+    rows = []
+    for i, c in enumerate(top):
+        rows.append({
+            "cand_id": ids[c],
+            "base_rank": i + 1,
+            "in_top_k_share_one_at_a_time": round(float((r[i, one] <= k).mean()), 3) if one.any() else None,
+            "in_top_k_share_random": round(float((r[i, ~one] <= k).mean()), 3) if (~one).any() else None,
+            "in_top_k_share_all": round(float((r[i] <= k).mean()), 3),
+            "rank_min": int(r[i].min()),
+            "rank_max": int(r[i].max()),
+            "rank_by_one_at_a_time": {lab: int(v) for lab, v, o in zip(labels, r[i], one) if o},
+        })
+    same_set = float(np.mean([(r[:, s] <= k).all() for s in range(r.shape[1])]))
+    return {**base, "n_scenarios": len(labels), "n_one_at_a_time": int(one.sum()),
+            "top_k_set_unchanged_share": round(same_set, 3), "top": rows}
