@@ -15,6 +15,8 @@ from .errors import GeoplanError
 # One module per subcommand, in the order `geoplan --help` lists them.
 COMMAND_MODULES = [
     "layers",
+    "export",
+    "import_",
 ]
 
 
