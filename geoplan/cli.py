@@ -17,6 +17,9 @@ COMMAND_MODULES = [
     "layers",
     "export",
     "import_",
+    "intensity",
+    "proximity",
+    "raster",
 ]
 
 
