@@ -375,7 +375,9 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, crs: str |
             meta, _fids, wkb, fields = pyogrio.raw.read(src, layer=layer, encoding=enc)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
             pyogrio.errors.GeometryError, RuntimeError) as exc:
-        raise InputError(f"cannot read the file: {str(exc).strip().splitlines()[0]}", file=file) from None
+        msg = "; ".join(part.strip() for part in str(exc).strip().splitlines()[0].split(";")
+                        if "might help" not in part)
+        raise InputError(f"cannot read the file: {msg}", file=file) from None
     if wkb is None:
         raise InputError("the layer has no geometry column; import it as a table (CSV/Excel with lon/lat)",
                          file=file)
@@ -393,7 +395,7 @@ def _choose_gpkg_layer(p: Path, layer: str | None) -> str:
     try:
         names = [str(n) for n, _t in pyogrio.list_layers(p)]
     except Exception as exc:  # noqa: BLE001 - GDAL raises several types for a broken file
-        raise InputError(f"not a readable GeoPackage ({str(exc).splitlines()[0]})", file=str(p)) from None
+        raise InputError(f"not a readable GeoPackage ({str(exc).split(';')[-1].strip()})", file=str(p)) from None
     names = [n for n in names if n != "geoplan_metadata"]
     if layer is None:
         if len(names) == 1:

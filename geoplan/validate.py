@@ -110,11 +110,14 @@ class ValidationReport:
         if not errs:
             return
         first = errs[0]
-        detail = "; ".join(
-            (f"row {e.row}" if e.row is not None else "") + (f" field '{e.field}'" if e.field else "")
-            + f": {e.message}" for e in errs[:limit])
+        parts = []
+        for e in errs[:limit]:
+            loc = " ".join(x for x in (f"row {e.row}" if e.row is not None else "",
+                                       f"field '{e.field}'" if e.field else "") if x)
+            parts.append(f"{loc}: {e.message}" if loc else e.message)
+        detail = "; ".join(parts)
         more = f" (and {len(errs) - limit} more)" if len(errs) > limit else ""
-        raise InputError(f"{len(errs)} problem(s): {detail.strip()}{more}", file=self.file,
+        raise InputError(f"{len(errs)} problem(s): {detail}{more}", file=self.file,
                          row=first.row if len(errs) == 1 else None,
                          field=first.field if len({e.field for e in errs}) == 1 else None)
 
@@ -275,7 +278,7 @@ def validate_attributes(df: pd.DataFrame, report: ValidationReport, *, id_field:
         text = raw.astype(str).str.strip()
         blank = raw.isna().to_numpy() | text.isin(["", "None", "<NA>"]).to_numpy()
         values = pd.to_numeric(text.str.replace(",", "", regex=False).where(~blank, None), errors="coerce")
-        values = values.astype(float).to_numpy()
+        values = np.array(values.astype(float).to_numpy(), dtype=float)  # writable copy
         nan_text = ~blank & text.str.lower().isin(["nan", "na", "n/a"]).to_numpy()
         not_num = ~blank & ~nan_text & np.isnan(values)
         for r in _rows(not_num):
@@ -332,6 +335,11 @@ def check_region(gdf: gpd.GeoDataFrame, report: ValidationReport, *, declared: s
     x, y = coords[:, 0], coords[:, 1]
     w, s, e, n = REGION_BBOX
     region = f"lon {w:g}–{e:g}, lat {s:g}–{n:g}"
+    swapped = _region_test(y, x).mean() > 0.5
+    if swapped and not _region_test(x, y).any():
+        raise CRSError(f"no coordinate lies in the Chengdu–Chongqing region ({region}), but they do with "
+                       "x and y exchanged: latitude and longitude look swapped (expected lon first, "
+                       "or name the columns with --lon/--lat)", file=report.file, row=1)
     impossible = (np.abs(x) > 180) | (np.abs(y) > 90)
     if impossible.any():
         r = int(idx[np.argmax(impossible)]) + 1
@@ -346,10 +354,6 @@ def check_region(gdf: gpd.GeoDataFrame, report: ValidationReport, *, declared: s
                        f"coordinates lie outside the Chengdu–Chongqing region ({region}) for CRS '{declared}'",
                        row=r)
         return
-    if _region_test(y, x).mean() > 0.5:
-        raise CRSError(f"no coordinate lies in the Chengdu–Chongqing region ({region}), but they do with "
-                       "x and y exchanged: latitude and longitude look swapped (expected lon first, "
-                       "or name the columns with --lon/--lat)", file=report.file, row=1)
     raise CRSError(f"no coordinate lies in the Chengdu–Chongqing region ({region}) for the declared CRS "
                    f"'{declared}' (first: {x[0]:.5f}, {y[0]:.5f}); check the CRS", file=report.file, row=1)
 

@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6, help="refuse larger inputs (MB)")
     p.add_argument("--out", required=True, help="clean output (.geojson, .gpkg, .zip, .csv)")
     p.add_argument("--format", help=f"one of {', '.join(io.FORMATS)}; default: from the --out extension")
+    p.add_argument("--out-crs", help="CRS of a gpkg/shp output: wgs84 (default), cgcs2000, EPSG:<code>, gk3:<zone>")
     p.add_argument("--precision", type=int, default=7, help="decimals of lon/lat in GeoJSON/CSV output")
     p.set_defaults(handler=run)
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             "parameters": {"crs": args.crs, "layer": args.layer, "lon": args.lon, "lat": args.lat,
                            "id_field": args.id_field},
             "validation": {"repaired": len(report.repairs), "warnings": len(report.warnings)}}
-    io.write_layer(gdf, out, fmt, metadata=meta, precision=args.precision)
+    io.write_layer(gdf, out, fmt, crs=args.out_crs, metadata=meta, precision=args.precision)
     print(f"wrote {len(gdf)} features to {out} ({len(report.repairs)} repaired, "
           f"{len(report.warnings)} warnings)", file=sys.stderr)
     return 0

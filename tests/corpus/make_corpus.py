@@ -1,0 +1,93 @@
+"""Generate the binary cases of the bad-input corpus (zips, DBFs, GeoPackages, Excel).
+
+Text cases are committed beside this file; binary ones are built here so that nothing opaque is
+committed. ``python tests/corpus/make_corpus.py DEST`` writes them to DEST; the tests call
+:func:`build` with a temporary folder.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+NAMES_ZH = ["铜梁高新区", "大庙组团", "两江新区"]
+POINTS = [(106.05, 29.85), (106.02, 29.93), (106.57, 29.55)]
+
+
+def _parks() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"park_id": ["tl", "dm", "lj"], "name_zh": NAMES_ZH},
+                            geometry=shapely.points(POINTS), crs="EPSG:4326")
+
+
+def _shapefile_parts(gdf: gpd.GeoDataFrame, encoding: str) -> dict[str, bytes]:
+    """The files of a Shapefile written by GDAL with attribute ``encoding``, by extension."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pyogrio.write_dataframe(gdf, Path(tmp) / "parks.shp", driver="ESRI Shapefile", encoding=encoding)
+        return {p.suffix: p.read_bytes() for p in Path(tmp).iterdir()}
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def build(dest: str | Path) -> list[Path]:
+    """Write every generated case into ``dest``; returns the paths."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    gbk = _shapefile_parts(_parks(), "GBK")
+    dbf = bytearray(gbk[".dbf"])
+    dbf[29] = 0  # many Chinese tools leave the language-driver byte empty: only the bytes tell
+    base = {"parks.shp": gbk[".shp"], "parks.shx": gbk[".shx"], "parks.prj": gbk[".prj"]}
+    out.append(_zip(dest / "gbk_no_cpg.zip", {**base, "parks.dbf": bytes(dbf)}))
+    out.append(_zip(dest / "gbk_with_cpg.zip", {**base, "parks.dbf": bytes(dbf), "parks.cpg": b"GBK"}))
+    utf8 = _shapefile_parts(_parks(), "UTF-8")
+    ubase = {f"parks{k}": v for k, v in utf8.items() if k in (".shp", ".shx", ".dbf")}
+    out.append(_zip(dest / "utf8_with_cpg.zip", {**ubase, "parks.prj": utf8[".prj"], "parks.cpg": b"UTF-8"}))
+    out.append(_zip(dest / "no_prj.zip", {**ubase, "parks.cpg": b"UTF-8"}))
+    out.append(_zip(dest / "truncated_dbf.zip", {**base, "parks.dbf": bytes(dbf[:10])}))
+    # 20 MB of zeros deflate to ~20 kB: a ratio of ~1000, far beyond any real shapefile
+    out.append(_zip(dest / "zip_bomb.zip", {**base, "parks.dbf": bytes(dbf), "parks.cpg": b"UTF-8",
+                                            "padding.bin": b"\0" * 20_000_000}))
+    out.append(_zip(dest / "zip_slip.zip", {"../../evil.shp": gbk[".shp"], "../../evil.dbf": bytes(dbf)}))
+    out.append(_zip(dest / "two_shapefiles.zip", {**base, "parks.dbf": bytes(dbf),
+                                                  "other.shp": gbk[".shp"], "other.shx": gbk[".shx"],
+                                                  "other.dbf": bytes(dbf), "other.prj": gbk[".prj"]}))
+    out.append(_zip(dest / "no_shapefile.zip", {"readme.txt": "只有说明".encode()}))
+    (dest / "not_a_zip.zip").write_text("this is not a zip archive\n")
+    out.append(dest / "not_a_zip.zip")
+    two = dest / "two_layers.gpkg"
+    two.unlink(missing_ok=True)
+    pyogrio.write_dataframe(_parks(), two, layer="parks", driver="GPKG")
+    pyogrio.write_dataframe(_parks().set_geometry(shapely.buffer(_parks().geometry.to_numpy(), 0.01)), two, layer="park_areas", driver="GPKG")
+    out.append(two)
+    one = dest / "one_layer.gpkg"
+    one.unlink(missing_ok=True)
+    pyogrio.write_dataframe(_parks(), one, layer="parks", driver="GPKG")
+    out.append(one)
+    (dest / "corrupt.gpkg").write_bytes(b"SQLite format 3\0" + b"\x13" * 200)
+    out.append(dest / "corrupt.gpkg")
+    # AMap (GCJ-02) points in an Excel sheet with Chinese headers
+    pd.DataFrame({"名称": ["铜梁城区", "解放碑"], "经度": [106.053892, 106.5736924],
+                  "纬度": [29.8474715, 29.5471169]}).to_excel(dest / "amap_points.xlsx", index=False)
+    out.append(dest / "amap_points.xlsx")
+    (dest / "gbk_points.csv").write_bytes("名称,经度,纬度\n铜梁城区,106.05,29.85\n".encode("gbk"))
+    out.append(dest / "gbk_points.csv")
+    (dest / "binary_garbage.csv").write_bytes(bytes(range(256)) * 4)
+    out.append(dest / "binary_garbage.csv")
+    return out
+
+
+if __name__ == "__main__":
+    for p in build(sys.argv[1] if len(sys.argv) > 1 else "corpus_generated"):
+        print(p)
