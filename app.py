@@ -1,0 +1,33 @@
+"""geoplan — Streamlit app (thin: the pages call geoplan functions; no analysis here).
+
+Run: ``streamlit run app.py`` (or ``python3 tasks.py app``). Works offline with no tiles.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import corridors, industry, intensity, siting
+from app_pages.common import sidebar_tiles
+from geoplan.errors import GeoplanError
+from geoplan.i18n import LANGS, t
+
+PAGES = {
+    "page_industry": industry.render,
+    "page_intensity": intensity.render,
+    "page_corridor": corridors.render,
+    "page_siting": siting.render,
+}
+
+st.set_page_config(page_title="geoplan — 重庆产业园区", page_icon="🗺️", layout="wide")
+
+lang = st.sidebar.radio("语言 / Language", LANGS, key="lang", horizontal=True,
+                        format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+st.sidebar.title(t("app_title", lang))
+page = st.sidebar.radio(t("page", lang), list(PAGES), key="page", format_func=lambda p: t(p, lang))
+tiles, tkey = sidebar_tiles(lang)
+
+try:
+    PAGES[page](lang, tiles, tkey)
+except GeoplanError as exc:  # data or input problems: a plain message, the app keeps running
+    st.error(t("error", lang) + str(exc))

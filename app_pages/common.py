@@ -1,0 +1,164 @@
+"""Shared Streamlit plumbing of the app pages: cached loaders, map display, downloads, messages.
+
+No analysis here: pages call ``geoplan`` functions and show the results.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geoplan import layers as gl
+from geoplan import maps
+from geoplan.errors import GeoplanError
+from geoplan.i18n import t
+
+MAP_HEIGHT = 560
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """``geoplan.<name>`` when it exists and imports cleanly; None otherwise (page shows a notice)."""
+    try:
+        return importlib.import_module(f"geoplan.{name}")
+    except Exception:  # a module another engineer is still writing must not take the app down
+        return None
+
+
+def not_available(what: str, lang: str) -> None:
+    st.info(t("not_available", lang) + what)
+
+
+@st.cache_resource(show_spinner=False)
+def specs() -> dict[str, dict[str, Any]]:
+    """Every layer spec by id (read once per process)."""
+    return {i: gl.layer_spec(i) for i in gl.layer_ids()}
+
+
+@st.cache_resource(show_spinner=False)
+def layer(layer_id: str, display: bool = True) -> gpd.GeoDataFrame:
+    """A layer as loaded by ``geoplan.layers`` (display geometries by default); treat as read-only."""
+    return gl.load_layer(layer_id, display=display)
+
+
+def layer_or_none(layer_id: str, display: bool = True) -> gpd.GeoDataFrame | None:
+    try:
+        return layer(layer_id, display)
+    except (GeoplanError, FileNotFoundError, OSError) as exc:
+        st.caption(f"{layer_id}: {exc}")
+        return None
+
+
+def tianditu_key() -> str | None:
+    """The user's Tianditu key from the environment or Streamlit secrets (never stored in the repo)."""
+    key = os.environ.get("TIANDITU_KEY")
+    if key:
+        return key
+    try:
+        return st.secrets.get("TIANDITU_KEY")  # type: ignore[no-any-return]
+    except Exception:  # no secrets.toml: that is the normal case
+        return None
+
+
+def sidebar_tiles(lang: str) -> tuple[str, str | None]:
+    """Basemap choice in the sidebar → (tiles, tianditu key); falls back to no tiles with a notice."""
+    choice = st.sidebar.selectbox(t("basemap", lang), maps.TILE_CHOICES, key="tiles",
+                                  format_func=lambda c: t(f"tiles_{c}", lang))
+    key = None
+    if choice == "tianditu":
+        key = tianditu_key()
+        if not key:
+            st.sidebar.warning(t("tianditu_no_key", lang))
+            choice = "none"
+    elif choice == "amap":
+        if maps.amap_available():
+            st.sidebar.caption(t("amap_note", lang))
+        else:
+            st.sidebar.warning(t("amap_unavailable", lang))
+            choice = "none"
+    if choice == "none":
+        st.sidebar.caption(t("offline_note", lang))
+    return choice, key
+
+
+def show_map(m: Any, key: str, *, feature_group: Any = None, height: int = MAP_HEIGHT,
+             clicks: bool = False) -> dict[str, Any] | None:
+    """Render a folium map (streamlit-folium when installed) and return the click state if asked."""
+    try:
+        from streamlit_folium import st_folium
+    except ImportError:  # pragma: no cover - streamlit-folium is a dependency
+        import streamlit.components.v1 as components
+
+        components.html(m.get_root().render(), height=height)
+        return None
+    return st_folium(m, key=key, height=height, use_container_width=True,
+                     returned_objects=["last_object_clicked"] if clicks else [],
+                     feature_group_to_add=feature_group)
+
+
+def _written_bytes(frame: gpd.GeoDataFrame | pd.DataFrame, fmt: str, name: str,
+                   metadata: dict[str, Any] | None) -> bytes:
+    from geoplan import io as gio
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{name}.{fmt}"
+        gio.write_layer(frame, out, fmt, metadata=metadata)
+        return out.read_bytes()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_bytes(_frame: Any, digest: str, fmt: str, name: str, metadata: dict | None) -> bytes:
+    return _written_bytes(_frame, fmt, name, metadata)
+
+
+def _digest(frame: pd.DataFrame) -> str:
+    body = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame])).astype(str)
+    h = pd.util.hash_pandas_object(body, index=False).sum()
+    geo = ""
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
+        geo = str(pd.util.hash_array(frame.geometry.to_wkb().astype(object)).sum())
+    return f"{len(frame)}-{h}-{geo}"
+
+
+def downloads(frame: gpd.GeoDataFrame | pd.DataFrame | None, name: str, lang: str,
+              metadata: dict[str, Any] | None = None, key: str = "") -> None:
+    """GeoJSON (when the frame has geometry) and CSV download buttons; provenance columns included."""
+    if frame is None or len(frame) == 0:
+        return
+    cols = st.columns(2)
+    meta = dict(metadata or {})
+    is_geo = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.notna().any()
+    try:
+        if is_geo:
+            data = _cached_bytes(frame, _digest(frame), "geojson", name, meta)
+            cols[0].download_button(t("download_geojson", lang), data, file_name=f"{name}.geojson",
+                                    mime="application/geo+json", key=f"dl_geo_{key or name}")
+            data = _cached_bytes(frame, _digest(frame), "csv", name, meta)
+        else:
+            data = pd.DataFrame(frame).to_csv(index=False).encode("utf-8-sig")
+    except Exception:  # export module unavailable or rejects the frame: plain CSV keeps the columns
+        data = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame])).to_csv(
+            index=False).encode("utf-8-sig")
+    cols[1].download_button(t("download_csv", lang), data, file_name=f"{name}.csv", mime="text/csv",
+                            key=f"dl_csv_{key or name}")
+
+
+def layer_notes(layer_ids: list[str], lang: str) -> None:
+    """An expander with each layer's source, CRS note and precision note (from its spec)."""
+    sp = specs()
+    with st.expander(t("metadata", lang)):
+        for lid in layer_ids:
+            if lid not in sp:
+                continue
+            s = sp[lid]
+            md = s.get("metadata", {})
+            title = s["title"].get(lang) if isinstance(s.get("title"), dict) else lid
+            st.markdown(f"**{title}**")
+            st.text(f"{t('source', lang)}: {md.get('source', '')}\n{md.get('crs_note', '')}\n{md.get('precision_note', '')}")

@@ -1,0 +1,203 @@
+"""Page 1 — 产业地图 / Industry map: districts by region or sector, parks by tier, filter by industry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import streamlit as st
+
+from geoplan import catalog, maps
+from geoplan.errors import GeoplanError, ResolutionError
+from geoplan.i18n import name_col, pick, t
+
+from . import common
+
+TOGGLE_LAYERS = ("districts", "parks", "corridors", "regions", "context")
+TABLE_COLS = ["place_zh", "place_type", "industry_zh", "role_zh", "strength", "plan_id", "source",
+              "source_line", "evidence_zh"]
+
+
+@st.cache_resource(show_spinner=False)
+def _frames() -> dict[str, Any]:
+    """Everything the page draws, loaded once (display geometries)."""
+    regions = common.layer("regions")
+    return {
+        "districts": common.layer("districts"),
+        "parks": common.layer("parks"),
+        "corridors": common.layer("corridors"),
+        "agglomeration": regions[regions["kind"].isin(["agglomeration_area"])].reset_index(drop=True),
+        "regions": regions,
+        "context": common.layer("context"),
+        "assignments": catalog.assignments(),
+        "industries": catalog.industries(),
+    }
+
+
+def sector_choices() -> pd.DataFrame:
+    ind = _frames()["industries"]
+    return ind[ind["kind"].eq("sector")].reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _base_map(lang: str, tiles: str, tkey: str | None, sector_id: str | None, show: tuple[str, ...]) -> Any:
+    f = _frames()
+    sp = common.specs()
+    fill = legend = None
+    if sector_id:
+        counts = maps.sector_counts(f["assignments"], f["industries"], f["parks"], sector_id)
+        values = f["districts"]["adcode"].map(counts).fillna(0).astype(float)
+        sectors = sector_choices().set_index("industry_id")
+        label = sectors.loc[sector_id, name_col(lang)] if sector_id in sectors.index else sector_id
+        fill, legend = maps.value_fill(pd.Series(values.to_numpy(), index=f["districts"]["adcode"]),
+                                       scheme="NaturalBreaks", k=5, lang=lang,
+                                       title=f"{label}: {t('sector_count', lang)}", unit=t("sector_count_unit", lang))
+    return maps.industry_map(
+        districts=f["districts"], parks=f["parks"], corridors=f["corridors"], agglomeration=f["agglomeration"],
+        context=f["context"], assignments=f["assignments"], specs=sp, lang=lang, tiles=tiles,
+        tianditu_key=tkey, district_fill=fill, fill_legend=legend,
+        show=[{"regions": "agglomeration"}.get(s, s) for s in show])
+
+
+def resolve(text: str, lang: str) -> tuple[str | None, pd.DataFrame]:
+    """Industry id for the user's text and the assignment rows of that industry (via geoplan.taxonomy)."""
+    tax = common.optional_module("taxonomy")
+    f = _frames()
+    if tax is None:
+        common.not_available("geoplan.taxonomy (alias resolution)", lang)
+        ind = f["industries"]
+        hit = ind[(ind["industry_id"] == text) | (ind["name_zh"] == text) | (ind["name_en"].str.lower() == text.lower())]
+        if hit.empty:
+            st.warning(t("industry_unresolved", lang) + text)
+            return None, f["assignments"].iloc[0:0]
+        iid = hit["industry_id"].iloc[0]
+        return iid, f["assignments"][f["assignments"]["industry_id"] == iid]
+    try:
+        iid = tax.resolve_industry(text)
+    except ResolutionError as exc:
+        cands = list(getattr(exc, "candidates", []) or [])
+        if not cands and hasattr(tax, "suggest_industries"):
+            try:
+                cands = [str(c) for c in tax.suggest_industries(text, 5)]
+            except Exception:
+                cands = []
+        st.warning(t("industry_unresolved", lang) + text
+                   + (("  \n" + t("did_you_mean", lang) + ", ".join(map(str, cands))) if cands else ""))
+        return None, f["assignments"].iloc[0:0]
+    iid = getattr(iid, "industry_id", iid)
+    rows = tax.places_for_industry(iid)
+    return str(iid), pd.DataFrame(rows)
+
+
+def _clicked_place(click: dict[str, Any] | None, tiles: str) -> tuple[str, str] | None:
+    """(place_type, place_id) of the park or district under the last click."""
+    if not click or not click.get("last_object_clicked"):
+        return None
+    c = click["last_object_clicked"]
+    try:
+        pt = shapely.Point(float(c["lng"]), float(c["lat"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    f = _frames()
+    parks = maps.to_display(f["parks"], tiles)
+    d = shapely.distance(parks.geometry.to_numpy(), pt)
+    if len(d) and np.nanmin(d) < 0.005:
+        return "park", str(parks["park_id"].iloc[int(np.nanargmin(d))])
+    dist = maps.to_display(f["districts"], tiles)
+    inside = shapely.contains_xy(dist.geometry.to_numpy(), pt.x, pt.y)
+    if inside.any():
+        return "district", str(int(dist["adcode"].to_numpy()[inside.argmax()]))
+    return None
+
+
+def _place_details(place: tuple[str, str], lang: str) -> None:
+    f = _frames()
+    ptype, pid = place
+    a = f["assignments"]
+    rows = a[(a["place_type"] == ptype) & (a["place_id"].astype(str) == pid)]
+    nm = name_col(lang)
+    if ptype == "park":
+        p = f["parks"][f["parks"]["park_id"] == pid].iloc[0]
+        st.markdown(f"**{t('selected_place', lang)}:** {maps.esc(p[nm])}")
+        st.caption(f"{t('tier', lang)}: {p['tier']} · {t('precision', lang)}: "
+                   f"{maps.precision_label(p['location_precision'], lang)} · {t('confidence', lang)}: "
+                   f"{p['membership_confidence']}")
+        if p["location_precision"] == "district_seat":
+            st.warning(t("approx_note", lang))
+    else:
+        d = f["districts"][f["districts"]["adcode"].astype(str) == pid].iloc[0]
+        st.markdown(f"**{t('selected_place', lang)}:** {maps.esc(d[nm])}")
+    if rows.empty:
+        st.caption(t("no_industries", lang))
+    else:
+        st.dataframe(_table(rows, lang), hide_index=True, width="stretch")
+
+
+def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    cols = [c for c in TABLE_COLS if c in rows]
+    out = rows[cols].copy()
+    names = {"place_zh": t("place", lang), "place_type": t("place_type", lang), "industry_zh": t("industry", lang),
+             "role_zh": t("role", lang), "strength": t("strength", lang), "plan_id": t("plan", lang),
+             "source": t("seed", lang), "source_line": t("line", lang), "evidence_zh": t("evidence", lang)}
+    return out.rename(columns=names)
+
+
+def render(lang: str, tiles: str, tkey: str | None) -> None:
+    st.header(t("page_industry", lang))
+    sp = common.specs()
+    c1, c2 = st.columns([1, 1])
+    color_by = c1.radio(t("color_by", lang), ["region", "sector"], horizontal=True, key="ind_color_by",
+                        format_func=lambda v: t(f"color_{v}", lang))
+    sector_id = None
+    if color_by == "sector":
+        sectors = sector_choices()
+        if sectors.empty:
+            c1.caption(t("empty_state", lang))
+        else:
+            sector_id = c1.selectbox(t("sector", lang), sectors["industry_id"].tolist(), key="ind_sector",
+                                     format_func=lambda i: str(sectors.set_index("industry_id").loc[i, name_col(lang)]))
+    avail = [lid for lid in TOGGLE_LAYERS if lid in sp]
+    show = c2.multiselect(t("map_layers", lang), avail, default=avail, key="ind_layers",
+                          format_func=lambda lid: pick(sp[lid]["title"], lang))
+    text = st.text_input(t("industry_filter", lang), key="ind_filter", placeholder=t("industry_filter_help", lang))
+
+    iid, rows = (None, None)
+    if text.strip():
+        iid, rows = resolve(text.strip(), lang)
+
+    m = _base_map(lang, tiles, tkey, sector_id, tuple(show))
+    f = _frames()
+    fg = None
+    if rows is not None and not rows.empty:
+        fg = maps.highlight_group(districts=f["districts"], parks=f["parks"], regions=f["regions"],
+                                  place_rows=rows, lang=lang, tiles=tiles)
+    left, right = st.columns([3, 2])
+    with left:
+        click = common.show_map(m, key=f"industry_map_{lang}_{tiles}_{sector_id}_{'-'.join(show)}",
+                                feature_group=fg, clicks=True)
+        st.caption(t("approx_note", lang) + " " + t("click_hint", lang))
+    with right:
+        if iid is not None:
+            ind = f["industries"].set_index("industry_id")
+            label = ind.loc[iid, name_col(lang)] if iid in ind.index else iid
+            st.markdown(f"**{t('industry_resolved', lang)}:** {maps.esc(label)} (`{maps.esc(iid)}`)")
+            if rows is None or rows.empty:
+                st.info(t("no_places", lang))
+            else:
+                st.markdown(f"**{t('places_lit', lang)}** ({len(rows)})")
+                st.dataframe(_table(rows, lang), hide_index=True, width="stretch", height=300)
+        place = _clicked_place(click, tiles)
+        if place:
+            _place_details(place, lang)
+        elif iid is None:
+            st.caption(t("click_hint", lang))
+    common.layer_notes(list(show), lang)
+    if rows is not None and not rows.empty:
+        a = common.layer("assignments")
+        keep = a["assignment_id"].isin(rows["assignment_id"]) if "assignment_id" in rows else a["industry_id"].eq(iid)
+        common.downloads(a[keep], f"assignments_{iid}", lang, {"layer": "assignments", "filter": iid}, key="ind")
+    else:
+        common.downloads(common.layer("parks"), "parks", lang, {"layer": "parks"}, key="ind_parks")

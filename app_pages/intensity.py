@@ -1,0 +1,176 @@
+"""Page 2 — 亩均效益 / Land-output intensity: choropleth, A/B/C/D grading, distribution, uploads."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from geoplan import catalog, maps
+from geoplan.errors import GeoplanError
+from geoplan.i18n import name_col, t
+
+from . import common
+
+SCHEMES = ("Quantiles", "NaturalBreaks", "EqualInterval", "FisherJenks")
+LEVELS = ("district", "park", "region")
+
+
+def _read_upload(name: str, data: bytes, crs: str) -> pd.DataFrame:
+    """The uploaded CSV/Excel through geoplan.io.read_table (size, encoding and coordinate checks)."""
+    from geoplan import io as gio
+
+    suffix = Path(name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / f"upload{suffix}"
+        p.write_bytes(data)
+        frame = gio.read_table(p, crs=crs)
+    return frame
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _upload_frame(name: str, data: bytes, crs: str) -> pd.DataFrame:
+    return _read_upload(name, data, crs)
+
+
+def _metrics(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from geoplan import intensity as gi
+
+    norm, excluded = gi.normalise(raw, on_bad="exclude", file=file)
+    rows = gi.compute_metrics(norm)
+    if "park_id" in rows or "host_park_id" in rows:
+        rows = gi.attach_places(rows)
+    return rows, excluded
+
+
+def _aggregate(rows: pd.DataFrame, level: str, metric: str) -> gpd.GeoDataFrame | None:
+    """Aggregates at district/park/region joined to display geometry; None when the rows lack the key."""
+    from geoplan import intensity as gi
+
+    key = {"district": "adcode", "park": "park_id", "region": "region_id"}[level]
+    if key not in rows or rows[key].isna().all():
+        return None
+    agg = gi.aggregate(rows.dropna(subset=[key]), by=key, metrics=[metric])
+    if level == "district":
+        base = common.layer("districts")[["adcode", "name_zh", "name_en", "geometry"]]
+        agg["adcode"] = agg["adcode"].astype(int)
+        return base.merge(agg, on="adcode", how="inner")
+    if level == "park":
+        base = common.layer("parks")[["park_id", "name_zh", "name_en", "location_precision", "geometry"]]
+        return base.merge(agg, on="park_id", how="inner")
+    reg = common.layer("regions")[["region_id", "name_zh", "name_en", "geometry"]]
+    return reg.merge(agg, on="region_id", how="inner")
+
+
+def render(lang: str, tiles: str, tkey: str | None) -> None:
+    st.header(t("page_intensity", lang))
+    gi = common.optional_module("intensity")
+    if gi is None:
+        common.not_available("geoplan.intensity", lang)
+        return
+    grading = common.optional_module("grading")
+
+    up_col, crs_col = st.columns([3, 1])
+    upload = up_col.file_uploader(t("upload", lang), type=["csv", "xlsx", "xls", "txt"], key="int_upload",
+                                  help=t("upload_help", lang))
+    crs = crs_col.selectbox("CRS", ["wgs84", "gcj02", "bd09", "cgcs2000"], key="int_crs")
+    raw, label, file = None, t("using_default", lang), "data/tongliang_projects.csv"
+    if upload is not None:
+        try:
+            raw = _upload_frame(upload.name, upload.getvalue(), crs)
+            label, file = t("using_upload", lang) + f" ({upload.name})", upload.name
+        except GeoplanError as exc:
+            st.error(t("upload_error", lang) + str(exc))
+            raw = None
+        except Exception as exc:  # a broken file must never take the page down
+            st.error(t("upload_error", lang) + f"{type(exc).__name__}: {exc}")
+            raw = None
+    if raw is None:
+        raw = catalog.tongliang_projects()
+    st.caption(label)
+    try:
+        rows, excluded = _metrics(pd.DataFrame(raw.drop(columns="geometry", errors="ignore")), file)
+    except GeoplanError as exc:
+        st.error(t("upload_error", lang) + str(exc))
+        rows, excluded = _metrics(catalog.tongliang_projects(), "data/tongliang_projects.csv")
+        st.caption(t("using_default", lang))
+    if len(excluded):
+        st.warning(t("upload_error", lang) + f"{len(excluded)} rows excluded")
+        st.dataframe(excluded, hide_index=True)
+
+    labels = gi.METRIC_LABELS
+    present = [m for m in labels if m in rows and rows[m].notna().any()] or list(labels)[:1]
+    c1, c2, c3, c4 = st.columns(4)
+    metric = c1.selectbox(t("metric", lang), present, key="int_metric",
+                          format_func=lambda m: f"{labels[m][0 if lang == 'zh' else 1]} ({labels[m][2]})")
+    scheme = c2.selectbox(t("scheme", lang), SCHEMES, key="int_scheme", format_func=lambda s: t(f"scheme_{s}", lang))
+    k = c3.slider(t("classes", lang), 2, 7, 5, key="int_k")
+    level = c4.selectbox(t("level_agg", lang), LEVELS, key="int_level", format_func=lambda v: t(v, lang))
+    title, unit = labels[metric][0 if lang == "zh" else 1], labels[metric][2]
+
+    agg = None
+    try:
+        agg = _aggregate(rows, level, metric)
+    except GeoplanError as exc:
+        st.error(str(exc))
+    row_points = rows if isinstance(rows, gpd.GeoDataFrame) else None
+    if isinstance(raw, gpd.GeoDataFrame) and "geometry" in raw:
+        row_points = gpd.GeoDataFrame(rows, geometry=raw.loc[rows.index].geometry, crs=raw.crs)
+    left, right = st.columns([3, 2])
+    with left:
+        shown = agg if agg is not None and len(agg) else row_points
+        if shown is None or not len(shown):
+            st.info(t("no_geometry_note", lang))
+        else:
+            label_col = next((c for c in (name_col(lang), "name_zh", "name", "enterprise", "企业名称", "project_id",
+                                          "id") if c in shown), None)
+            m, _legend = maps.choropleth_map(shown, metric, scheme=scheme, k=k, title=title, unit=unit, lang=lang,
+                                             tiles=tiles, tianditu_key=tkey, base=common.layer("districts"),
+                                             label_column=label_col)
+            maps.fit_to(m, common.layer("districts"))
+            common.show_map(m, key=f"int_map_{lang}_{tiles}_{metric}_{scheme}_{k}_{level}_{len(shown)}")
+            if agg is not None:
+                tbl = pd.DataFrame(agg.drop(columns="geometry"))
+                st.dataframe(tbl, hide_index=True, width="stretch")
+    with right:
+        st.subheader(t("distribution", lang))
+        vals = pd.DataFrame({"v": pd.to_numeric(rows[metric], errors="coerce")}).dropna()
+        if vals.empty:
+            st.caption(t("empty_state", lang))
+        else:
+            chart = alt.Chart(vals).mark_bar().encode(
+                x=alt.X("v:Q", bin=alt.Bin(maxbins=20), title=f"{title} ({unit})"),
+                y=alt.Y("count():Q", title="n"))
+            st.altair_chart(chart, width="stretch")
+        st.subheader(t("grading", lang))
+        if grading is None:
+            common.not_available("geoplan.grading", lang)
+            graded = rows
+        else:
+            cfg = grading.load_config()
+            names = list(cfg["schemes"])
+            sch = st.selectbox(t("scheme", lang), names, key="int_grade_scheme",
+                               format_func=lambda s: cfg["schemes"][s].get(f"label_{lang}", s))
+            try:
+                graded = grading.grade(rows, sch, cfg)
+            except GeoplanError as exc:
+                st.error(str(exc))
+                graded = rows
+            if "grade" in graded:
+                counts = graded["grade"].replace("", "—").value_counts().sort_index()
+                st.bar_chart(counts)
+        id_col = next((c for c in ("project_id", "id", "enterprise_id", "parcel_id") if c in graded), None)
+        show_cols = [c for c in (id_col, "name_zh", "name", metric, "grade", "grade_zh" if lang == "zh" else "grade_en",
+                                 "grade_note", "source", "source_line") if c and c in graded]
+        st.dataframe(pd.DataFrame(graded[show_cols]), hide_index=True, width="stretch", height=280)
+    out = pd.DataFrame(graded.drop(columns="geometry", errors="ignore"))
+    common.downloads(out, "intensity_rows", lang, {"metric": metric, "data": file}, key="int_rows")
+    if agg is not None and len(agg):
+        common.downloads(agg, f"intensity_{level}", lang, {"metric": metric, "level": level, "data": file},
+                         key="int_agg")

@@ -1,0 +1,186 @@
+"""Page 4 — 项目选址 / Site selection: a project form, ranked parks, contributions, citations, stability."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+
+from geoplan import catalog, maps
+from geoplan.errors import GeoplanError
+from geoplan.i18n import name_col, t
+
+from . import common
+
+AXES = ("", "CY_MAIN", "CY_MID", "CSY")
+REGION_IDS = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
+
+
+def _load_spec(name: str, data: bytes) -> dict[str, Any]:
+    """A spec file (JSON/YAML) read through geoplan.siting_spec.load_spec (validated)."""
+    from geoplan import siting_spec
+
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / Path(name).name
+        p.write_bytes(data)
+        return siting_spec.load_spec(p).to_dict()
+
+
+def _form(lang: str, initial: dict[str, Any]) -> dict[str, Any] | None:
+    regions = catalog.regions_table().set_index("region_id")
+    with st.form("siting_form"):
+        st.subheader(t("spec_form", lang))
+        c1, c2, c3 = st.columns(3)
+        industry = c1.text_input(t("spec_industry", lang), value=str(initial.get("industry", "新能源汽车")),
+                                 key="sit_industry")
+        land = c2.number_input(t("spec_land", lang), min_value=1.0, value=float(initial.get("land_mu") or 300.0),
+                               step=50.0, key="sit_land")
+        inv = c3.number_input(t("spec_investment", lang), min_value=0.0,
+                              value=float(initial.get("investment_yi") or 10.0), step=1.0, key="sit_inv")
+        c4, c5, c6 = st.columns(3)
+        max_km = c4.number_input(t("spec_max_corridor", lang), min_value=0.0,
+                                 value=float(initial.get("max_corridor_km") or 0.0), step=10.0, key="sit_maxkm",
+                                 help="0 = no limit")
+        axis = c5.selectbox(t("nearest_axis", lang), AXES, key="sit_axis",
+                            index=AXES.index(initial.get("axis") or ""),
+                            format_func=lambda a: "—" if not a else a)
+        top = c6.slider(t("spec_top", lang), 3, 20, int(initial.get("top") or 10), key="sit_top")
+        avail = [r for r in REGION_IDS if r in regions.index]
+        regs = st.multiselect(t("region", lang), avail, default=[r for r in initial.get("regions", []) if r in avail],
+                              key="sit_regions", format_func=lambda r: str(regions.loc[r, name_col(lang)]))
+        submitted = st.form_submit_button(t("run_siting", lang))
+    if not submitted:
+        return None
+    spec: dict[str, Any] = {"industry": industry, "land_mu": land, "investment_yi": inv or None, "top": top,
+                            "regions": regs}
+    if max_km > 0:
+        spec["max_corridor_km"] = max_km
+    if axis:
+        spec["axis"] = axis
+    return spec
+
+
+def _run(spec: dict[str, Any]) -> Any:
+    from geoplan import siting
+
+    return siting.select_sites(spec)
+
+
+def _criterion_label(c: str, lang: str) -> str:
+    from geoplan import siting
+
+    zh, en = siting.CRITERION_LABELS.get(c, (c, c))
+    return zh if lang == "zh" else en
+
+
+def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
+    from geoplan import siting
+    from geoplan.siting_spec import CRITERIA
+
+    ranked = res.ranked
+    st.subheader(t("ranked", lang) + f" ({len(ranked)})")
+    if ranked.empty:
+        st.info(t("empty_state", lang))
+        notes = res.explanation.get("notes", [])
+        for n in notes:
+            st.caption(str(n))
+        return
+    nm = name_col(lang)
+    cols = {"rank": t("rank", lang), nm: t("park", lang), "score": t("score", lang), "tier": t("tier", lang),
+            "location_precision": t("precision", lang), "corridor_km": t("distance_km", lang),
+            "gate_land": t("spec_land", lang), "citation_refs": t("citations", lang)}
+    view = pd.DataFrame(ranked[[c for c in cols if c in ranked]]).rename(columns=cols)
+    st.dataframe(view, hide_index=True, width="stretch")
+
+    left, right = st.columns([1, 1])
+    with left:
+        st.markdown(f"**{t('contributions', lang)}**")
+        long = pd.DataFrame(ranked[[nm] + [f"c_{c}" for c in CRITERIA]]).melt(id_vars=nm, var_name="c", value_name="v")
+        long["criterion"] = long["c"].str[2:].map(lambda c: _criterion_label(c, lang))
+        chart = alt.Chart(long).mark_bar().encode(
+            y=alt.Y(f"{nm}:N", sort=list(ranked[nm]), title=None),
+            x=alt.X("sum(v):Q", title=t("score", lang)),
+            color=alt.Color("criterion:N", title=None), tooltip=["criterion", "v"])
+        st.altair_chart(chart, width="stretch")
+    with right:
+        st.markdown(f"**{t('stability', lang)}**")
+        stab = res.stability or {}
+        summary = {k: v for k, v in stab.items() if not isinstance(v, (list, dict))}
+        st.json(summary, expanded=False)
+        if isinstance(stab.get("top"), list) and stab["top"]:
+            st.dataframe(pd.DataFrame(stab["top"]), hide_index=True, width="stretch")
+    st.markdown(f"**{t('citations', lang)}**")
+    for _, row in ranked.iterrows():
+        cites = row.get("citations") or []
+        with st.expander(f"{row.get('rank')}. {row.get(nm)} — {len(cites)}"):
+            for n in row.get("notes") or []:
+                st.caption(str(n))
+            if cites:
+                st.dataframe(pd.DataFrame(cites), hide_index=True, width="stretch")
+    with st.expander(t("explanation", lang)):
+        st.json(res.explanation, expanded=False)
+
+    # map: every candidate faint, the ranked ones labelled with their rank
+    sp = common.specs()
+    m = maps.base_map(tiles, tianditu_key=tkey)
+    maps.add_districts(m, maps.to_display(common.layer("districts"), tiles), sp["districts"], lang, popups=False)
+    maps.add_corridors(m, maps.to_display(common.layer("corridors"), tiles), sp["corridors"], lang)
+    pts = gpd.GeoDataFrame(pd.DataFrame(ranked.drop(columns="geometry")), geometry=shapely.centroid(ranked.geometry.to_numpy()),
+                           crs=ranked.crs)
+    if "park_id" not in pts:
+        pts["park_id"] = pts.get("cand_id")
+    label = pd.Series(ranked["rank"].astype(str).to_numpy(), index=pts["park_id"].to_numpy())
+    maps.add_parks(m, maps.to_display(pts, tiles), sp["parks"], lang, popups=False, highlight_ids=pts["park_id"],
+                   label=label)
+    maps.add_legend(m, [maps.parks_legend(sp["parks"], lang)])
+    maps.fit_to(m, pts)
+    common.show_map(m, key=f"sit_map_{lang}_{tiles}_{len(ranked)}_{ranked['score'].sum():.3f}")
+
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(t("download_result", lang), res.to_json(), file_name="site_selection.json",
+                       mime="application/json", key="sit_dl_json")
+    c2.download_button(t("download_geojson", lang), res.to_geojson(), file_name="site_selection.geojson",
+                       mime="application/geo+json", key="sit_dl_geo")
+    flat = pd.DataFrame(siting.flat_frame(ranked).drop(columns="geometry"))
+    c3.download_button(t("download_csv", lang), flat.to_csv(index=False).encode("utf-8-sig"),
+                       file_name="site_selection.csv", mime="text/csv", key="sit_dl_csv")
+
+
+def render(lang: str, tiles: str, tkey: str | None) -> None:
+    st.header(t("page_siting", lang))
+    if common.optional_module("siting") is None:
+        common.not_available("geoplan.siting", lang)
+        return
+    up = st.file_uploader(t("spec_load", lang), type=["json", "yaml", "yml"], key="sit_spec_upload")
+    initial: dict[str, Any] = {}
+    if up is not None:
+        try:
+            initial = _load_spec(up.name, up.getvalue())
+        except GeoplanError as exc:
+            st.error(t("upload_error", lang) + str(exc))
+        except Exception as exc:  # malformed JSON/YAML must not take the page down
+            st.error(t("upload_error", lang) + f"{type(exc).__name__}: {exc}")
+    spec = _form(lang, initial)
+    if spec is not None:
+        try:
+            st.session_state["sit_result"] = _run(spec)
+            st.session_state["sit_spec"] = spec
+        except GeoplanError as exc:
+            st.session_state.pop("sit_result", None)
+            st.error(t("error", lang) + str(exc))
+    cur = st.session_state.get("sit_spec")
+    if cur:
+        st.download_button(t("spec_save", lang), json.dumps(cur, ensure_ascii=False, indent=2),
+                           file_name="site_spec.json", mime="application/json", key="sit_dl_spec")
+    res = st.session_state.get("sit_result")
+    if res is None:
+        st.caption(t("siting_prompt", lang))
+        return
+    _show_result(res, lang, tiles, tkey)

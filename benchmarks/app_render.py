@@ -1,0 +1,129 @@
+"""Industry-map page: payload size and first map render time in headless Chromium.
+
+    python benchmarks/app_render.py [--runs 3]
+
+Starts the app on a free loopback port, opens it in Debian's Chromium (Playwright, no downloaded
+browser) and reports, against the issue's targets (payload ≤ 1.5 MB, first render ≤ 3 s):
+
+- map payload: the bytes the server sends for the page over the websocket (the map's HTML/JS and
+  its GeoJSON travel in these frames) plus the vendored Leaflet files;
+- all bytes: every HTTP response body and websocket frame, Streamlit's own JS bundle included
+  (that bundle is the same for any Streamlit app and is cached by the browser after the first visit);
+- first render: from navigation start until the map's district polygons and park markers are in the
+  DOM of the map iframe.
+
+The in-process baseline is the same measurement of a bare Leaflet page with the same GeoJSON, so
+the ratio shows what Streamlit + streamlit-folium add. Not a test: prints numbers, exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from appserver import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+
+TARGET_BYTES = 1.5 * 1024 * 1024
+TARGET_SECONDS = 3.0
+
+
+def _measure_app(pw, url: str) -> dict[str, float]:
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    sizes = {"ws": 0, "http": 0, "leaflet": 0}
+
+    def on_ws(ws):
+        def frame(payload):
+            sizes["ws"] += len(payload if isinstance(payload, (bytes, bytearray)) else payload.encode())
+        ws.on("framereceived", frame)
+
+    def on_response(resp):
+        try:
+            n = len(resp.body())
+        except Exception:  # redirects, aborted requests
+            return
+        sizes["http"] += n
+        if "/app/static/leaflet/" in resp.url:
+            sizes["leaflet"] += n
+
+    page.on("websocket", on_ws)
+    page.on("response", on_response)
+    t0 = time.perf_counter()
+    page.goto(url)
+    sel = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
+    page.wait_for_selector(sel, timeout=120_000)
+    frame = page.locator(sel).first.content_frame
+    frame.locator(".geoplan-park").first.wait_for(timeout=120_000)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
+    render_s = time.perf_counter() - t0
+    page.wait_for_timeout(1000)  # let the remaining frames arrive before counting
+    browser.close()
+    return {"render_s": render_s, "map_bytes": sizes["ws"] + sizes["leaflet"],
+            "all_bytes": sizes["ws"] + sizes["http"]}
+
+
+def _measure_baseline(pw, tmp: Path) -> dict[str, float]:
+    """A bare folium HTML file (same layers, CDN-free Leaflet inlined) opened from disk."""
+    from geoplan import catalog, layers, maps
+
+    specs = {i: layers.layer_spec(i) for i in layers.layer_ids()}
+    regions = layers.load_layer("regions", display=True)
+    m = maps.industry_map(
+        districts=layers.load_layer("districts", display=True), parks=layers.load_layer("parks"),
+        corridors=layers.load_layer("corridors"), agglomeration=regions[regions["kind"] == "agglomeration_area"],
+        context=layers.load_layer("context", display=True), assignments=catalog.assignments(), specs=specs,
+        assets="none")
+    leaflet_js = (ROOT / "static/leaflet/leaflet.js").read_text(encoding="utf-8")
+    leaflet_css = (ROOT / "static/leaflet/leaflet.css").read_text(encoding="utf-8")
+    html = m.get_root().render()
+    html = html.replace("<head>", f"<head><style>{leaflet_css}</style><script>{leaflet_js}</script>", 1)
+    path = tmp / "baseline.html"
+    path.write_text(html, encoding="utf-8")
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    t0 = time.perf_counter()
+    page.goto(path.as_uri())
+    page.locator(".geoplan-park").first.wait_for(timeout=60_000)
+    render_s = time.perf_counter() - t0
+    browser.close()
+    return {"render_s": render_s, "map_bytes": len(html.encode())}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} not found: apt-get install chromium")
+        return 0
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    with AppServer() as server, sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
+        runs = [_measure_app(pw, server.url) for _ in range(args.runs)]
+        base = _measure_baseline(pw, Path(tmp))
+    first = runs[0]
+    med = statistics.median(r["render_s"] for r in runs)
+    mb = 1024 * 1024
+    print(f"industry map page, {args.runs} cold loads (fresh browser each), app at {server.url}")
+    print(f"  map payload      {first['map_bytes'] / mb:6.2f} MB   target {TARGET_BYTES / mb:.1f} MB   "
+          f"{'OK' if first['map_bytes'] <= TARGET_BYTES else 'OVER'}  (websocket frames + vendored Leaflet)")
+    print(f"  all bytes        {first['all_bytes'] / mb:6.2f} MB   (incl. Streamlit's own JS bundle, cached after "
+          f"the first visit)")
+    print(f"  first render     {first['render_s']:6.2f} s    median {med:.2f} s   target {TARGET_SECONDS:.1f} s   "
+          f"{'OK' if med <= TARGET_SECONDS else 'OVER'}")
+    print(f"  baseline (bare Leaflet file, same layers): {base['map_bytes'] / mb:.2f} MB, {base['render_s']:.2f} s")
+    print(f"  ratio app / baseline: payload {first['map_bytes'] / base['map_bytes']:.2f}x, "
+          f"render {med / base['render_s']:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
