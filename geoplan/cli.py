@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "intensity",
     "proximity",
     "raster",
+    "site_select",
 ]
 
 

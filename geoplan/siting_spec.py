@@ -60,7 +60,9 @@ class SiteSpec:
     weights: dict[str, float] = field(default_factory=dict)  # overrides of the defaults
     top: int = 10
     include_related: bool = True  # same chain / same sector count as plan support
-    floors: str | None = None  # path of a 标准地 floor table (CSV); None = the example table if present
+    # 标准地 floor table (CSV: park_id, industry_id or *, <metric>_min in 万元/亩); None = the example
+    # table data/examples/standard_land_floors_example.csv if present (illustrative, not policy); "none" = off
+    floors: str | None = None
 
     def __post_init__(self) -> None:
         self.validate()

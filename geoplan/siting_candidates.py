@@ -1,0 +1,125 @@
+"""Candidate sites for site selection: the embedded parks or a user layer, in one normal form.
+
+Normal form columns: ``cand_id``, ``name_zh``, ``name_en``, ``park_id``, ``parent_park_id``, ``tier``,
+``host_adcode``, ``host_zh``, ``region_id``, ``region_zh``, ``available_land_mu``, ``land_source``,
+``location_precision``, ``membership_confidence``, ``industry_ids``, ``output_per_mu`` and geometry
+(WGS84). Both sources go through :func:`normalise_candidates`, so they share one code path.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import catalog
+from .crs import CHINA_ALBERS, WGS84
+from .errors import CRSError, InputError
+
+M2_PER_MU = 10000.0 / 15.0
+ID_COLUMNS = ("cand_id", "park_id", "parcel_id", "id")
+NAME_COLUMNS = ("name_zh", "name", "名称")
+LAND_COLUMNS = ("available_land_mu", "available_mu", "area_mu", "land_mu")
+
+
+def park_candidates() -> gpd.GeoDataFrame:
+    """The embedded parks (data/parks.csv) as candidates."""
+    p = catalog.parks()
+    p["cand_id"] = p["park_id"]
+    # a sub-area (园区组团, 产业集聚区) takes its parent park's tier when it has none of its own
+    parent_tier = p["parent_park_id"].map(dict(zip(p["park_id"], p["tier"]))).fillna("")
+    inherit = (p["parent_park_id"] != "") & (p["tier"].isin(["", "other"])) & (parent_tier != "")
+    p.loc[inherit, "tier"] = parent_tier[inherit]
+    p["tier_source"] = np.where(inherit, "parent park " + p["parent_park_id"], "data/parks.csv tier")
+    p["land_source"] = np.where(p["available_land_mu"].notna(), "data/parks.csv available_land_mu", "")
+    return normalise_candidates(p, source="parks")
+
+
+def _first(df: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    return next((c for c in names if c in df.columns), None)
+
+
+def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.GeoDataFrame:
+    """Bring a candidate layer (points, polygons or parcels) to the normal form.
+
+    Land: ``available_land_mu`` (or ``available_mu``/``area_mu``/``land_mu``; blank = unknown); a layer
+    without such a column counts each polygon's own area as available (a parcel offered as a whole)
+    and ``land_source`` says so; points without a figure stay unknown. Host district: ``host_adcode`` or, when absent, the district
+    containing the geometry's representative point.
+    """
+    if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf:
+        raise InputError("candidates must be a GeoDataFrame with a geometry column")
+    if gdf.crs is None:
+        raise CRSError("the candidate layer has no CRS; set one (e.g. EPSG:4326)")
+    if len(gdf) == 0:
+        raise InputError("the candidate layer is empty")
+    g = gdf.to_crs(WGS84).reset_index(drop=True)
+    geoms = np.asarray(g.geometry.values)
+    bad = np.flatnonzero(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if len(bad):
+        raise InputError("geometry is missing or empty", row=int(bad[0]) + 1, field="geometry")
+    n = len(g)
+    out = pd.DataFrame(index=g.index)
+
+    idc = _first(g, ID_COLUMNS)
+    out["cand_id"] = g[idc].astype(str) if idc else [f"C{i + 1:05d}" for i in range(n)]
+    dup = out["cand_id"].duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputError(f"duplicate candidate id {out['cand_id'].iloc[i]!r}", row=i + 1, field=idc)
+    namec = _first(g, NAME_COLUMNS)
+    out["name_zh"] = g[namec].astype(str) if namec else out["cand_id"]
+    out["name_en"] = g["name_en"].astype(str) if "name_en" in g else out["name_zh"]
+    for col in ("park_id", "parent_park_id", "industry_ids", "membership_confidence"):
+        out[col] = g[col].fillna("").astype(str) if col in g else ""
+    out["tier"] = g["tier"].fillna("").astype(str) if "tier" in g else ""
+    out["tier_source"] = g["tier_source"].astype(str) if "tier_source" in g else np.where(
+        out["tier"] != "", "tier column", "")
+
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
+    landc = _first(g, LAND_COLUMNS)
+    land = (pd.to_numeric(g[landc], errors="coerce").to_numpy(float, copy=True) if landc
+            else np.full(n, np.nan))
+    if landc:
+        bad = (pd.to_numeric(g[landc], errors="coerce").isna() & g[landc].notna()
+               & (g[landc].astype(str).str.strip() != "")).to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(f"expected a number of 亩, got {g[landc].iloc[i]!r}", row=i + 1, field=landc)
+    land_source = np.where(np.isfinite(land), f"{landc} column" if landc else "", "").astype(object)
+    if "land_source" in g:
+        land_source = np.where(g["land_source"].astype(str) != "", g["land_source"].astype(str), land_source)
+    # a blank cell in a land column stays unknown; only a layer without one counts its polygons
+    need_area = polygonal & (landc is None)
+    if need_area.any():
+        area_m2 = shapely.area(np.asarray(g.geometry.to_crs(CHINA_ALBERS).values)[need_area])
+        land[need_area] = area_m2 / M2_PER_MU
+        land_source[need_area] = "polygon area (whole parcel counted as available)"
+    out["available_land_mu"] = land
+    out["land_source"] = land_source
+
+    if "location_precision" in g:
+        out["location_precision"] = g["location_precision"].fillna("").astype(str)
+    else:
+        out["location_precision"] = np.where(polygonal, "geometry", "user_point")
+    out["output_per_mu"] = (pd.to_numeric(g["output_per_mu"], errors="coerce").to_numpy(float)
+                            if "output_per_mu" in g else np.nan)
+
+    d = catalog.districts()
+    if "host_adcode" in g and g["host_adcode"].notna().all():
+        host = pd.to_numeric(g["host_adcode"], errors="coerce").astype("Int64")
+    else:
+        pts = shapely.point_on_surface(geoms)
+        inp, tree = d.sindex.query(pts, predicate="within")
+        code = np.full(n, -1, dtype=np.int64)
+        code[inp] = d["adcode"].to_numpy()[tree]
+        host = pd.Series(code).where(code >= 0).astype("Int64")
+    out["host_adcode"] = host.to_numpy()
+    info = d.set_index("adcode")
+    out["host_zh"] = out["host_adcode"].map(info["name_zh"]).fillna("").astype(str)
+    out["host_en"] = out["host_adcode"].map(info["name_en"]).fillna("").astype(str)
+    out["region_id"] = out["host_adcode"].map(info["region_id"]).fillna("").astype(str)
+    out["region_zh"] = out["host_adcode"].map(info["region_zh"]).fillna("").astype(str)
+    out["candidate_source"] = source
+    return gpd.GeoDataFrame(out, geometry=g.geometry.values, crs=WGS84)

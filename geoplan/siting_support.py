@@ -1,0 +1,226 @@
+"""Plan support for site selection: which plan sentences back an industry at a candidate place.
+
+A candidate is supported when a plan assigns the industry (or, optionally, a related one) to the
+park itself (or its parent park), to its host district, or to a named region containing the host
+district (一区两群 part, agglomeration area, wing…). Every match is returned as a citation with the
+seed file, the 1-based line and the verbatim evidence (``data/assignments.csv``).
+
+The 一区两群 role fit uses the region rows of seed 002 line 609 (the same table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import catalog, taxonomy
+
+RELATION_ORDER = ("direct", "same_chain", "same_sector")
+ROLE_SOURCE_PREFIX = "002_"
+ROLE_LINE = 609
+# The four parts of 一区两群 plus "两群" together, whose roles seed 002 L609 states.
+ROLE_REGIONS = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling", "two_groups")
+
+
+@dataclass(frozen=True)
+class SupportTable:
+    """Assignment rows related to the queried industry, keyed for lookup by place."""
+
+    rows: pd.DataFrame  # assignments + relation, level, row_score, citation dict
+    by_park: dict[str, np.ndarray]
+    by_adcode: dict[int, np.ndarray]
+
+
+def related_assignments(industry_id: str, fit_cfg: dict, include_related: bool = True) -> pd.DataFrame:
+    """Assignments whose industry relates to ``industry_id``, with relation and a row score in [0, 1]."""
+    a = catalog.assignments()
+    rel_map = {i: taxonomy.industry_relation(industry_id, i) for i in a["industry_id"].unique()}
+    a["relation"] = a["industry_id"].map(rel_map)
+    keep = a["relation"].isin(RELATION_ORDER if include_related else ("direct",))
+    a = a[keep].copy()
+    rel_w = a["relation"].map(fit_cfg["relation"]).astype(float)
+    lvl_w = a["place_type"].map({"park": fit_cfg["place_level"]["park"],
+                                 "district": fit_cfg["place_level"]["district"],
+                                 "region": fit_cfg["place_level"]["region"]}).fillna(0.0)
+    str_w = a["strength"].map(fit_cfg["strength"]).fillna(min(fit_cfg["strength"].values()))
+    a["row_score"] = (rel_w * lvl_w * str_w).to_numpy()
+    return a.sort_values(["row_score", "source", "source_line"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def _region_partials() -> dict[str, set[int]]:
+    t = catalog.regions_table()
+    return {r: {int(c) for c in p.split(";") if c} for r, p in zip(t["region_id"], t["partial_adcodes"])}
+
+
+def build_support_table(rows: pd.DataFrame) -> SupportTable:
+    """Index related assignment rows by park id and by adcode (regions expanded to members)."""
+    by_park: dict[str, list[int]] = {}
+    by_adcode: dict[int, list[int]] = {}
+    partial_of: dict[int, set[int]] = {}
+    partials = _region_partials()
+    members_cache: dict[str, list[int]] = {}
+    for i, (ptype, pid) in enumerate(zip(rows["place_type"], rows["place_id"])):
+        if ptype == "park":
+            by_park.setdefault(pid, []).append(i)
+        elif ptype == "district":
+            by_adcode.setdefault(int(pid), []).append(i)
+        elif ptype == "region":
+            if pid not in members_cache:
+                members_cache[pid] = catalog.region_members(pid)
+            for code in members_cache[pid]:
+                by_adcode.setdefault(code, []).append(i)
+                if code in partials.get(pid, set()):
+                    partial_of.setdefault(i, set()).add(code)
+    rows = rows.copy()
+    rows["partial_adcodes_set"] = [partial_of.get(i, set()) for i in range(len(rows))]
+    return SupportTable(rows, {k: np.array(v) for k, v in by_park.items()},
+                        {k: np.array(v) for k, v in by_adcode.items()})
+
+
+def _citation(row: pd.Series, host_adcode: int | None) -> dict:
+    partial = host_adcode is not None and host_adcode in row["partial_adcodes_set"]
+    return {
+        "assignment_id": row["assignment_id"],
+        "plan_id": row["plan_id"],
+        "source": row["source"],
+        "source_line": int(row["source_line"]),
+        "evidence_zh": row["evidence_zh"],
+        "industry_id": row["industry_id"],
+        "industry_zh": row["industry_zh"],
+        "place_type": row["place_type"],
+        "place_id": str(row["place_id"]),
+        "place_zh": row["place_zh"],
+        "role_zh": row.get("role_zh", ""),
+        "strength": row["strength"],
+        "relation": row["relation"],
+        "partial_member": bool(partial),
+    }
+
+
+def support_for_candidates(table: SupportTable, park_ids: np.ndarray, parent_ids: np.ndarray,
+                           host_adcodes: np.ndarray) -> pd.DataFrame:
+    """Per candidate: best relation, level, plan fit score (0–1) and the citations (best first).
+
+    Candidates sharing (park, parent park, host district) share one lookup, so 10,000 parcels in a
+    handful of districts cost a handful of lookups.
+    """
+    keys = pd.DataFrame({"park": pd.Series(park_ids, dtype=object).fillna(""),
+                         "parent": pd.Series(parent_ids, dtype=object).fillna(""),
+                         "adcode": pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int)})
+    uniq, inverse = np.unique(keys.astype(str).agg("|".join, axis=1).to_numpy(), return_inverse=True)
+    first = pd.Series(np.arange(len(keys))).groupby(inverse).first().to_numpy()
+    rows = table.rows
+    out = []
+    for pos in first:
+        park, parent, code = keys.iloc[pos]
+        idx = [table.by_park.get(park, np.array([], int)) if park else np.array([], int),
+               table.by_park.get(parent, np.array([], int)) if parent else np.array([], int),
+               table.by_adcode.get(int(code), np.array([], int))]
+        hit = np.unique(np.concatenate(idx)).astype(int)
+        if len(hit) == 0:
+            out.append(("none", "", 0.0, []))
+            continue
+        sub = rows.iloc[hit].sort_values(["row_score", "source", "source_line"],
+                                         ascending=[False, True, True])
+        best = sub.iloc[0]
+        cites = [_citation(r, int(code) if code >= 0 else None) for _, r in sub.iterrows()]
+        out.append((best["relation"], best["place_type"], float(best["row_score"]), cites))
+    per_key = pd.DataFrame(out, columns=["support_relation", "support_level", "plan_fit", "citations"])
+    return per_key.iloc[inverse].reset_index(drop=True)
+
+
+def profile_fit(industry_id: str, industry_ids: pd.Series, fit_cfg: dict) -> np.ndarray:
+    """Fit of a candidate's own lead industries (``;``-separated ids) to the query, 0–1."""
+    vals = industry_ids.fillna("").astype(str).to_numpy()
+    cache: dict[str, float] = {}
+    out = np.zeros(len(vals))
+    for i, v in enumerate(vals):
+        if v not in cache:
+            best = 0.0
+            for other in (x for x in v.split(";") if x):
+                rel = taxonomy.industry_relation(industry_id, other)
+                if rel in fit_cfg["relation"]:
+                    best = max(best, float(fit_cfg["relation"][rel]))
+            cache[v] = best
+        out[i] = cache[v]
+    return out
+
+
+SEI_GROUP_ID = "sei_all"
+SEI_PLAN_ID = "sei_14th_fyp"
+
+
+def sei_evidence(industry_id: str) -> dict | None:
+    """Why the industry counts as a 战略性新兴产业 (for the 中心城区 role), or None.
+
+    It does when the taxonomy files it as ``sei`` (itself or an ancestor), or when the SEI plan
+    (seed 003, plan ``sei_14th_fyp``) assigns it by name; the first such assignment is the evidence.
+    """
+    ind = catalog.industries().set_index("industry_id")
+    chain = [industry_id] + list(taxonomy._ancestors().get(industry_id, ()))
+    for i in chain:
+        if i in ind.index and ind.at[i, "kind"] == "sei":
+            return {"source": ind.at[i, "source"], "source_line": int(ind.at[i, "source_line"]),
+                    "evidence_zh": ind.at[i, "evidence_zh"], "why": f"{i} is filed as an SEI in the taxonomy"}
+    a = catalog.assignments()
+    hit = a[(a["plan_id"] == SEI_PLAN_ID) & (a["industry_id"] == industry_id)].sort_values("source_line")
+    if len(hit):
+        r = hit.iloc[0]
+        return {"source": r["source"], "source_line": int(r["source_line"]), "evidence_zh": r["evidence_zh"],
+                "why": f"the SEI plan ({SEI_PLAN_ID}) assigns {industry_id} by name"}
+    return None
+
+
+def role_rows(industry_id: str, fit_cfg: dict) -> pd.DataFrame:
+    """Seed 002 line 609 region rows (一区两群 roles) with their relation to the query.
+
+    The 中心城区 row names 战略性新兴产业 as a group; an industry that is an SEI (see
+    :func:`sei_evidence`) relates to it as ``sei_member`` (scored like ``same_chain``).
+    """
+    a = catalog.assignments()
+    m = (a["source"].str.startswith(ROLE_SOURCE_PREFIX) & (a["source_line"] == ROLE_LINE)
+         & (a["place_type"] == "region") & a["place_id"].isin(ROLE_REGIONS))
+    r = a[m].copy()
+    r["relation"] = [taxonomy.industry_relation(industry_id, i) for i in r["industry_id"]]
+    r["role_score"] = r["relation"].map(fit_cfg["relation"]).astype(float).fillna(0.0)
+    r["membership_evidence"] = None
+    sei = sei_evidence(industry_id)
+    grp = (r["industry_id"] == SEI_GROUP_ID) & r["relation"].isna()
+    if sei and grp.any():
+        r.loc[grp, "relation"] = "sei_member"
+        r.loc[grp, "role_score"] = float(fit_cfg["relation"]["same_chain"])
+        r.loc[grp, "membership_evidence"] = [sei] * int(grp.sum())
+    return r.reset_index(drop=True)
+
+
+def role_fit(industry_id: str, host_adcodes: np.ndarray, fit_cfg: dict,
+             neutral: float = 0.5) -> tuple[np.ndarray, list[list[dict]], str]:
+    """一区两群 role fit per candidate (0–1), the L609 citations used, and a note.
+
+    When the query relates to none of the L609 role industries every candidate gets ``neutral``.
+    """
+    r = role_rows(industry_id, fit_cfg)
+    codes = pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int).to_numpy()
+    if r.empty or r["role_score"].max() <= 0:
+        note = ("the plans' 一区两群 roles (seed 002 line 609) name no industry related to this one: "
+                "role fit is neutral for every candidate")
+        return np.full(len(codes), neutral), [[] for _ in codes], note
+    score = np.zeros(len(codes))
+    cites: dict[int, list[dict]] = {}
+    best_by_code: dict[int, float] = {}
+    for _, row in r[r["role_score"] > 0].iterrows():
+        for code in catalog.region_members(row["place_id"]):
+            if row["role_score"] > best_by_code.get(code, 0.0):
+                best_by_code[code] = float(row["role_score"])
+            cites.setdefault(code, []).append({
+                "source": row["source"], "source_line": int(row["source_line"]),
+                "evidence_zh": row["evidence_zh"], "place_zh": row["place_zh"],
+                "place_id": row["place_id"], "industry_zh": row["industry_zh"],
+                "relation": row["relation"], "role_zh": row.get("role_zh", ""),
+                "membership_evidence": row["membership_evidence"]})
+    score = np.array([best_by_code.get(c, 0.0) for c in codes])
+    regions = ", ".join(sorted(set(r.loc[r["role_score"] > 0, "place_zh"])))
+    note = f"seed 002 line 609 steers this industry to {regions}"
+    return score, [cites.get(c, []) for c in codes], note
