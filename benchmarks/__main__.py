@@ -1,0 +1,60 @@
+"""``python -m benchmarks run`` — the parcel-scale benchmark suite (see benchmarks/README.md).
+
+    python -m benchmarks run                       # N = 10k, 100k, 1M, all workloads → RESULTS.md
+    python -m benchmarks run --sizes 10000 --workloads ab --out /tmp/r.md
+    python -m benchmarks generate --n 100000       # just write the cached GeoParquet
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run", help="run the workloads and write RESULTS.md")
+    r.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated N")
+    r.add_argument("--workloads", default="abcd", help="subset of a, b, c, d")
+    r.add_argument("--seed", type=int, default=2021)
+    r.add_argument("--budget", type=float, default=60.0,
+                   help="seconds; slower predicted runs are extrapolated instead (default 60)")
+    r.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    r.add_argument("--notes", default=str(HERE / "NOTES.md"),
+                   help="markdown inserted into RESULTS.md (targets, profiles); skipped when absent")
+    r.add_argument("--workdir", default=str(HERE / "_data"), help="cache of generated parcels")
+    g = sub.add_parser("generate", help="write the cached synthetic parcels (GeoParquet)")
+    g.add_argument("--n", type=int, required=True)
+    g.add_argument("--seed", type=int, default=2021)
+    g.add_argument("--workdir", default=str(HERE / "_data"))
+    a = p.parse_args(argv)
+
+    if a.cmd == "generate":
+        from .parcels import ensure_parcels
+
+        print(ensure_parcels(a.n, seed=a.seed, workdir=a.workdir))
+        return 0
+
+    from .report import render
+    from .run import run_all
+
+    sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
+    command = "python -m benchmarks " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:]))
+    meta = run_all(sizes, workloads=a.workloads, seed=a.seed, budget_s=a.budget, workdir=Path(a.workdir))
+    Path(a.workdir).mkdir(parents=True, exist_ok=True)
+    (Path(a.workdir) / "results.json").write_text(json.dumps(meta, indent=1, default=str))
+    notes = Path(a.notes).read_text(encoding="utf-8") if a.notes and Path(a.notes).exists() else ""
+    Path(a.out).write_text(render(meta, command, notes), encoding="utf-8")
+    print(f"\nwrote {a.out}\nreproduce with:\n  {command}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,174 @@
+"""Run every workload with every method on the same parcels, in one process, and collect rows.
+
+A method whose predicted time (linear in N from its largest measured N) exceeds ``budget_s`` is
+not run at that N: its row is marked "extrapolated from N=…". Per-row code is linear in N by
+construction (a constant amount of work per row), so the extrapolation is a fair estimate.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from geoplan import catalog
+from geoplan.parcels import load_parcels
+
+from . import baselines as bl
+from . import workloads as wl
+from .measure import measure, trim
+from .parcels import ensure_parcels
+from .query import default_query, grid_100m
+
+
+@dataclass
+class Row:
+    workload: str
+    n: int
+    method: str
+    seconds: float | None
+    peak_mb: float | None
+    mode: str  # measured | extrapolated from N=… | failed: …
+    check: str = ""
+
+
+class Runner:
+    def __init__(self, budget_s: float, log: Callable[[str], None] = print) -> None:
+        self.budget_s = budget_s
+        self.rows: list[Row] = []
+        self.last: dict[tuple[str, str], tuple[int, float]] = {}
+        self.log = log
+
+    def run(self, workload: str, n: int, method: str, fn: Callable[[], Any], scale: float | None = None,
+            force: bool = False) -> Any:
+        """Measure ``fn`` unless its prediction exceeds the budget; ``scale`` = work relative to N."""
+        key = (workload, method)
+        prev = self.last.get(key)
+        size = n if scale is None else scale
+        if prev and not force:
+            pred = prev[1] * size / prev[0]
+            if pred > self.budget_s:
+                row = Row(workload, n, method, pred, None, f"extrapolated from N={prev[0]:,}")
+                self.rows.append(row)
+                self.log(f"  {workload} {method:<22} N={n:>9,}  ~{pred:8.2f} s (extrapolated)")
+                return None
+        try:
+            m = measure(fn)
+        except Exception as exc:  # a failing method is reported, not fatal to the run
+            traceback.print_exc()
+            self.rows.append(Row(workload, n, method, None, None, f"failed: {type(exc).__name__}: {exc}"[:200]))
+            self.log(f"  {workload} {method:<22} N={n:>9,}  FAILED {exc}")
+            return None
+        self.last[key] = (size, m.seconds)
+        self.rows.append(Row(workload, n, method, m.seconds, m.peak_mb, "measured"))
+        self.log(f"  {workload} {method:<22} N={n:>9,}  {m.seconds:8.3f} s  peak +{m.peak_mb:7.0f} MB")
+        return m.value
+
+    def note(self, workload: str, n: int, method: str, check: str) -> None:
+        for r in reversed(self.rows):
+            if (r.workload, r.n, r.method) == (workload, n, method):
+                r.check = check
+                self.log(f"      check {method}: {check}")
+                return
+
+
+def _safe(fn: Callable[[], str]) -> str:
+    try:
+        return fn()
+    except Exception as exc:  # a check that cannot run says why
+        return f"check failed: {type(exc).__name__}: {exc}"[:200]
+
+
+def run_all(sizes: list[int], workloads: str = "abcd", seed: int = 2021, budget_s: float = 60.0,
+            workdir: Path = Path(__file__).parent / "_data", raster_res: float = 100.0,
+            duckdb_raster_res: float = 500.0, per_row_raster_res: float = 2000.0) -> dict:
+    r = Runner(budget_s)
+    districts = catalog.districts()
+    corridors = catalog.corridors()
+    lines = corridors.to_crs(bl.REGION_METRIC)
+    q = default_query() if "b" in workloads else None
+    meta: dict[str, Any] = {"sizes": sizes, "seed": seed, "budget_s": budget_s, "load": {}, "generate": {}}
+    for n in sorted(sizes):
+        print(f"N = {n:,}")
+        t0 = time.perf_counter()
+        path = ensure_parcels(n, seed=seed, workdir=workdir)
+        meta["generate"][n] = time.perf_counter() - t0
+        parcels = r.run("load", n, "geoplan load_parcels (GeoParquet)", lambda: load_parcels(path), force=True)
+        wkb = path.with_name(path.stem + "_wkb.parquet")
+        if not wkb.exists():
+            parcels.to_parquet(wkb, index=False, compression="zstd", geometry_encoding="WKB")
+        con = bl.duckdb_connect()
+        r.run("load", n, "DuckDB read_parquet", lambda: bl.duckdb_load(con, wkb, districts, corridors), force=True)
+
+        if "a" in workloads:
+            ref = r.run("a", n, "geoplan", lambda: wl.a_geoplan(parcels, corridors), force=True)
+            for name, fn in (("per-row apply", lambda: bl.a_per_row(parcels, lines)),
+                             ("DuckDB spatial", lambda: bl.a_duckdb(con))):
+                res = r.run("a", n, name, fn)
+                if ref is not None and res is not None:
+                    r.note("a", n, name, _safe(lambda: wl.check_a(ref, res)))
+            del ref, res
+            trim()
+        if "b" in workloads:
+            ref = r.run("b", n, "vectorised (geoplan.parcels)",
+                        lambda: wl.b_vectorised(parcels, districts, lines, q), force=True)
+            r.run("b", n, "geoplan select_sites", lambda: wl.b_select_sites(parcels, q))
+            for name, fn in (("per-row apply", lambda: bl.b_per_row(parcels, districts, lines, q)),
+                             ("DuckDB spatial", lambda: bl.b_duckdb(con, q))):
+                res = r.run("b", n, name, fn)
+                if ref is not None and res is not None:
+                    r.note("b", n, name, _safe(lambda: wl.check_b(ref, res)))
+            del ref, res
+            trim()
+        if "c" in workloads:
+            ref = r.run("c", n, "geoplan", lambda: wl.c_geoplan(parcels, districts), force=True)
+            for name, fn in (("geopandas sjoin", lambda: bl.c_sjoin(parcels, districts)),
+                             ("per-row apply", lambda: bl.c_per_row(parcels, districts)),
+                             ("DuckDB spatial", lambda: bl.c_duckdb(con))):
+                res = r.run("c", n, name, fn)
+                if ref is not None and res is not None:
+                    r.note("c", n, name, _safe(lambda: wl.check_c(ref, res)))
+            del ref, res
+            trim()
+        con.close()
+        del parcels, con
+        trim()
+
+    if "d" in workloads:
+        print("raster (d)")
+        xs, ys, shape = grid_100m(raster_res)
+        cells = shape[0] * shape[1]
+        info = r.run("d", cells, f"geoplan distance_raster {raster_res:g} m", lambda: wl.d_geoplan(corridors, raster_res,
+                     workdir), force=True)
+        if info is not None:
+            r.note("d", cells, f"geoplan distance_raster {raster_res:g} m", _safe(lambda: wl.check_d(info, lines)))
+        con = bl.duckdb_connect()
+        bl.axes_table(con, corridors)
+        for name, res_m, fn in (
+                ("DuckDB spatial", duckdb_raster_res, lambda g: bl.d_duckdb(con, g[0], g[1])),
+                ("per-row apply", per_row_raster_res, lambda g: bl.d_per_row(g[0], g[1], lines))):
+            gx, gy, gshape = grid_100m(res_m)
+            m = measure(lambda: fn((gx, gy)))
+            factor = cells / (gshape[0] * gshape[1])
+            r.rows.append(Row("d", cells, f"{name} {res_m:g} m", m.seconds, m.peak_mb, "measured"))
+            r.rows.append(Row("d", cells, f"{name} → {raster_res:g} m", m.seconds * factor, None,
+                              f"extrapolated ×{factor:.1f} cells from {res_m:g} m"))
+            print(f"  d {name} {res_m:g} m: {m.seconds:.2f} s, ×{factor:.1f} → {m.seconds * factor:.1f} s")
+            ref = np.min([_dist_grid(gx, gy, g) for g in lines.geometry.values], axis=0)
+            diff = np.max(np.abs(m.value - ref)) * 1000.0
+            r.rows[-2].check = f"max |Δ| vs shapely {diff:.2g} m ({gshape[1]}×{gshape[0]} cells)"
+        con.close()
+    meta["rows"] = [asdict(x) for x in r.rows]
+    return meta
+
+
+def _dist_grid(xs: np.ndarray, ys: np.ndarray, line) -> np.ndarray:
+    from geoplan.corridor import segment_distance
+    import shapely
+
+    X, Y = np.meshgrid(xs, ys)
+    return segment_distance(X, Y, shapely.get_coordinates(line)) / 1000.0

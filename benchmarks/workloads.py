@@ -1,0 +1,145 @@
+"""Workloads (a)–(d) as geoplan calls them, and checks that every method gives the same answer.
+
+(a) distance of every parcel to each axis and the nearest (``geoplan.corridor.corridor_proximity``)
+(b) the site query over all parcels: ``geoplan.siting.select_sites`` (full: citations, floors,
+    stability) and a vectorised implementation of the simplified query of ``benchmarks.query``
+    built from geoplan's parcel helpers, against which the baselines are checked
+(c) land-weighted 亩均产值 of parcels per district (``geoplan.parcels.parcels_by_district`` +
+    ``geoplan.intensity.aggregate``)
+(d) 100 m distance-to-corridor raster over Chongqing (``geoplan.raster.distance_raster``)
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geoplan import parcels as gparcels
+from geoplan.crs import REGION_METRIC
+
+from .query import INDUSTRIAL, Query
+
+
+# ---------------------------------------------------------------- (a)
+def a_geoplan(parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.DataFrame:
+    from geoplan.corridor import corridor_proximity
+
+    out = corridor_proximity(parcels, corridors=corridors)
+    ids = list(corridors["corridor_id"])
+    res = pd.DataFrame({f"d_{c}": out[f"dist_km_{c}"].to_numpy() for c in ids})
+    res.insert(0, "parcel_id", out["parcel_id"].to_numpy())
+    res["nearest"] = out["nearest_corridor"].to_numpy()
+    res["nearest_km"] = out["nearest_km"].to_numpy()
+    return res
+
+
+def check_a(ref: pd.DataFrame, other: pd.DataFrame) -> str:
+    """Largest distance difference (m) and share of equal nearest axes."""
+    o = other.set_index("parcel_id").loc[ref["parcel_id"]]
+    cols = [c for c in ref.columns if c.startswith("d_")]
+    diff = np.nanmax(np.abs(ref[cols].to_numpy() - o[cols].to_numpy())) * 1000.0
+    same = float(np.mean(ref["nearest"].to_numpy() == o["nearest"].to_numpy()))
+    return f"max |Δd| {diff:.3g} m, nearest equal {same:.4%}"
+
+
+# ---------------------------------------------------------------- (b)
+def b_select_sites(parcels: gpd.GeoDataFrame, q: Query) -> pd.DataFrame:
+    from geoplan.siting import select_sites
+
+    r = select_sites(dict(q.spec), candidates=parcels)
+    return r.ranked
+
+
+def b_vectorised(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, lines: gpd.GeoDataFrame,
+                 q: Query) -> pd.DataFrame:
+    """The simplified site query with numpy/shapely over all parcels at once."""
+    x, y = gparcels.parcel_points(parcels)
+    host = gparcels.host_adcodes(x, y, districts)
+    gm = np.asarray(parcels.geometry.to_crs(REGION_METRIC).values)
+    d = np.full(len(parcels), np.inf)
+    for line in lines.geometry.values:
+        np.minimum(d, shapely.distance(gm, line) / 1000.0, out=d)
+    ok = ((parcels["available_mu"].to_numpy(float) >= q.land_mu)
+          & parcels["land_use"].isin(INDUSTRIAL).to_numpy()
+          & (d <= q.max_km) & np.isin(host, q.allowed_adcodes))
+    opm = parcels["output_per_mu"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = q.project_output_per_mu / opm
+        s_int = np.where(opm > 0, r / (1 + r), 0.5)
+    w = q.weights
+    s_fit = parcels["industry_id"].map(q.fit).fillna(0.0).to_numpy(float)
+    s_role = pd.Series(host).map(q.role).fillna(0.0).to_numpy(float)
+    score = 100.0 * (w["industry_fit"] * s_fit + w["corridor"] * np.clip(1 - d / q.scale_km, 0, 1)
+                     + w["intensity"] * s_int + w["tier"] * q.tier_score
+                     + w["region_role"] * s_role) / sum(w.values())
+    idx = np.flatnonzero(ok)
+    pid = parcels["parcel_id"].to_numpy()
+    if len(idx) > q.top:  # partial selection, then exact ordering of the few left
+        cut = np.partition(score[idx], len(idx) - q.top)[len(idx) - q.top]
+        idx = idx[score[idx] >= cut]
+    order = np.lexsort((pid[idx], -score[idx]))[:q.top]
+    k = idx[order]
+    return pd.DataFrame({"host": host[k], "nearest_km": d[k], "eligible": True, "score": score[k],
+                         "parcel_id": pid[k]})
+
+
+def check_b(ref: pd.DataFrame, other: pd.DataFrame) -> str:
+    same = list(ref["parcel_id"]) == list(other["parcel_id"])
+    diff = float(np.max(np.abs(ref["score"].to_numpy() - other["score"].to_numpy()))) if same else np.nan
+    return f"top-{len(ref)} ids {'identical' if same else 'DIFFER'}, max |Δscore| {diff:.2g}"
+
+
+# ---------------------------------------------------------------- (c)
+def c_geoplan(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
+    from geoplan import intensity
+
+    adcode = gparcels.parcels_by_district(parcels, districts)
+    df = pd.DataFrame({"parcel_id": parcels["parcel_id"].to_numpy(), "adcode": adcode.to_numpy(),
+                       "land_mu": parcels["built_mu"].to_numpy(), "output_yi": parcels["output_yi"].to_numpy()})
+    df = df[df["adcode"].notna() & (df["land_mu"] > 0)]  # vacant parcels have no built land
+    norm, _ = intensity.normalise(df, id_col="parcel_id")
+    agg = intensity.aggregate(norm, by="adcode", metrics=["output_per_mu"])
+    return pd.DataFrame({"adcode": agg["adcode"].astype(int).to_numpy(),
+                         "output_per_mu": agg["output_per_mu"].to_numpy(float),
+                         "n": agg["output_per_mu_n"].to_numpy()})
+
+
+def check_c(ref: pd.DataFrame, other: pd.DataFrame) -> str:
+    r = ref.set_index("adcode")
+    o = other.set_index("adcode").reindex(r.index)
+    rel = np.nanmax(np.abs(o["output_per_mu"].to_numpy() / r["output_per_mu"].to_numpy() - 1))
+    dn = int(np.nansum(np.abs(o["n"].to_numpy() - r["n"].to_numpy())))
+    return f"{len(r)} districts, max rel Δ {rel:.2g}, parcels assigned differently {dn}"
+
+
+# ---------------------------------------------------------------- (d)
+def d_geoplan(corridors: gpd.GeoDataFrame, res_m: float = 100.0, workdir: Path | None = None) -> dict:
+    from geoplan.raster import distance_raster
+
+    wd = Path(workdir or tempfile.gettempdir())
+    info = distance_raster(wd / f"bench_distance_{int(res_m)}m.tif", res_m=res_m, corridors=corridors)
+    return info
+
+
+def check_d(info: dict, lines: gpd.GeoDataFrame, n: int = 2000, seed: int = 1) -> str:
+    """Sample valid cells of the written GeoTIFF and recompute their distance with shapely."""
+    import rasterio
+    from pyproj import Transformer
+
+    with rasterio.open(info["path"]) as src:
+        a = src.read(1)
+        valid = np.flatnonzero(a.ravel() != src.nodata)
+        rng = np.random.default_rng(seed)
+        pick = rng.choice(valid, size=min(n, len(valid)), replace=False)
+        r, c = np.divmod(pick, a.shape[1])
+        xs, ys = rasterio.transform.xy(src.transform, r, c)
+        mx, my = Transformer.from_crs(src.crs, REGION_METRIC, always_xy=True).transform(xs, ys)
+    pts = shapely.points(mx, my)
+    ref = np.min([shapely.distance(pts, g) for g in lines.geometry.values], axis=0) / 1000.0
+    diff = np.max(np.abs(a.ravel()[pick] - ref)) * 1000.0
+    return f"{info['width']}×{info['height']} cells, {len(valid):,} inside; {len(pick)} sampled: max |Δ| {diff:.2g} m"
