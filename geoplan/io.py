@@ -234,7 +234,7 @@ def _write_shp_zip(frame: gpd.GeoDataFrame, out: Path, name: str, meta: dict) ->
             lengths = s.map(lambda v: len(v.encode("utf-8")) if isinstance(v, str) else 0)
             long = lengths > DBF_MAX_BYTES
             if long.any():  # DBF text fields hold 254 bytes; cut on a character boundary, record it
-                table.loc[long, short] = s[long].map(lambda v: truncate_utf8(v, DBF_MAX_BYTES))
+                table.loc[long, short] = s[long].map(lambda v: truncate_utf8(v, DBF_MAX_BYTES).rstrip())
                 truncated[orig] = int(long.sum())
     meta = {**meta, "shapefile_fields": mapping, "truncated_fields": truncated}
     fields_csv = _io.StringIO()
@@ -393,7 +393,9 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, crs: str |
 
 def _choose_gpkg_layer(p: Path, layer: str | None) -> str:
     try:
-        names = [str(n) for n, _t in pyogrio.list_layers(p)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes on odd headers; errors still raise
+            names = [str(n) for n, _t in pyogrio.list_layers(p)]
     except Exception as exc:  # noqa: BLE001 - GDAL raises several types for a broken file
         raise InputError(f"not a readable GeoPackage ({str(exc).split(';')[-1].strip()})", file=str(p)) from None
     names = [n for n in names if n != "geoplan_metadata"]
