@@ -74,19 +74,23 @@ def _check_scheme(name: str, s: dict, file: str) -> None:
         raise InputError(f"scheme '{name}': kind must be percentile or weighted_benchmark", file=file)
 
 
-def _grade_by_shares(score: pd.Series, shares: dict[str, float]) -> pd.Series:
-    """Grades by rank: the best ``shares['A']`` % get A, and so on; ties share the better grade."""
+def _grade_by_shares(score: pd.Series, shares: dict[str, float], min_count: int = 1
+                     ) -> tuple[pd.Series, str]:
+    """Grades by rank: the best ``shares['A']`` % get A, and so on; ties share the better grade.
+
+    A row's position is the share of rows strictly better than it, so the best row is always A.
+    With fewer than ``min_count`` scored rows nothing is graded (shares of a handful mean little).
+    """
     ok = score.notna()
     n = int(ok.sum())
     out = pd.Series("", index=score.index, dtype=object)
-    if n == 0:
-        return out
-    rank = score[ok].rank(ascending=False, method="min")  # 1 = best
-    frac = rank / n
+    if n == 0 or n < min_count:
+        return out, (f"only {n} rows to rank; the scheme grades from {min_count}" if n else "")
+    better = (score[ok].rank(ascending=False, method="min") - 1) / n
     bounds = np.cumsum(list(shares.values())) / 100.0
-    idx = np.searchsorted(bounds, frac.to_numpy() - 1e-12, side="left")
+    idx = np.searchsorted(bounds, better.to_numpy() + 1e-9, side="right")
     out[ok] = np.array(list(shares))[np.minimum(idx, len(shares) - 1)]
-    return out
+    return out, ""
 
 
 def weighted_score(df: pd.DataFrame, scheme: dict[str, Any]) -> tuple[pd.Series, pd.Series]:
@@ -132,19 +136,20 @@ def grade(df: pd.DataFrame, scheme: str | None = None, config: dict | None = Non
         if s["metric"] not in out:
             raise InputError(f"scheme '{name}' grades on {s['metric']}, which the table lacks")
         score = out[s["metric"]].astype(float)
-        g = _grade_by_shares(score, s["shares"])
-        note = np.where(score.isna(), f"no {s['metric']}", "")
+        g, few = _grade_by_shares(score, s["shares"], int(s.get("min_count", 1)))
+        note = np.where(score.isna(), f"no {s['metric']}", few)
     else:
         score, count = weighted_score(out, s)
         if s.get("grade_by", "shares") == "shares":
-            g = _grade_by_shares(score, s["shares"])
+            g, few = _grade_by_shares(score, s["shares"], int(s.get("min_count", 1)))
         else:
             cut = s["cutoffs"]
             g = pd.Series("D", index=out.index, dtype=object)
             for letter in reversed(list(cut)):  # C, B, A: best cut-off applied last
                 g[score >= float(cut[letter])] = letter
             g[score.isna()] = ""
-        note = np.where(score.isna(), "too few indicators", "")
+            few = ""
+        note = np.where(score.isna(), "too few indicators", few)
     out["grade"] = g
     out["grade_zh"] = g.map(lambda x: GRADE_LABELS[x][0])
     out["grade_en"] = g.map(lambda x: GRADE_LABELS[x][1])

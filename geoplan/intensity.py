@@ -313,19 +313,21 @@ def attach_places(df: pd.DataFrame, park_col: str | None = None) -> pd.DataFrame
     return out
 
 
+YIQU_LIANGQUN = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
+
+
 def district_region_map() -> dict[int, str]:
-    """adcode → 一区两群 region id (central_urban, new_main_urban, ne_three_gorges, se_wuling)."""
+    """adcode → 一区两群 region id (central_urban, new_main_urban, ne_three_gorges, se_wuling).
+
+    Taken from the districts' ``region_id``; the regions table also holds overlapping groupings
+    (主城都市区, "两群") that would count a district twice.
+    """
     from . import catalog
 
-    t = catalog.regions_table()
-    t = t[t["kind"] == "yiqu_liangqun"] if "kind" in t else t
-    m: dict[int, str] = {}
-    for rid, members in zip(t["region_id"], t["member_adcodes"]):
-        for code in str(members).split(";"):
-            if code.strip():
-                m[int(code)] = rid
+    d = catalog.districts()
+    m = {int(a): r for a, r in zip(d["adcode"], d["region_id"]) if r in YIQU_LIANGQUN}
     if not m:
-        raise DataError("data/regions.csv has no 一区两群 (yiqu_liangqun) members")
+        raise DataError("data/boundaries/districts.geojson has no 一区两群 region_id values")
     return m
 
 

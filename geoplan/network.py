@@ -65,7 +65,9 @@ def load_drive_graph(path: str | Path) -> nx.MultiDiGraph:
         G = ox.load_graphml(p)
     elif name.endswith((".osm", ".xml", ".osm.bz2", ".xml.bz2")):
         try:
-            G = ox.graph_from_xml(p, simplify=True, retain_all=True)
+            # simplify after filtering: a drive road that closes a loop only with a footway
+            # would otherwise vanish as a self-contained ring
+            G = ox.graph_from_xml(p, simplify=False, retain_all=True)
         except Exception as exc:  # osmnx raises plain exceptions on malformed XML
             raise InputError(f"cannot read OSM XML: {exc}", file=str(p)) from exc
     else:
@@ -73,6 +75,8 @@ def load_drive_graph(path: str | Path) -> nx.MultiDiGraph:
     drop = [(u, v, k) for u, v, k, h in G.edges(keys=True, data="highway") if not _is_drive(h)]
     G.remove_edges_from(drop)
     G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
+    if not G.graph.get("simplified"):
+        G = ox.simplification.simplify_graph(G)
     if G.number_of_edges() == 0:
         raise InputError("the extract has no drivable roads (highway=motorway … residential)",
                          file=str(p))

@@ -176,13 +176,15 @@ def intensity_raster(out: str | Path, gdf: gpd.GeoDataFrame, value_col: str, res
 
 
 def slope_degrees(dem: np.ndarray, xres: float, yres: float, nodata: float | None = None) -> np.ndarray:
-    """Slope in degrees of a DEM on a metric grid (central differences; nodata and edges propagate NaN
-    only where a neighbour is missing)."""
+    """Slope in degrees of a DEM on a metric grid (central differences, one-sided at the edges);
+    a nodata cell and its neighbours get NaN."""
     z = dem.astype(float)
     if nodata is not None:
         z[dem == nodata] = np.nan
     dzdy, dzdx = np.gradient(z, abs(yres), abs(xres))
-    return np.degrees(np.arctan(np.hypot(dzdx, dzdy)))
+    s = np.degrees(np.arctan(np.hypot(dzdx, dzdy)))
+    s[np.isnan(z)] = np.nan  # central differences skip the cell itself
+    return s
 
 
 def _read_dem_metric(dem_path: str | Path, crs: CRS = RASTER_CRS

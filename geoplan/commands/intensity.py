@@ -155,7 +155,8 @@ def run(args: argparse.Namespace) -> int:
         tgt = r["target"].iloc[-1]
         print(f"municipal target {int(tgt['year'])} 园区规模工业用地产出强度: {tgt['yi_per_km2']:g} 亿元/km² "
               f"= {tgt['wan_per_mu']:.1f} 万元/亩 ({tgt['source']})")
-        print(f"grading: {r['scheme']}")
+        notes = sorted({n for n in t["grade_note"] if n}) if "grade_note" in t else []
+        print(f"grading: {r['scheme']}" + (f" ({'; '.join(notes)})" if notes else ""))
         if len(r["excluded"]):
             print("\nexcluded rows / 排除的行:")
             print(r["excluded"].to_string(index=False))
