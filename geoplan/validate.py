@@ -106,7 +106,7 @@ class ValidationReport:
 
     def raise_for_errors(self, limit: int = 5) -> None:
         """Raise one InputError naming the first errors (file, row, field) when there are any."""
-        errs = self.errors
+        errs = sorted(self.errors, key=lambda e: (e.row if e.row is not None else 0, e.field or ""))
         if not errs:
             return
         first = errs[0]
