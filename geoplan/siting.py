@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from . import catalog, corridor, siting_criteria as crit, siting_support as sup, taxonomy
 from .errors import InputError, ResolutionError
@@ -185,8 +186,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         notes.append("no 标准地 floor table given or found: floors gate is n/a")
 
     # corridor
-    prox = corridor.corridor_proximity(cands)
-    dist = prox[f"dist_km_{spec.axis}"].to_numpy(float) if spec.axis else prox["nearest_km"].to_numpy(float)
+    dist, nearest_id, band = corridor_distances(cands, spec.axis)
     margins = cands["location_precision"].map(cfg["corridor"]["precision_margin_km"]).fillna(0).to_numpy(float)
     gate_corr = crit.corridor_gate(dist, margins, spec.max_corridor_km)
     s_corr = crit.corridor_score(dist, float(cfg["corridor"]["scale_km"]))
@@ -228,17 +228,20 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     out["citation_refs"] = out["citations"].map(_refs)
     out["role_citations"] = role_cites
     out["corridor_km"] = np.round(dist, 2)
-    out["corridor_id"] = spec.axis or prox["nearest_corridor"].to_numpy()
-    out["corridor_band"] = prox["band"].to_numpy()
+    out["corridor_id"] = nearest_id
+    out["corridor_band"] = band
     out["corridor_margin_km"] = margins
     out["benchmark_output_per_mu"] = bench
     out["benchmark_source"] = bench_label
     out["gate_industry"], out["gate_land"], out["gate_floors"] = gate_industry, gate_land, gate_floors
     out["gate_corridor"], out["gate_area"], out["gate_excluded"] = gate_corr, gate_area, gate_excl
     out["floor_details"] = floor_details
-    gates = out[list(GATES)].to_numpy()
+    gates = out[list(GATES)].to_numpy(object)
     out["eligible"] = ~(gates == crit.FAIL).any(axis=1)
-    out["failed_gates"] = [";".join(g for g, v in zip(GATES, row) if v == crit.FAIL) for row in gates]
+    failed = np.full(len(out), "", dtype=object)
+    for j, g in enumerate(GATES):
+        failed = failed + np.where(gates[:, j] == crit.FAIL, g + ";", "").astype(object)
+    out["failed_gates"] = [f.rstrip(";") for f in failed]
     out["notes"] = _candidate_notes(out, spec)
 
     # eligible first; then by score, plan fit, tier, id (stable and documented)
@@ -264,6 +267,24 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     return SiteSelectionResult(spec, ranked, excluded, out, explanation, stab)
 
 
+def corridor_distances(cands: gpd.GeoDataFrame, axis: str | None = None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distance (km) to ``axis`` or to the nearest axis, that axis' id, and the distance band.
+
+    The same lines, CRS and measure as ``corridor.corridor_proximity`` (tests check they agree),
+    without its chainage, which site selection does not use.
+    """
+    lines = corridor.corridor_lines()
+    geoms = np.asarray(cands.geometry.to_crs(corridor.REGION_METRIC).values)
+    ids = list(lines["corridor_id"])
+    if axis is not None:
+        lines, ids = lines[lines["corridor_id"] == axis], [axis]
+    dist = np.column_stack([shapely.distance(geoms, line) / 1000.0 for line in lines.geometry.values])
+    k = np.argmin(dist, axis=1)
+    d = dist[np.arange(len(geoms)), k]
+    return d, np.array(ids, dtype=object)[k], corridor.assign_band(d)[0]
+
+
 def _refs(cites: list[dict]) -> str:
     seen = dict.fromkeys(f"{c['source'][:3]} L{c['source_line']}" for c in cites)
     return "; ".join(seen)
@@ -271,9 +292,9 @@ def _refs(cites: list[dict]) -> str:
 
 def _candidate_notes(out: pd.DataFrame, spec: SiteSpec) -> list[list[str]]:
     notes = []
-    for prec, land, conf, rel, lvl, cites, bsrc in zip(
-            out["location_precision"], out["gate_land"], out["membership_confidence"],
-            out["support_relation"], out["support_level"], out["citations"], out["benchmark_source"]):
+    cols = ("location_precision", "gate_land", "membership_confidence", "support_relation",
+            "support_level", "citations", "benchmark_source")
+    for prec, land, conf, rel, lvl, cites, bsrc in zip(*(out[c].to_numpy(object) for c in cols)):
         n = []
         if prec in PRECISION_NOTES:
             n.append(PRECISION_NOTES[prec])

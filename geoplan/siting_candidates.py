@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import catalog
+from . import catalog, parcels
 from .crs import CHINA_ALBERS, WGS84
 from .errors import CRSError, InputError
 
@@ -110,10 +110,14 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
     if "host_adcode" in g and g["host_adcode"].notna().all():
         host = pd.to_numeric(g["host_adcode"], errors="coerce").astype("Int64")
     else:
-        pts = shapely.point_on_surface(geoms)
-        inp, tree = d.sindex.query(pts, predicate="within")
-        code = np.full(n, -1, dtype=np.int64)
-        code[inp] = d["adcode"].to_numpy()[tree]
+        # centroid, or a point on the surface where the centroid falls outside (concave parcels)
+        pts = shapely.centroid(geoms)
+        x, y = shapely.get_x(pts), shapely.get_y(pts)
+        outside = polygonal & ~shapely.contains_xy(geoms, x, y)
+        if outside.any():
+            pos = shapely.point_on_surface(geoms[outside])
+            x[outside], y[outside] = shapely.get_x(pos), shapely.get_y(pos)
+        code = parcels.host_adcodes(x, y, d)
         host = pd.Series(code).where(code >= 0).astype("Int64")
     out["host_adcode"] = host.to_numpy()
     info = d.set_index("adcode")

@@ -106,15 +106,13 @@ def support_for_candidates(table: SupportTable, park_ids: np.ndarray, parent_ids
     Candidates sharing (park, parent park, host district) share one lookup, so 10,000 parcels in a
     handful of districts cost a handful of lookups.
     """
-    keys = pd.DataFrame({"park": pd.Series(park_ids, dtype=object).fillna(""),
-                         "parent": pd.Series(parent_ids, dtype=object).fillna(""),
-                         "adcode": pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int)})
-    uniq, inverse = np.unique(keys.astype(str).agg("|".join, axis=1).to_numpy(), return_inverse=True)
-    first = pd.Series(np.arange(len(keys))).groupby(inverse).first().to_numpy()
+    park_a = pd.Series(park_ids, dtype=object).fillna("").astype(str).to_numpy()
+    parent_a = pd.Series(parent_ids, dtype=object).fillna("").astype(str).to_numpy()
+    code_a = pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int).to_numpy()
+    inverse, uniq = pd.MultiIndex.from_arrays([park_a, parent_a, code_a]).factorize()
     rows = table.rows
     out = []
-    for pos in first:
-        park, parent, code = keys.iloc[pos]
+    for park, parent, code in uniq:
         idx = [table.by_park.get(park, np.array([], int)) if park else np.array([], int),
                table.by_park.get(parent, np.array([], int)) if parent else np.array([], int),
                table.by_adcode.get(int(code), np.array([], int))]

@@ -315,3 +315,18 @@ def test_weights_change_the_ranking_in_the_expected_direction():
     tier = select_sites({**NEV, "weights": {"industry_fit": 0, "corridor": 0, "intensity": 0, "tier": 1,
                                               "region_role": 0}}).ranked
     assert (np.diff(tier["s_tier"].to_numpy()) <= 1e-9).all()
+
+
+def test_corridor_distances_agree_with_corridor_proximity():
+    from geoplan import corridor
+    from geoplan.siting import corridor_distances
+    from geoplan.siting_candidates import park_candidates
+
+    c = park_candidates()
+    prox = corridor.corridor_proximity(c)
+    d, near, band = corridor_distances(c)
+    np.testing.assert_allclose(d, prox["nearest_km"], rtol=1e-9)
+    assert list(near) == list(prox["nearest_corridor"]) and list(band) == list(prox["band"])
+    d_mid, ids, _ = corridor_distances(c, "CY_MID")
+    np.testing.assert_allclose(d_mid, prox["dist_km_CY_MID"], rtol=1e-9)
+    assert set(ids) == {"CY_MID"}
