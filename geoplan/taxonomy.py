@@ -70,6 +70,15 @@ def _ancestors() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def industry_ancestors(industry_id: str) -> tuple[str, ...]:
+    """Ancestors of an industry id, nearest first (empty for a top-level entry)."""
+    anc = _ancestors()
+    if industry_id not in anc:
+        raise ResolutionError(f"industry id '{industry_id}' is not in data/industries.csv",
+                              candidates=[s[0] for s in suggest_industries(industry_id)])
+    return anc[industry_id]
+
+
 def clear_cache() -> None:
     """Forget cached lookups (after data/ was regenerated)."""
     for f in (_industry_table, _industry_lookup, _place_lookup, _ancestors, _combined_assignments):
