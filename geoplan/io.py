@@ -195,13 +195,14 @@ def _write_csv(frame: gpd.GeoDataFrame, out: Path, meta: dict, precision: int) -
 
 def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | os.PathLike, *, crs: str | None = None,
                  metadata: dict[str, dict[str, Any]] | None = None) -> Path:
-    """Write several layers into one GeoPackage atomically; each layer carries its metadata
-    (GDAL layer metadata item ``geoplan`` and a row in the ``geoplan_metadata`` table)."""
+    """Write several layers into one GeoPackage atomically; each layer carries its metadata as JSON
+    in the GDAL layer metadata item ``geoplan`` (GeoPackage ``gpkg_metadata`` table; QGIS shows it).
+
+    No extra table is added, so a one-layer export opens without a layer choice."""
     out = safe_output_path(path)
     if not layers:
         raise InputError("no layers to write", file=str(out))
     target = _target_crs(crs, "gpkg")
-    metas = []
     with atomic_output(out) as tmp:
         for raw_name, gdf in layers.items():
             name = safe_layer_name(raw_name)
@@ -210,8 +211,6 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | os.PathLike, *
                                    precision=None, n_features=len(frame))
             text = json.dumps(meta, ensure_ascii=False)
             pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", layer_metadata={"geoplan": text})
-            metas.append({"layer": name, "metadata_json": text})
-        pyogrio.write_dataframe(pd.DataFrame(metas), tmp, layer="geoplan_metadata", driver="GPKG")
     return out
 
 
@@ -398,7 +397,6 @@ def _choose_gpkg_layer(p: Path, layer: str | None) -> str:
             names = [str(n) for n, _t in pyogrio.list_layers(p)]
     except Exception as exc:  # noqa: BLE001 - GDAL raises several types for a broken file
         raise InputError(f"not a readable GeoPackage ({str(exc).split(';')[-1].strip()})", file=str(p)) from None
-    names = [n for n in names if n != "geoplan_metadata"]
     if layer is None:
         if len(names) == 1:
             return names[0]
