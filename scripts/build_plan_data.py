@@ -620,6 +620,12 @@ def build_assignments(ilookup, plookup) -> tuple[list[dict], list[str]]:
         raw.append(dict(where="Tongliang L511", plan_id="tongliang_mfg_14th_fyp", source=F004, source_line=511,
                         evidence_zh=ind, industry_zh=ind, industry_en=en, place_zh="铜梁区（高新区）",
                         role_zh=role + "；“3+3”产业发展格局", place_override=("park", "tongliang_gaoxin")))
+    # The two agglomeration areas as wholes (002 L609), beside the draft's per-node rows.
+    for rid, ev in (("agg_area_liangjiang", "两江新区（鱼复组团）—长寿—涪陵—垫江西南部"),
+                    ("agg_area_gaoxin", "重庆高新区—九龙坡、沙坪坝、北碚西部槽谷地带—璧山—江津—永川部分地区")):
+        raw.append(dict(where=f"002 L609 {rid}", plan_id="mfg_14th_fyp", source=F002, source_line=609, evidence_zh=ev,
+                        industry_zh="先进制造产业", industry_en="advanced manufacturing", place_zh=ev,
+                        role_zh="万亿级先进制造产业集聚区（整体）", place_override=("region", rid)))
     raw.append(dict(where="Tongliang L489", plan_id="tongliang_mfg_14th_fyp", source=F004, source_line=489,
                     evidence_zh="铜梁高新技术开发区是先进制造业的集中区", industry_zh="先进制造业",
                     industry_en="advanced manufacturing", place_zh="铜梁高新技术开发区", role_zh="先进制造业的集中区"))
