@@ -143,7 +143,7 @@ def test_corridors_and_targets() -> None:
 
 
 @pytest.mark.skipif(not (seeds_dir().exists() and reference_dir().exists()), reason="../shared seeds/reference absent")
-def test_build_fails_loudly_on_a_bad_evidence(tmp_path) -> None:
+def test_build_fails_loudly_on_bad_evidence_or_unknown_place(tmp_path) -> None:
     shared = tmp_path / "shared"
     shutil.copytree(seeds_dir(), shared / "seeds")
     shutil.copytree(reference_dir(), shared / "reference")
@@ -151,9 +151,13 @@ def test_build_fails_loudly_on_a_bad_evidence(tmp_path) -> None:
     f.chmod(0o644)
     text = f.read_text(encoding="utf-8")
     f.write_text(text.replace("推动中心城区加速发展战略性新兴产业", "推动中心城区加速发展未来产业", 1), encoding="utf-8")
+    g = shared / "reference" / "industry_district_assignments_000_001_003.csv"
+    g.chmod(0o644)
+    g.write_text(g.read_text(encoding="utf-8").replace(",沙坪坝区,district,", ",火星区,district,", 1), encoding="utf-8")
     env = dict(os.environ, GEOPLAN_SHARED_DIR=str(shared), GEOPLAN_DATA_DIR=str(tmp_path / "data"))
     res = subprocess.run([sys.executable, str(PROJECT_ROOT / "scripts" / "build_plan_data.py")], env=env,
                          capture_output=True, text=True, timeout=120)
     assert res.returncode != 0
     assert "industry_district_assignments_002.csv row 2" in res.stderr
+    assert "industry_district_assignments_000_001_003.csv row 2: place '火星区' resolves to nothing" in res.stderr
     assert not (tmp_path / "data" / "assignments.csv").exists()
