@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import io as _io
 import json
 import os
@@ -80,7 +81,7 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
         yield tmp
         os.replace(tmp, final)
     finally:
-        for leftover in (tmp, *final.parent.glob(tmp.name + "-*")):  # -wal / -journal of SQLite
+        for leftover in (tmp, *final.parent.glob(glob.escape(tmp.name) + "-*")):  # -wal / -journal of SQLite
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
 
@@ -186,10 +187,9 @@ def _write_csv(frame: gpd.GeoDataFrame, out: Path, meta: dict, precision: int) -
     elif present.any():
         table["wkt"] = np.where(present, shapely.to_wkt(geoms, rounding_precision=precision, trim=True), "")
     sidecar = out.with_name(out.name + ".metadata.json")
-    with atomic_output(out) as tmp:
+    with atomic_output(out) as tmp, atomic_output(sidecar) as tmp_meta:  # both or neither
         table.to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel opens Chinese text correctly
-    with atomic_output(sidecar) as tmp:
-        tmp.write_text(json.dumps({"geoplan": meta}, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp_meta.write_text(json.dumps({"geoplan": meta}, ensure_ascii=False, indent=1), encoding="utf-8")
     return out
 
 
