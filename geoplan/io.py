@@ -443,6 +443,9 @@ def _read_frame(p: Path, sheet: str | int | None, max_bytes: int) -> pd.DataFram
         return pd.read_csv(_io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except InputError:
         raise
+    except ImportError:  # .xls needs xlrd, which geoplan does not install
+        raise InputError("old Excel .xls files are not supported; save the sheet as .xlsx or .csv",
+                         file=file) from None
     except (ValueError, pd.errors.ParserError, zipfile.BadZipFile, KeyError) as exc:
         raise InputError(f"cannot read the table: {str(exc).strip().splitlines()[0]}", file=file) from None
 
@@ -538,4 +541,29 @@ def import_file(path: str | os.PathLike, *, layer: str | None = None, crs: str |
     gdf, report = validate_gdf(gdf, id_field=id_field, required=required, report=report)
     if raise_errors:
         report.raise_for_errors()
+    return gdf, report
+
+
+def import_bytes(data: bytes, filename: str, **kwargs: Any) -> tuple[gpd.GeoDataFrame, ValidationReport]:
+    """:func:`import_file` for an upload held in memory (the app): the size is checked before
+    anything is written, the name is reduced to a safe base name, the temporary copy is removed."""
+    max_bytes = int(kwargs.get("max_bytes", DEFAULT_MAX_BYTES))
+    if not data:
+        raise InputError("the uploaded file is empty (0 bytes)", file=filename)
+    if len(data) > max_bytes:
+        raise InputError(f"the upload is {len(data) / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB",
+                         file=filename)
+    name = safe_layer_name(Path(str(filename).replace("\\", "/")).name)
+    with tempfile.TemporaryDirectory(prefix="geoplan-upload-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        try:
+            gdf, report = import_file(path, **kwargs)
+        except InputError as exc:  # name the upload, not our temporary copy
+            err = InputError(str(exc).replace(str(path), filename))
+            err.__class__ = type(exc)
+            err.file, err.row, err.field = filename, exc.row, exc.field
+            raise err from None
+    report.file = filename
+    report.issues = [type(i)(i.severity, i.kind, i.message, filename, i.row, i.field) for i in report.issues]
     return gdf, report

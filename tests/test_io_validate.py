@@ -175,3 +175,23 @@ def test_table_without_coordinates_is_a_dataframe():
     df = io.read_table(CORPUS / "no_coordinates.csv")
     assert isinstance(df, pd.DataFrame) and not isinstance(df, gpd.GeoDataFrame)
     assert df["name_zh"].iloc[0] == "铜梁城区"
+
+
+def test_import_bytes_for_uploads():
+    data = (CORPUS / "points_gcj02_amap.csv").read_bytes()
+    gdf, rep = io.import_bytes(data, "../../amap.csv", crs="gcj02")
+    assert len(gdf) == 3 and rep.ok and rep.file == "../../amap.csv"
+    with pytest.raises(CRSError) as exc:
+        io.import_bytes(data, "amap.csv")
+    assert str(exc.value).startswith("file amap.csv: ") and "/tmp" not in str(exc.value)
+    with pytest.raises(InputError, match="over the limit"):
+        io.import_bytes(data, "amap.csv", crs="gcj02", max_bytes=10)
+    with pytest.raises(InputError, match="empty"):
+        io.import_bytes(b"", "amap.csv")
+
+
+def test_old_excel_is_refused_plainly(tmp_path):
+    p = tmp_path / "old.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    with pytest.raises(InputError, match=r"\.xls|cannot read"):
+        io.read_table(p, crs="wgs84")
