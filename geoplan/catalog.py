@@ -106,8 +106,12 @@ def region_members(region_id: str) -> list[int]:
     return [int(c) for c in codes]
 
 
-def regions() -> gpd.GeoDataFrame:
-    """Named regions with members, dissolved from the district polygons (display copy)."""
+def regions(include_empty: bool = False) -> gpd.GeoDataFrame:
+    """Named regions dissolved from the district polygons (display copy).
+
+    Regions whose members the seeds do not list have no geometry; they are left out unless
+    ``include_empty`` is true (then their geometry is None).
+    """
     t = regions_table()
     d = districts(display=True).set_index("adcode")
     geoms = []
@@ -115,6 +119,8 @@ def regions() -> gpd.GeoDataFrame:
         codes = [int(c) for c in (row["member_adcodes"] + ";" + row["partial_adcodes"]).split(";") if c]
         geoms.append(shapely.union_all(d.loc[codes].geometry.to_numpy()) if codes else None)
     gdf = gpd.GeoDataFrame(t, geometry=geoms, crs=WGS84)
+    if include_empty:
+        return gdf
     return gdf[~gdf.geometry.isna()].reset_index(drop=True)
 
 

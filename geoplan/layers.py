@@ -61,7 +61,9 @@ def _place_geometries(display: bool) -> pd.Series:
     """Geometry for every place key ``"<place_type>:<place_id>"``."""
     d = catalog.districts(display=display)
     p = catalog.parks()
-    r = catalog.regions()
+    # Regions whose members the seeds do not list (e.g. the 成渝 wings) have no geometry: their
+    # assignment rows are kept with a null geometry and location_precision "no_geometry".
+    r = catalog.regions(include_empty=True)
     keys = (
         ["district:" + str(a) for a in d["adcode"]]
         + ["park:" + str(i) for i in p["park_id"]]
@@ -83,11 +85,13 @@ def assignments(display: bool = False) -> gpd.GeoDataFrame:
         )
     gdf = gpd.GeoDataFrame(a, geometry=geoms.reindex(keys).to_numpy(), crs=WGS84)
     parks = catalog.parks().set_index("park_id")["location_precision"]
-    is_park = a["place_type"].eq("park")
-    precision = np.where(is_park, a["place_id"].map(parks), "boundary")
-    gdf["location_precision"] = np.where(
-        a["place_type"].eq("region"), "region_of_districts", precision
+    precision = np.select(
+        [a["place_type"].eq("park").to_numpy(), gdf.geometry.isna().to_numpy(),
+         a["place_type"].eq("region").to_numpy()],
+        [a["place_id"].map(parks).to_numpy(dtype=object), "no_geometry", "region_of_districts"],
+        default="boundary",
     )
+    gdf["location_precision"] = precision
     return gdf
 
 

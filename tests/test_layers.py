@@ -33,8 +33,11 @@ def test_layer_loads_with_declared_fields(lid):
     assert gdf.crs.to_epsg() == 4326
     missing = [f["name"] for f in spec["fields"] if f["name"] not in gdf.columns]
     assert not missing, f"{lid}: popup fields missing from the data: {missing}"
-    assert shapely.is_valid(gdf.geometry.to_numpy()).all()
-    assert not gdf.geometry.is_empty.any()
+    located = gdf[gdf.geometry.notna()]
+    assert shapely.is_valid(located.geometry.to_numpy()).all()
+    assert not located.geometry.is_empty.any()
+    if lid != "assignments":
+        assert len(located) == len(gdf), f"{lid}: features without geometry"
 
 
 def test_unknown_layer_names_valid_choices():
@@ -53,7 +56,13 @@ def test_assignments_take_their_place_geometry():
     park_rows = a[a["place_type"] == "park"]
     assert (park_rows.geometry.geom_type == "Point").all()
     assert set(a["location_precision"]) <= {"boundary", "region_of_districts", "park_center",
-                                           "town_center", "district_seat"}
+                                           "town_center", "district_seat", "no_geometry"}
+    # Only regions whose members no seed lists go without geometry, and they are kept, flagged.
+    unlocated = a[a.geometry.isna()]
+    assert (unlocated["place_type"] == "region").all()
+    empty = catalog.regions_table().set_index("region_id")
+    assert (empty.loc[unlocated["place_id"], "member_adcodes"] == "").all()
+    assert len(a) == len(catalog.assignments())
 
 
 def test_tongliang_projects_sit_in_tongliang():
