@@ -309,7 +309,16 @@ def attach_places(df: pd.DataFrame, park_col: str | None = None) -> pd.DataFrame
                              row=i + 1, field="park_id")
         out["adcode"] = out["park_id"].map(m).astype("Int64")
     if "adcode" in out and "region_id" not in out:
-        out["region_id"] = out["adcode"].map(district_region_map())
+        raw = out["adcode"]
+        codes = pd.to_numeric(raw.astype("string").str.strip().replace("", None), errors="coerce")
+        regions = district_region_map()
+        bad = (raw.notna() & (raw.astype("string").str.strip() != "")) & ~codes.isin(list(regions))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"adcode {raw.iloc[i]!r} is not one of Chongqing's 38 districts",
+                             row=i + 1, field="adcode")
+        out["adcode"] = codes.astype("Int64")
+        out["region_id"] = out["adcode"].map(regions)
     return out
 
 

@@ -92,7 +92,8 @@ def _progress(items: list, enabled: bool, desc: str) -> Iterable:
 def _area_geoms(grid: Grid, area: gpd.GeoDataFrame | None) -> list | None:
     if area is None:
         return None
-    return list(area.to_crs(grid.crs).geometry.values)
+    # GeoJSON-like dicts once: rasterio would rebuild them from shapely for every block
+    return [g.__geo_interface__ for g in area.to_crs(grid.crs).geometry.values]
 
 
 def distance_raster(out: str | Path, res_m: float = 100.0, bbox: Sequence[float] | None = None,

@@ -247,6 +247,23 @@ def test_cli_project_json_acceptance(capsys):
     assert out["metric_labels"]["output_per_mu"]["zh"] == "亩均产值"
 
 
+def test_cli_district_and_region_levels_from_adcodes(tmp_path, capsys):
+    f = tmp_path / "d.csv"
+    f.write_text("id,adcode,land_km2,output_yi\nx,500151,1,90\ny,500151,1,180\nz,500101,2,100\n",
+                 encoding="utf-8")
+    assert main(["intensity", "--input", str(f), "--level", "district", "--format", "json"]) == 0
+    rows = {r["adcode"]: r for r in json.loads(capsys.readouterr().out)["rows"]}
+    # 铜梁: (90 + 180) 亿元 / 3,000 亩 = 900 万元/亩; 135 亿元/km² against the 89.5 target
+    assert rows[500151]["output_per_mu"] == pytest.approx(900.0) and rows[500151]["name_zh"] == "铜梁区"
+    assert rows[500151]["vs_target_2022"] == pytest.approx(135 / 89.5)
+    assert main(["intensity", "--input", str(f), "--level", "region", "--format", "json"]) == 0
+    regions = {r["region_id"] for r in json.loads(capsys.readouterr().out)["rows"]}
+    assert regions == {"new_main_urban", "ne_three_gorges"}
+    f.write_text("id,adcode,land_mu,output_yi\nx,510101,1,1\n", encoding="utf-8")
+    assert main(["intensity", "--input", str(f), "--level", "region"]) == 2
+    assert "510101" in capsys.readouterr().err
+
+
 def test_cli_input_file_and_bad_row(tmp_path, capsys):
     f = tmp_path / "firms.csv"
     f.write_text("id,park_id,land_ha,output_wan,tax_wan\nf1,tongliang_gaoxin,2,6000,90\n"
