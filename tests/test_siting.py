@@ -98,8 +98,7 @@ def test_citation_evidence_is_on_the_cited_seed_line(nev):
 def test_every_candidate_gets_a_support_verdict_matching_assignments(nev):
     s = nev.scored
     a = catalog.assignments()
-    rel = {i: taxonomy.industry_relation("nev" if "nev" in set(a["industry_id"]) else s["industry_id"].iloc[0], i)
-           for i in a["industry_id"].unique()}
+    rel = {i: taxonomy.industry_relation("nev", i) for i in a["industry_id"].unique()}
     related = a[a["industry_id"].map(rel).notna()]
     district_ids = {int(x) for x in related.loc[related["place_type"] == "district", "place_id"]}
     supported = s["support_relation"] != "none"
@@ -109,29 +108,22 @@ def test_every_candidate_gets_a_support_verdict_matching_assignments(nev):
     assert not s.loc[~supported, "eligible"].any()
 
 
-def _industry_only_at_named_places() -> tuple[str, set[int], set[str]]:
-    """A real industry whose plan assignments (it and everything related) name only districts/parks."""
+@pytest.mark.parametrize("text, related", [("生物育种与生物制造", True), ("工业设计", False)])
+def test_named_places_rank_above_places_without_plan_support(text, related):
+    """Real industries the plans assign only to named districts/parks (seed 003 专栏 lists; seed 000 L275)."""
+    iid = taxonomy.resolve_industry(text)
     a = catalog.assignments()
-    for iid in sorted(a["industry_id"].unique()):
-        rel = a["industry_id"].map(lambda i: taxonomy.industry_relation(iid, i))
-        rows = a[rel.notna()]
-        if len(rows) >= 2 and (rows["place_type"] != "region").all():
-            d = {int(x) for x in rows.loc[rows["place_type"] == "district", "place_id"]}
-            p = set(rows.loc[rows["place_type"] == "park", "place_id"])
-            if len(d) + len(p) >= 2:
-                return iid, d, p
-    pytest.skip("no industry in data/assignments.csv is assigned only to named districts/parks")
-
-
-def test_named_places_rank_above_places_without_plan_support():
-    iid, districts, parks = _industry_only_at_named_places()
-    res = select_sites({"industry": iid, "land_mu": 50})
+    rel = a["industry_id"].map(lambda i: taxonomy.industry_relation(iid, i))
+    rows = a[rel.notna()] if related else a[rel == "direct"]
+    assert len(rows) >= 2 and (rows["place_type"] != "region").all(), "precondition: named places only"
+    districts = {int(x) for x in rows.loc[rows["place_type"] == "district", "place_id"]}
+    parks = set(rows.loc[rows["place_type"] == "park", "place_id"])
+    res = select_sites({"industry": text, "land_mu": 50, "include_related": related})
     s = res.scored
     named = s["host_adcode"].isin(list(districts)) | s["park_id"].isin(list(parks)) | \
         s["parent_park_id"].isin(list(parks))
-    assert named.any()
     none = s["support_relation"] == "none"
-    assert none.any()
+    assert named.any() and none.any()
     assert (s.loc[named, "support_relation"] != "none").all()
     # every named place is ranked, ahead of every place without plan support (which gets no rank)
     assert s.loc[named, "rank"].notna().all() and s.loc[none, "rank"].isna().all()
@@ -139,6 +131,9 @@ def test_named_places_rank_above_places_without_plan_support():
     assert pos[named].max() < pos[none].min()
     assert set(s.loc[s["eligible"], "cand_id"]) == set(s.loc[named, "cand_id"])
     assert (s.loc[none, "gate_industry"] == "fail").all()
+    # the citations of a named place are the rows that name it
+    for cites, code, pid in zip(s.loc[named, "citations"], s.loc[named, "host_adcode"], s.loc[named, "park_id"]):
+        assert all(c["assignment_id"] in set(rows["assignment_id"]) for c in cites)
 
 
 def test_unknown_industry_suggests_nearest_entries():
