@@ -96,6 +96,48 @@ def _area_geoms(grid: Grid, area: gpd.GeoDataFrame | None) -> list | None:
     return [g.__geo_interface__ for g in area.to_crs(grid.crs).geometry.values]
 
 
+def _lattice(size: int, step: int) -> np.ndarray:
+    idx = np.arange(0, size, step)
+    return idx if idx[-1] == size - 1 else np.r_[idx, size - 1]
+
+
+def _interp_axis(values: np.ndarray, knots: np.ndarray, size: int, axis: int) -> np.ndarray:
+    """Linear interpolation of ``values`` given at integer ``knots`` to 0 … size-1 along ``axis``."""
+    pos = np.arange(size)
+    i0 = np.clip(np.searchsorted(knots, pos, side="right") - 1, 0, max(len(knots) - 2, 0))
+    if len(knots) == 1:
+        return np.repeat(values, size, axis=axis)
+    w = (pos - knots[i0]) / (knots[i0 + 1] - knots[i0])
+    a, b = np.take(values, i0, axis=axis), np.take(values, i0 + 1, axis=axis)
+    shape = [1, 1]
+    shape[axis] = size
+    return a + (b - a) * w.reshape(shape)
+
+
+def metric_centres(to_metric: Transformer, grid: Grid, row0: int, nrows: int,
+                   lattice_m: float = 2000.0) -> tuple[np.ndarray, np.ndarray]:
+    """Cell centres of a block in ``REGION_METRIC``: exact on a lattice every ``lattice_m`` metres,
+    bilinear in between.
+
+    The map between two transverse Mercator grids on one ellipsoid is smooth (second derivatives
+    about 1/R), so bilinear interpolation over 2 km is off by < 0.1 m (tests check it), and it is
+    several times faster than projecting millions of points.
+    """
+    step = max(1, int(lattice_m // grid.res))
+    cols, rows = _lattice(grid.width, step), _lattice(nrows, step)
+    cx = grid.left + (cols + 0.5) * grid.res
+    cy = grid.top - (row0 + rows + 0.5) * grid.res
+    X, Y = np.meshgrid(cx, cy)
+    mx, my = (np.asarray(v) for v in to_metric.transform(X, Y))
+    if step == 1:
+        return mx, my
+    out = []
+    for v in (mx, my):
+        v = _interp_axis(v, cols, grid.width, axis=1)
+        out.append(_interp_axis(v, rows, nrows, axis=0))
+    return out[0], out[1]
+
+
 def distance_raster(out: str | Path, res_m: float = 100.0, bbox: Sequence[float] | None = None,
                     corridor_id: str | None = None, mask_to_chongqing: bool | None = None,
                     corridors: gpd.GeoDataFrame | None = None, block_rows: int = 256,
@@ -126,7 +168,8 @@ def distance_raster(out: str | Path, res_m: float = 100.0, bbox: Sequence[float]
                 win_t = rasterio.windows.transform(Window(0, row0, grid.width, n), grid.transform)
                 inside = geometry_mask(area, out_shape=x.shape, transform=win_t, invert=True)
             if inside.any():
-                mx, my = to_metric.transform(x[inside], y[inside])
+                mx, my = metric_centres(to_metric, grid, row0, n)
+                mx, my = mx[inside], my[inside]
                 d = np.full(mx.shape, np.inf)
                 for c in coords:
                     np.minimum(d, segment_distance(mx, my, c), out=d)

@@ -47,6 +47,19 @@ def test_distance_raster_matches_vector_over_chongqing(tmp_path):
         assert arr.min() >= 0 and arr.max() < 400
 
 
+@pytest.mark.parametrize("res", [100.0, 700.0])
+def test_interpolated_cell_centres_match_exact_projection(res):
+    from geoplan.crs import REGION_METRIC
+
+    g = raster.make_grid(res)
+    t = Transformer.from_crs(g.crs, REGION_METRIC, always_xy=True)
+    r0, n = g.height // 3, min(200, g.height // 3)
+    mx, my = raster.metric_centres(t, g, r0, n)
+    ex, ey = t.transform(*g.centres(r0, n))
+    assert mx.shape == (n, g.width)
+    assert np.abs(mx - ex).max() < 0.01 and np.abs(my - ey).max() < 0.01  # metres
+
+
 @pytest.mark.slow
 def test_distance_raster_100m_acceptance(tmp_path):
     out = tmp_path / "d100.tif"
