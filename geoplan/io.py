@@ -41,6 +41,7 @@ _EXT_FORMAT = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip
 VECTOR_EXTS = (".geojson", ".json", ".gpkg", ".zip", ".shp")
 TABLE_EXTS = (".csv", ".txt", ".xlsx", ".xls")
 DBF_MAX_BYTES = 254
+ROW_FIELD = "gp_row"  # original row order in a Shapefile split by geometry type
 # Column names for coordinates in tables from Chinese and international sources (normalised).
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "经度坐标", "x坐标", "lon_wgs84")
 LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "纬度坐标", "y坐标", "lat_wgs84")
@@ -214,13 +215,22 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | os.PathLike, *
     return out
 
 
+# shapely type id → Shapefile geometry family (LinearRing and GeometryCollection have none)
+_FAMILY = np.array(["point", "line", "other", "polygon", "point", "line", "polygon", "other"], dtype=object)
+
+
 def _write_shp_zip(frame: gpd.GeoDataFrame, out: Path, name: str, meta: dict) -> Path:
+    """Zipped Shapefile; a layer mixing points, lines and polygons becomes one Shapefile per type
+    (``<name>_point.shp`` …, rows without geometry go with the first) with a ``gp_row`` order field."""
     geoms = frame.geometry.to_numpy()
-    families = {({0: "point", 4: "point", 1: "line", 5: "line", 3: "polygon", 6: "polygon"}).get(t, "other")
-                for t in shapely.get_type_id(geoms[~shapely.is_missing(geoms)])}
-    if len(families) > 1 or "other" in families:
-        raise InputError(f"a Shapefile holds one geometry type but this layer mixes {sorted(families)}; "
-                         "export GeoPackage or GeoJSON instead", file=str(out))
+    present = ~shapely.is_missing(geoms)
+    family = _FAMILY[np.clip(shapely.get_type_id(geoms), 0, 7)]
+    families = sorted(set(family[present]))
+    if not families:
+        raise InputError("the layer has no geometries; export CSV instead", file=str(out))
+    if "other" in families:
+        raise InputError("a Shapefile cannot hold GeometryCollections; export GeoPackage or GeoJSON instead",
+                         file=str(out))
     cols = [c for c in frame.columns if c != frame.geometry.name]
     mapping = short_field_names([str(c) for c in cols])
     table = frame.rename(columns=dict(zip(cols, mapping.values())))
@@ -241,15 +251,21 @@ def _write_shp_zip(frame: gpd.GeoDataFrame, out: Path, name: str, meta: dict) ->
     w.writerow(["field", "shapefile_field", "values_truncated_to_254_bytes"])
     for orig, short in mapping.items():
         w.writerow([orig, short, truncated.get(orig, 0)])
+    parts = {name: np.ones(len(table), bool)}
+    if len(families) > 1:
+        table[ROW_FIELD] = np.arange(len(table))
+        parts = {f"{name}_{f}": present & (family == f) | ~present & (f == families[0]) for f in families}
+        meta["split_by_geometry"] = {k: int(v.sum()) for k, v in parts.items()}
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".shp-") as tmpdir:
-        shp = Path(tmpdir) / f"{name}.shp"
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes about field widths
-            pyogrio.write_dataframe(table, shp, driver="ESRI Shapefile", layer_options={"ENCODING": "UTF-8"})
+        for part, mask in parts.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes about field widths
+                pyogrio.write_dataframe(table[mask], Path(tmpdir) / f"{part}.shp", driver="ESRI Shapefile",
+                                        layer_options={"ENCODING": "UTF-8"})
         with atomic_output(out) as tmp:
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                for part in sorted(Path(tmpdir).iterdir()):
-                    zf.write(part, part.name)
+                for f in sorted(Path(tmpdir).iterdir()):
+                    zf.write(f, f.name)
                 zf.writestr(f"{name}_fields.csv", fields_csv.getvalue())
                 zf.writestr(f"{name}_metadata.json", json.dumps({"geoplan": meta}, ensure_ascii=False, indent=1))
     return out
@@ -274,7 +290,11 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, declared: ParsedCRS | None, file_crs: Any, 
         gdf = gdf.set_crs(fcrs, allow_override=True)
         return gdf if fcrs.equals(WGS84) else gdf.to_crs(WGS84)
     geographic_file = fcrs is not None and fcrs.is_geographic and fcrs.to_epsg() in (4326, 4490, None)
-    if fcrs is not None and not declared.crs.equals(fcrs) and not (declared.crs.is_geographic and geographic_file):
+    # GDAL labels every GeoJSON without a "crs" member EPSG:4326; metres in it prove the label wrong
+    coords = shapely.get_coordinates(gdf.geometry.to_numpy())
+    not_degrees = bool(len(coords)) and bool((np.abs(coords) > [180, 90]).any())
+    agree = declared.crs.is_geographic or not_degrees
+    if fcrs is not None and not declared.crs.equals(fcrs) and not (geographic_file and agree):
         raise CRSError(f"the declared CRS '{declared.name}' contradicts the file's own CRS "
                        f"'{fcrs.name}'; drop --crs or fix the file", file=file)
     gdf = gdf.set_crs(declared.crs, allow_override=True)
@@ -307,8 +327,11 @@ def _field_mapping(text: str | None) -> dict[str, str]:
     return {r["shapefile_field"]: r["field"] for r in rows if r.get("shapefile_field") and r.get("field")}
 
 
-def _shapefile_source(p: Path, layer: str | None, max_bytes: int) -> tuple[str, str, str, dict[str, str]]:
-    """GDAL path, encoding, ``no_prj`` flag and field-name mapping of a zipped or plain Shapefile."""
+def _shapefile_source(p: Path, layer: str | None, max_bytes: int) -> tuple[list[str], str, str, dict[str, str]]:
+    """GDAL paths, encoding, ``no_prj`` flag and field-name mapping of a zipped or plain Shapefile.
+
+    Several paths come back for a zip that geoplan split by geometry type (``<name>_point.shp`` …).
+    """
     if p.suffix.lower() == ".shp":
         dbf, cpg = p.with_suffix(".dbf"), p.with_suffix(".cpg")
         if not dbf.exists():
@@ -318,7 +341,7 @@ def _shapefile_source(p: Path, layer: str | None, max_bytes: int) -> tuple[str, 
                                   file=str(p))
         fields = p.with_name(p.stem + "_fields.csv")
         mapping = _field_mapping(fields.read_text("utf-8") if fields.exists() else None)
-        return str(p), enc, "" if p.with_suffix(".prj").exists() else "no_prj", mapping
+        return [str(p)], enc, "" if p.with_suffix(".prj").exists() else "no_prj", mapping
     members = check_zip(p, max_bytes)
     shps = [m for m in members if m.lower().endswith(".shp") and not m.startswith("__MACOSX")]
     if layer is not None:
@@ -326,22 +349,50 @@ def _shapefile_source(p: Path, layer: str | None, max_bytes: int) -> tuple[str, 
     if not shps:
         raise InputError("the zip holds no Shapefile (.shp)" + (f" named '{layer}'" if layer else "")
                          + f"; it has: {', '.join(members[:20])}", file=str(p))
-    if len(shps) > 1:
+    lower = {m.lower(): m for m in members}
+    parts = [re.match(r"^(.*)_(point|line|polygon)\.shp$", m) for m in shps]
+    split = (len(shps) > 1 and all(parts) and len({m.group(1) for m in parts}) == 1
+             and f"{parts[0].group(1)}_fields.csv".lower() in lower)
+    if len(shps) > 1 and not split:
         raise InputError(f"the zip holds several Shapefiles: {', '.join(shps)}; choose one with --layer",
                          file=str(p))
-    stem = shps[0][:-4]
-    lower = {m.lower(): m for m in members}
+    stem = parts[0].group(1) if split else shps[0][:-4]
     with zipfile.ZipFile(p) as zf:
-        dbf_name = lower.get(stem.lower() + ".dbf")
+        dbf_name = lower.get(shps[0][:-4].lower() + ".dbf")
         if dbf_name is None:
             raise InputError(f"'{shps[0]}' has no .dbf attribute file in the zip", file=str(p))
-        cpg_name = lower.get(stem.lower() + ".cpg")
+        cpg_name = lower.get(shps[0][:-4].lower() + ".cpg")
         cpg = zf.read(cpg_name).decode("ascii", "replace") if cpg_name else None
         enc = detect_dbf_encoding(zf.read(dbf_name), cpg, file=str(p))
         fields_name = lower.get(stem.lower() + "_fields.csv")
         mapping = _field_mapping(zf.read(fields_name).decode("utf-8", "replace") if fields_name else None)
-    flag = "" if lower.get(stem.lower() + ".prj") else "no_prj"
-    return f"/vsizip/{p.resolve()}/{shps[0]}", enc, flag, mapping
+    flag = "" if all(lower.get(m[:-4].lower() + ".prj") for m in shps) else "no_prj"
+    return [f"/vsizip/{p.resolve()}/{m}" for m in shps], enc, flag, mapping
+
+
+def _read_raw(srcs: list[str], layer: str | None, enc: str | None, file: str) -> tuple[dict, pd.DataFrame, np.ndarray]:
+    """GDAL's metadata, attribute table and WKB of one source, or of the parts of a split Shapefile."""
+    tables, wkbs, meta = [], [], {}
+    for src in srcs:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # unclosed rings: reported later by row
+                meta, _fids, wkb, fields = pyogrio.raw.read(src, layer=layer, encoding=enc)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
+                pyogrio.errors.GeometryError, RuntimeError) as exc:
+            msg = "; ".join(part.strip() for part in str(exc).strip().splitlines()[0].split(";")
+                            if "might help" not in part)
+            raise InputError(f"cannot read the file: {msg}", file=file) from None
+        if wkb is None:
+            raise InputError("the layer has no geometry column; import it as a table (CSV/Excel with lon/lat)",
+                             file=file)
+        tables.append(pd.DataFrame({str(n): v for n, v in zip(meta["fields"], fields)}))
+        wkbs.append(np.asarray(wkb, dtype=object))
+    table, wkb = pd.concat(tables, ignore_index=True), np.concatenate(wkbs)
+    if ROW_FIELD in table.columns:  # parts of a split Shapefile: restore the original order
+        order = np.argsort(pd.to_numeric(table[ROW_FIELD]).to_numpy(), kind="stable")
+        table, wkb = table.iloc[order].drop(columns=ROW_FIELD).reset_index(drop=True), wkb[order]
+    return meta, table, wkb
 
 
 def read_vector(path: str | os.PathLike, *, layer: str | None = None, crs: str | None = None,
@@ -362,26 +413,15 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, crs: str |
                          f"{', '.join(VECTOR_EXTS)} (tables: {', '.join(TABLE_EXTS)})", file=file)
     check_file_size(p, max_bytes)
     declared = _declared(crs)
-    src, enc, flag, mapping = str(p), None, "", {}
+    srcs, enc, flag, mapping = [str(p)], None, "", {}
     if suffix in (".zip", ".shp"):
-        src, enc, flag, mapping = _shapefile_source(p, layer, max_bytes)
+        srcs, enc, flag, mapping = _shapefile_source(p, layer, max_bytes)
         layer = None
     elif suffix == ".gpkg":
         layer = _choose_gpkg_layer(p, layer)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # unclosed rings: reported below by row
-            meta, _fids, wkb, fields = pyogrio.raw.read(src, layer=layer, encoding=enc)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
-            pyogrio.errors.GeometryError, RuntimeError) as exc:
-        msg = "; ".join(part.strip() for part in str(exc).strip().splitlines()[0].split(";")
-                        if "might help" not in part)
-        raise InputError(f"cannot read the file: {msg}", file=file) from None
-    if wkb is None:
-        raise InputError("the layer has no geometry column; import it as a table (CSV/Excel with lon/lat)",
-                         file=file)
-    table = pd.DataFrame({mapping.get(str(n), str(n)): v for n, v in zip(meta["fields"], fields)})
-    geoms = _geometries(np.asarray(wkb, dtype=object), report)
+    meta, table, wkb = _read_raw(srcs, layer, enc, file)
+    table = table.rename(columns=mapping)
+    geoms = _geometries(wkb, report)
     gdf = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms), crs=None)
     file_crs = None if flag == "no_prj" else meta.get("crs")
     gdf = _to_wgs84(gdf, declared, file_crs, file)

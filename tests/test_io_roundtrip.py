@@ -56,7 +56,9 @@ def assert_same_values(orig: pd.Series, back: pd.Series, *, what: str, max_bytes
 def assert_same_geometry(orig: np.ndarray, back: np.ndarray, tol: float) -> None:
     assert len(orig) == len(back)
     assert (shapely.get_dimensions(orig) == shapely.get_dimensions(back)).all()
-    a, b = shapely.normalize(orig), shapely.normalize(back)
+    missing = shapely.is_missing(orig) | shapely.is_empty(orig)
+    assert (missing == (shapely.is_missing(back) | shapely.is_empty(back))).all()
+    a, b = shapely.normalize(orig[~missing]), shapely.normalize(back[~missing])
     for i, (ga, gb) in enumerate(zip(a, b)):
         ca, cb = shapely.get_coordinates(ga), shapely.get_coordinates(gb)
         # vertex by vertex (fast); Hausdorff only where rounding moved the start vertex
@@ -69,13 +71,20 @@ def assert_same_geometry(orig: np.ndarray, back: np.ndarray, tol: float) -> None
 def _shp_mapping(path: Path, name: str) -> dict[str, str]:
     with zipfile.ZipFile(path) as zf:
         rows = list(csv.DictReader(_io.StringIO(zf.read(f"{name}_fields.csv").decode("utf-8"))))
-        assert zf.read(f"{name}.cpg").decode().strip().upper() == "UTF-8"
+        shps = [m for m in zf.namelist() if m.endswith(".shp")]
+        assert shps and all(zf.read(m[:-4] + ".cpg").decode().strip().upper() == "UTF-8" for m in shps)
     return {r["field"]: r["shapefile_field"] for r in rows}
 
 
 def _read_back(path: Path, fmt: str, name: str) -> gpd.GeoDataFrame:
-    if fmt == "shp":
-        return pyogrio.read_dataframe(f"/vsizip/{path}/{name}.shp", encoding="UTF-8")
+    if fmt == "shp":  # one Shapefile, or one per geometry type with a gp_row order field
+        with zipfile.ZipFile(path) as zf:
+            shps = sorted(m for m in zf.namelist() if m.endswith(".shp"))
+        parts = [pyogrio.read_dataframe(f"/vsizip/{path}/{m}", encoding="UTF-8") for m in shps]
+        gdf = pd.concat(parts, ignore_index=True)
+        if len(parts) > 1:
+            gdf = gdf.sort_values(io.ROW_FIELD).drop(columns=io.ROW_FIELD).reset_index(drop=True)
+        return gdf
     if fmt == "gpkg":
         return pyogrio.read_dataframe(path, layer=name)
     if fmt == "csv":
@@ -157,6 +166,21 @@ def test_shapefile_cgcs2000_and_field_mapping(tmp_path):
     assert mapping["membership_confidence"] != "membership_confidence"
     back = io.read_vector(out)  # restores long names from parks_fields.csv
     assert list(back.columns[:-1]) == [c for c in p.columns if c != "geometry"]
+
+
+def test_mixed_layer_shapefile_split_and_read_back(tmp_path):
+    gdf = layer_or_skip("assignments")
+    out = io.write_layer(gdf, tmp_path / "a.zip", layer_name="assignments")
+    with zipfile.ZipFile(out) as zf:
+        shps = sorted(m for m in zf.namelist() if m.endswith(".shp"))
+        meta = json.loads(zf.read("assignments_metadata.json"))["geoplan"]
+    families = sorted({io._FAMILY[t] for t in shapely.get_type_id(gdf.geometry.dropna().to_numpy())})
+    assert shps == [f"assignments_{f}.shp" for f in families]
+    assert sum(meta["split_by_geometry"].values()) == len(gdf)
+    back = io.read_vector(out, region_check=False)  # our reader reassembles the parts in order
+    assert [c for c in back.columns if c != "geometry"] == [c for c in gdf.columns if c != "geometry"]
+    assert_same_values(gdf["assignment_id"], back["assignment_id"], what="assignment_id")
+    assert_same_geometry(gdf.geometry.to_numpy(), back.geometry.to_numpy(), 1e-9)
 
 
 def test_interrupted_write_leaves_nothing_and_keeps_old_file(tmp_path, monkeypatch):
