@@ -71,6 +71,21 @@ def axes_table(con, lines: gpd.GeoDataFrame) -> None:
     con.unregister("a_df")
 
 
+PREPARED_COLUMNS = ["parcel_id", "available_mu", "land_use", "industry_id", "output_per_mu",
+                    "host_adcode", "nearest_km"]
+
+
+def duckdb_load_prepared(con, prepared: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> None:
+    """Table ``parcels`` with the attributes of a ``geoplan.parcels.prepare_parcels`` layer."""
+    df = pd.DataFrame(prepared[PREPARED_COLUMNS])
+    df["host_adcode"] = df["host_adcode"].astype("float64")  # nullable Int64 → NULL-able double
+    con.register("p_df", df)
+    con.execute("CREATE OR REPLACE TABLE parcels AS SELECT * REPLACE (CAST(host_adcode AS BIGINT) AS host_adcode) "
+                "FROM p_df")
+    con.unregister("p_df")
+    axes_table(con, lines)
+
+
 def _axis_ids(con) -> list[str]:
     return [r[0] for r in con.execute("SELECT corridor_id FROM axes ORDER BY seq").fetchall()]
 
@@ -150,7 +165,8 @@ def b_per_row(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, lines: gpd
     return top.reset_index(drop=True)
 
 
-def b_duckdb(con, q: Query) -> pd.DataFrame:
+def b_duckdb(con, q: Query, prepared: bool = False) -> pd.DataFrame:
+    """The site query in SQL; ``prepared``: host district and distance are columns already."""
     fit = pd.DataFrame({"industry_id": list(q.fit), "s_fit": list(q.fit.values())})
     role = pd.DataFrame({"adcode": list(q.role), "s_role": list(q.role.values()),
                          "allowed": [a in set(q.allowed_adcodes) for a in q.role]})
@@ -160,8 +176,11 @@ def b_duckdb(con, q: Query) -> pd.DataFrame:
     w = q.weights
     wsum = sum(w.values())
     inds = ", ".join(f"'{x}'" for x in INDUSTRIAL)
-    sql = f"""
-    WITH p AS (
+    if prepared:
+        source = ("s AS (SELECT parcel_id, host_adcode AS host, nearest_km, available_mu, land_use, "
+                  "industry_id, output_per_mu FROM parcels)")
+    else:
+        source = f"""p AS (
       SELECT parcel_id, available_mu, land_use, industry_id, output_per_mu, geometry,
              ST_Centroid(geometry) AS c,
              ST_Transform(geometry, 'EPSG:4326', '{PROJ}', true) AS gm
@@ -170,7 +189,9 @@ def b_duckdb(con, q: Query) -> pd.DataFrame:
     dd AS (SELECT h.*, {sel} FROM h),
     s AS (
       SELECT parcel_id, host, least({', '.join('d_' + c for c in ids)}) AS nearest_km,
-             available_mu, land_use, industry_id, output_per_mu FROM dd),
+             available_mu, land_use, industry_id, output_per_mu FROM dd)"""
+    sql = f"""
+    WITH {source},
     sc AS (
       SELECT s.parcel_id, coalesce(s.host, -1) AS host, s.nearest_km,
         (s.available_mu >= {q.land_mu} AND s.land_use IN ({inds}) AND s.nearest_km <= {q.max_km}

@@ -31,6 +31,11 @@ def trim() -> None:
         _LIBC.malloc_trim(0)
 
 
+def _cpu() -> float:
+    t = _PROC.cpu_times()
+    return t.user + t.system
+
+
 def rss_mb() -> float:
     return _PROC.memory_info().rss / 2**20
 
@@ -39,6 +44,7 @@ def rss_mb() -> float:
 class Measurement:
     seconds: float
     peak_mb: float  # peak RSS above the RSS before the call
+    cpu_s: float  # process CPU time (user + system, all threads) during the call
     rss_before_mb: float
     value: Any = None
 
@@ -59,12 +65,14 @@ def measure(fn: Callable[[], Any], interval: float = 0.002) -> Measurement:
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
+    c0 = _cpu()
     t0 = time.perf_counter()
     try:
         value = fn()
     finally:
         dt = time.perf_counter() - t0
+        cpu = _cpu() - c0
         stop.set()
         t.join()
     peak[0] = max(peak[0], rss_mb())
-    return Measurement(dt, peak[0] - before, before, value)
+    return Measurement(dt, peak[0] - before, cpu, before, value)

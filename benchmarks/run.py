@@ -16,7 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from geoplan import catalog
-from geoplan.parcels import load_parcels
+from geoplan.parcels import load_parcels, prepare_parcels
 
 from . import baselines as bl
 from . import workloads as wl
@@ -32,6 +32,7 @@ class Row:
     method: str
     seconds: float | None
     peak_mb: float | None
+    cpu_s: float | None
     mode: str  # measured | extrapolated from N=… | failed: …
     check: str = ""
 
@@ -52,20 +53,22 @@ class Runner:
         if prev and not force:
             pred = prev[1] * size / prev[0]
             if pred > self.budget_s:
-                row = Row(workload, n, method, pred, None, f"extrapolated from N={prev[0]:,}")
+                row = Row(workload, n, method, pred, None, None, f"extrapolated from N={prev[0]:,}")
                 self.rows.append(row)
-                self.log(f"  {workload} {method:<22} N={n:>9,}  ~{pred:8.2f} s (extrapolated)")
+                self.log(f"  {workload} {method:<34} N={n:>9,}  ~{pred:8.2f} s (extrapolated)")
                 return None
         try:
             m = measure(fn)
         except Exception as exc:  # a failing method is reported, not fatal to the run
             traceback.print_exc()
-            self.rows.append(Row(workload, n, method, None, None, f"failed: {type(exc).__name__}: {exc}"[:200]))
-            self.log(f"  {workload} {method:<22} N={n:>9,}  FAILED {exc}")
+            self.rows.append(Row(workload, n, method, None, None, None,
+                                 f"failed: {type(exc).__name__}: {exc}"[:200]))
+            self.log(f"  {workload} {method:<34} N={n:>9,}  FAILED {exc}")
             return None
         self.last[key] = (size, m.seconds)
-        self.rows.append(Row(workload, n, method, m.seconds, m.peak_mb, "measured"))
-        self.log(f"  {workload} {method:<22} N={n:>9,}  {m.seconds:8.3f} s  peak +{m.peak_mb:7.0f} MB")
+        self.rows.append(Row(workload, n, method, m.seconds, m.peak_mb, m.cpu_s, "measured"))
+        self.log(f"  {workload} {method:<34} N={n:>9,}  {m.seconds:8.3f} s  cpu {m.cpu_s:8.3f} s  "
+                 f"peak +{m.peak_mb:7.0f} MB")
         return m.value
 
     def note(self, workload: str, n: int, method: str, check: str) -> None:
@@ -104,11 +107,18 @@ def run_all(sizes: list[int], workloads: str = "abcd", seed: int = 2021, budget_
         con = bl.duckdb_connect()
         r.run("load", n, "DuckDB read_parquet", lambda: bl.duckdb_load(con, wkb, districts, corridors), force=True)
 
+        prepared = r.run("prepare", n, "geoplan prepare_parcels", lambda: prepare_parcels(parcels, districts, corridors),
+                         force=True)
+        con_p = bl.duckdb_connect()
+        r.run("prepare", n, "DuckDB load prepared table",
+              lambda: bl.duckdb_load_prepared(con_p, prepared, corridors), force=True)
+
         if "a" in workloads:
-            ref = r.run("a", n, "geoplan", lambda: wl.a_geoplan(parcels, corridors), force=True)
-            for name, fn in (("per-row apply", lambda: bl.a_per_row(parcels, lines)),
+            ref = r.run("a", n, "geoplan corridor_distances", lambda: wl.a_distances(parcels, corridors), force=True)
+            for name, fn in (("geoplan corridor_proximity (+chainage)", lambda: wl.a_geoplan(parcels, corridors)),
+                             ("per-row apply", lambda: bl.a_per_row(parcels, lines)),
                              ("DuckDB spatial", lambda: bl.a_duckdb(con))):
-                res = r.run("a", n, name, fn)
+                res = r.run("a", n, name, fn, force=name.startswith("geoplan"))
                 if ref is not None and res is not None:
                     r.note("a", n, name, _safe(lambda: wl.check_a(ref, res)))
             del ref, res
@@ -116,12 +126,18 @@ def run_all(sizes: list[int], workloads: str = "abcd", seed: int = 2021, budget_
         if "b" in workloads:
             ref = r.run("b", n, "vectorised (geoplan.parcels)",
                         lambda: wl.b_vectorised(parcels, districts, lines, q), force=True)
-            r.run("b", n, "geoplan select_sites", lambda: wl.b_select_sites(parcels, q))
-            for name, fn in (("per-row apply", lambda: bl.b_per_row(parcels, districts, lines, q)),
-                             ("DuckDB spatial", lambda: bl.b_duckdb(con, q))):
-                res = r.run("b", n, name, fn)
-                if ref is not None and res is not None:
+            for name, fn in (
+                    ("vectorised, prepared layer", lambda: wl.b_vectorised(prepared, districts, lines, q, prepared=True)),
+                    ("geoplan select_sites", lambda: wl.b_select_sites(parcels, q)),
+                    ("geoplan select_sites, prepared layer", lambda: wl.b_select_sites(prepared, q)),
+                    ("per-row apply", lambda: bl.b_per_row(parcels, districts, lines, q)),
+                    ("DuckDB spatial", lambda: bl.b_duckdb(con, q)),
+                    ("DuckDB, prepared table", lambda: bl.b_duckdb(con_p, q, prepared=True))):
+                res = r.run("b", n, name, fn, force=name.startswith("vectorised"))
+                if ref is not None and res is not None and "select_sites" not in name:
                     r.note("b", n, name, _safe(lambda: wl.check_b(ref, res)))
+                elif res is not None:
+                    r.note("b", n, name, f"{len(res)} ranked (full geoplan scoring; not comparable number by number)")
             del ref, res
             trim()
         if "c" in workloads:
@@ -135,7 +151,8 @@ def run_all(sizes: list[int], workloads: str = "abcd", seed: int = 2021, budget_
             del ref, res
             trim()
         con.close()
-        del parcels, con
+        con_p.close()
+        del parcels, prepared, con, con_p
         trim()
 
     if "d" in workloads:
@@ -154,8 +171,8 @@ def run_all(sizes: list[int], workloads: str = "abcd", seed: int = 2021, budget_
             gx, gy, gshape = grid_100m(res_m)
             m = measure(lambda: fn((gx, gy)))
             factor = cells / (gshape[0] * gshape[1])
-            r.rows.append(Row("d", cells, f"{name} {res_m:g} m", m.seconds, m.peak_mb, "measured"))
-            r.rows.append(Row("d", cells, f"{name} → {raster_res:g} m", m.seconds * factor, None,
+            r.rows.append(Row("d", cells, f"{name} {res_m:g} m", m.seconds, m.peak_mb, m.cpu_s, "measured"))
+            r.rows.append(Row("d", cells, f"{name} → {raster_res:g} m", m.seconds * factor, None, None,
                               f"extrapolated ×{factor:.1f} cells from {res_m:g} m"))
             print(f"  d {name} {res_m:g} m: {m.seconds:.2f} s, ×{factor:.1f} → {m.seconds * factor:.1f} s")
             ref = np.min([_dist_grid(gx, gy, g) for g in lines.geometry.values], axis=0)

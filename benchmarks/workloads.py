@@ -38,6 +38,17 @@ def a_geoplan(parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.Data
     return res
 
 
+def a_distances(parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Distances + nearest only (what the baselines compute), via geoplan.parcels.corridor_distances."""
+    out = gparcels.corridor_distances(parcels, corridors)
+    ids = list(corridors["corridor_id"])
+    res = pd.DataFrame({f"d_{c}": out[f"dist_km_{c}"].to_numpy() for c in ids})
+    res.insert(0, "parcel_id", parcels["parcel_id"].to_numpy())
+    res["nearest"] = out["nearest_corridor"].to_numpy()
+    res["nearest_km"] = out["nearest_km"].to_numpy()
+    return res
+
+
 def check_a(ref: pd.DataFrame, other: pd.DataFrame) -> str:
     """Largest distance difference (m) and share of equal nearest axes."""
     o = other.set_index("parcel_id").loc[ref["parcel_id"]]
@@ -56,14 +67,22 @@ def b_select_sites(parcels: gpd.GeoDataFrame, q: Query) -> pd.DataFrame:
 
 
 def b_vectorised(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, lines: gpd.GeoDataFrame,
-                 q: Query) -> pd.DataFrame:
-    """The simplified site query with numpy/shapely over all parcels at once."""
-    x, y = gparcels.parcel_points(parcels)
-    host = gparcels.host_adcodes(x, y, districts)
-    gm = np.asarray(parcels.geometry.to_crs(REGION_METRIC).values)
-    d = np.full(len(parcels), np.inf)
-    for line in lines.geometry.values:
-        np.minimum(d, shapely.distance(gm, line) / 1000.0, out=d)
+                 q: Query, prepared: bool = False) -> pd.DataFrame:
+    """The simplified site query with numpy/shapely over all parcels at once.
+
+    ``prepared``: read ``host_adcode`` and ``nearest_km`` from ``geoplan.parcels.prepare_parcels``
+    columns instead of computing them (the query is then attribute work only).
+    """
+    if prepared:
+        host = parcels["host_adcode"].fillna(-1).to_numpy(np.int64)
+        d = parcels["nearest_km"].to_numpy(float)
+    else:
+        x, y = gparcels.parcel_points(parcels)
+        host = gparcels.host_adcodes(x, y, districts)
+        gm = np.asarray(parcels.geometry.to_crs(REGION_METRIC).values)
+        d = np.full(len(parcels), np.inf)
+        for line in lines.geometry.values:
+            np.minimum(d, shapely.distance(gm, line) / 1000.0, out=d)
     ok = ((parcels["available_mu"].to_numpy(float) >= q.land_mu)
           & parcels["land_use"].isin(INDUSTRIAL).to_numpy()
           & (d <= q.max_km) & np.isin(host, q.allowed_adcodes))

@@ -1,0 +1,101 @@
+"""Parcel layers: the seeded synthetic generator, the GeoParquet loader, and the fast parcel helpers."""
+
+from __future__ import annotations
+
+import sys
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from geoplan import catalog, parcels
+from geoplan.corridor import corridor_proximity
+from geoplan.crs import CHINA_ALBERS
+from geoplan.errors import InputError
+from geoplan.paths import PROJECT_ROOT
+
+sys.path.insert(0, str(PROJECT_ROOT))  # the benchmarks package lives beside geoplan, not inside it
+from benchmarks.parcels import M2_PER_MU, MU_MAX, MU_MIN, generate_parcels  # noqa: E402
+
+N = 2000
+
+
+@pytest.fixture(scope="module")
+def layer() -> gpd.GeoDataFrame:
+    return generate_parcels(N, seed=7)
+
+
+def test_generator_is_reproducible_and_seed_dependent(layer):
+    again = generate_parcels(N, seed=7)
+    assert layer.drop(columns="geometry").equals(again.drop(columns="geometry"))
+    assert shapely.equals_exact(layer.geometry.values, again.geometry.values, tolerance=0).all()
+    other = generate_parcels(N, seed=8)
+    assert not np.allclose(layer["area_mu"], other["area_mu"])
+
+
+def test_generated_parcels_are_plausible(layer):
+    assert layer["parcel_id"].is_unique and len(layer) == N
+    assert layer["area_mu"].between(MU_MIN, MU_MAX).all()
+    # the polygons really have the stated area (equal-area CRS; tmerc scale error < 0.5 %)
+    area_mu = shapely.area(np.asarray(layer.to_crs(CHINA_ALBERS).geometry.values)) / M2_PER_MU
+    assert np.allclose(area_mu, layer["area_mu"], rtol=5e-3)
+    assert (layer["available_mu"] >= 0).all() and (layer["available_mu"] <= layer["area_mu"] + 0.01).all()
+    assert np.allclose(layer["built_mu"] + layer["available_mu"], layer["area_mu"], atol=0.02)
+    vacant = layer["status"] == "vacant"
+    assert layer.loc[vacant, "output_yi"].isna().all() and layer.loc[~vacant, "output_yi"].gt(0).all()
+    assert set(layer["industry_id"]) <= set(catalog.industries()["industry_id"])
+    assert set(layer["land_use"]) <= {"M1", "M2", "M3", "W1", "B1"}
+
+
+def test_parcels_sit_in_their_district_in_proportion_to_weight():
+    g = generate_parcels(N, seed=3, weight={500101: 1.0, 500102: 3.0})
+    assert set(g["gen_adcode"]) == {500101, 500102}
+    share = (g["gen_adcode"] == 500102).mean()
+    assert 0.70 < share < 0.80  # 0.75 expected; binomial sd ≈ 0.01
+    x, y = parcels.parcel_points(g)
+    assert (parcels.host_adcodes(x, y) == g["gen_adcode"].to_numpy()).mean() > 0.99
+
+
+def test_host_adcodes_match_a_spatial_join(layer):
+    x, y = parcels.parcel_points(layer)
+    fast = parcels.host_adcodes(x, y)
+    d = catalog.districts()
+    pts = gpd.GeoDataFrame(geometry=shapely.points(x, y), crs=d.crs)
+    j = gpd.sjoin(pts, d[["adcode", "geometry"]], predicate="within", how="left")
+    j = j[~j.index.duplicated(keep="first")]
+    ref = j["adcode"].fillna(-1).astype(int).to_numpy()
+    assert (fast == ref).all()
+    assert (fast > 0).mean() > 0.99
+
+
+def test_corridor_distances_equal_corridor_proximity(layer):
+    fast = parcels.corridor_distances(layer)
+    ref = corridor_proximity(layer)
+    for cid in catalog.CORRIDOR_IDS:
+        assert np.allclose(fast[f"dist_km_{cid}"], ref[f"dist_km_{cid}"], rtol=0, atol=1e-9)
+    assert (fast["nearest_corridor"].to_numpy() == ref["nearest_corridor"].to_numpy()).all()
+    assert np.allclose(fast["nearest_km"], ref["nearest_km"], atol=1e-9)
+
+
+def test_geoparquet_round_trip_with_column_selection(layer, tmp_path):
+    prepared = parcels.prepare_parcels(layer)
+    assert {"host_adcode", "nearest_km", "nearest_corridor"} <= set(prepared.columns)
+    path = parcels.save_parcels(prepared, tmp_path / "p.parquet")
+    back = parcels.load_parcels(path, columns=["parcel_id", "available_mu", "host_adcode"])
+    assert list(back.columns) == ["parcel_id", "available_mu", "host_adcode", "geometry"]
+    assert back["parcel_id"].tolist() == layer["parcel_id"].tolist()
+    assert shapely.equals_exact(back.geometry.values, layer.geometry.values, tolerance=0).all()
+    assert (back["host_adcode"].fillna(-1).to_numpy() == prepared["host_adcode"].fillna(-1).to_numpy()).all()
+
+
+def test_loader_errors_name_file_and_field(layer, tmp_path):
+    path = parcels.save_parcels(layer.head(10), tmp_path / "p.parquet")
+    with pytest.raises(InputError, match="available_land") as exc:
+        parcels.load_parcels(path, columns=["available_land"])
+    assert exc.value.field == "available_land" and "p.parquet" in str(exc.value)
+    with pytest.raises(InputError, match="not found"):
+        parcels.load_parcels(tmp_path / "missing.parquet")
+    gpkg = tmp_path / "p.gpkg"
+    layer.head(10).to_file(gpkg, engine="pyogrio")
+    assert len(parcels.load_parcels(gpkg, columns=["parcel_id"])) == 10
