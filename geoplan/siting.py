@@ -112,7 +112,13 @@ def _place_adcodes(text: str) -> tuple[set[int], set[str], str]:
     """(adcodes, park ids, label) of a place name (region → members, district, park)."""
     ptype, pid = taxonomy.resolve_place(text)
     if ptype == "region":
-        return set(catalog.region_members(pid)), set(), f"region {pid}"
+        members = set(catalog.region_members(pid))
+        if not members:
+            note = catalog.regions_table().set_index("region_id").at[pid, "members_note"]
+            raise InputError(f"region '{text}' ({pid}) has no member districts in data/regions.csv"
+                             + (f" ({note})" if note else "") + "; name its districts instead",
+                             field="regions")
+        return members, set(), f"region {pid}"
     if ptype == "district":
         return {int(pid)}, set(), f"district {pid}"
     return set(), {pid}, f"park {pid}"
@@ -158,7 +164,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     notes: list[str] = []
 
     # plan support (gate + industry fit)
-    rows = sup.related_assignments(industry_id, fit_cfg, spec.include_related)
+    rows = sup.related_assignments(industry_id, fit_cfg, spec.min_relation)
     table = sup.build_support_table(rows)
     support = sup.support_for_candidates(table, cands["park_id"].to_numpy(), cands["parent_park_id"].to_numpy(),
                                          cands["host_adcode"].to_numpy())

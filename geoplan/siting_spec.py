@@ -21,6 +21,7 @@ from .paths import PROJECT_ROOT
 DEFAULTS_PATH = PROJECT_ROOT / "config" / "siting_defaults.yaml"
 CRITERIA = ("industry_fit", "corridor", "intensity", "tier", "region_role")
 AXES = ("CY_MAIN", "CY_MID", "CSY")
+RELATIONS = ("direct", "same_chain", "same_sector")  # strongest first
 
 
 @lru_cache(maxsize=None)
@@ -59,7 +60,8 @@ class SiteSpec:
     exclude: list[str] = field(default_factory=list)  # parks/districts never to offer
     weights: dict[str, float] = field(default_factory=dict)  # overrides of the defaults
     top: int = 10
-    include_related: bool = True  # same chain / same sector count as plan support
+    # weakest plan relation that counts as support: direct < same_chain < same_sector (the default)
+    min_relation: str = "same_sector"
     # 标准地 floor table (CSV: park_id, industry_id or *, <metric>_min in 万元/亩); None = the example
     # table data/examples/standard_land_floors_example.csv if present (illustrative, not policy); "none" = off
     floors: str | None = None
@@ -81,6 +83,9 @@ class SiteSpec:
             if value is not None and value < 0:
                 raise InputError(f"must be 0 or more (got {value})", field=name)
             setattr(self, name, value)
+        if self.min_relation not in RELATIONS:
+            raise InputError(f"expected one of {', '.join(RELATIONS)} (got {self.min_relation!r})",
+                             field="min_relation")
         if self.axis is not None:
             axis = str(self.axis).upper()
             if axis not in AXES:

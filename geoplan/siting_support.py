@@ -33,12 +33,13 @@ class SupportTable:
     by_adcode: dict[int, np.ndarray]
 
 
-def related_assignments(industry_id: str, fit_cfg: dict, include_related: bool = True) -> pd.DataFrame:
-    """Assignments whose industry relates to ``industry_id``, with relation and a row score in [0, 1]."""
+def related_assignments(industry_id: str, fit_cfg: dict, min_relation: str = "same_sector") -> pd.DataFrame:
+    """Assignments whose industry relates to ``industry_id`` at least as closely as ``min_relation``
+    (direct < same_chain < same_sector), with the relation and a row score in [0, 1]."""
     a = catalog.assignments()
     rel_map = {i: taxonomy.industry_relation(industry_id, i) for i in a["industry_id"].unique()}
     a["relation"] = a["industry_id"].map(rel_map)
-    keep = a["relation"].isin(RELATION_ORDER if include_related else ("direct",))
+    keep = a["relation"].isin(RELATION_ORDER[: RELATION_ORDER.index(min_relation) + 1])
     a = a[keep].copy()
     rel_w = a["relation"].map(fit_cfg["relation"]).astype(float)
     lvl_w = a["place_type"].map({"park": fit_cfg["place_level"]["park"],

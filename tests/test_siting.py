@@ -82,6 +82,9 @@ def test_citation_evidence_is_on_the_cited_seed_line(nev):
         pytest.skip(f"seed texts not found at {seeds}")
     cites = [c for cs in nev.scored["citations"] for c in cs]
     assert cites
+    role = [c for cs in nev.scored["role_citations"] for c in cs]
+    assert role
+    cites += role + [c["membership_evidence"] for c in role if c.get("membership_evidence")]
     lines: dict[str, list[str]] = {}
     checked = set()
     for c in cites:
@@ -118,7 +121,7 @@ def test_named_places_rank_above_places_without_plan_support(text, related):
     assert len(rows) >= 2 and (rows["place_type"] != "region").all(), "precondition: named places only"
     districts = {int(x) for x in rows.loc[rows["place_type"] == "district", "place_id"]}
     parks = set(rows.loc[rows["place_type"] == "park", "place_id"])
-    res = select_sites({"industry": text, "land_mu": 50, "include_related": related})
+    res = select_sites({"industry": text, "land_mu": 50, "min_relation": "same_sector" if related else "direct"})
     s = res.scored
     named = s["host_adcode"].isin(list(districts)) | s["park_id"].isin(list(parks)) | \
         s["parent_park_id"].isin(list(parks))
@@ -134,6 +137,17 @@ def test_named_places_rank_above_places_without_plan_support(text, related):
     # the citations of a named place are the rows that name it
     for cites, code, pid in zip(s.loc[named, "citations"], s.loc[named, "host_adcode"], s.loc[named, "park_id"]):
         assert all(c["assignment_id"] in set(rows["assignment_id"]) for c in cites)
+
+
+def test_min_relation_narrows_plan_support():
+    wide = select_sites({"industry": "工业设计", "land_mu": 50}).scored
+    direct = select_sites({"industry": "工业设计", "land_mu": 50, "min_relation": "direct"}).scored
+    assert set(direct.loc[direct["eligible"], "host_adcode"].astype(int)) == {500106, 500108}  # 000 L275
+    assert direct["eligible"].sum() < wide["eligible"].sum()
+    assert set(wide.loc[wide["eligible"] & (wide["support_relation"] == "same_sector"), "support_level"]) <= {
+        "park", "district", "region"}
+    with pytest.raises(InputError, match="min_relation"):
+        SiteSpec("工业设计", 50, min_relation="cousin")
 
 
 def test_unknown_industry_suggests_nearest_entries():
@@ -186,6 +200,15 @@ def test_region_filter_and_exclusion(nev):
     row = res2.scored.set_index("cand_id").loc[best]
     assert row["gate_excluded"] == "fail" and not row["eligible"]
     assert best not in set(res2.ranked["cand_id"])
+
+
+def test_region_without_members_is_refused_clearly():
+    t = catalog.regions_table()
+    empty = t[(t["member_adcodes"] == "") & (t["partial_adcodes"] == "")]
+    if empty.empty:
+        pytest.skip("every region in data/regions.csv has members")
+    with pytest.raises(InputError, match="no member districts"):
+        select_sites({**NEV, "regions": [empty["region_id"].iloc[0]]})
 
 
 def test_intensity_effect_uses_benchmarks_and_is_neutral_without_output(nev):

@@ -13,7 +13,7 @@ from ..siting_spec import AXES, SiteSpec, load_spec, save_spec
 _FIELDS = {"industry": "industry", "land_mu": "land_mu", "investment": "investment_yi",
            "output": "output_yi", "tax": "tax_wan", "max_corridor_km": "max_corridor_km",
            "axis": "axis", "region": "regions", "district": "districts", "exclude": "exclude",
-           "top": "top", "floors": "floors"}
+           "top": "top", "floors": "floors", "min_relation": "min_relation"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="only candidates in this region or district (repeatable), e.g. 主城新区")
     p.add_argument("--district", action="append", metavar="NAME", help="only candidates in this district")
     p.add_argument("--exclude", action="append", metavar="NAME", help="never offer this park/district")
+    p.add_argument("--min-relation", choices=("direct", "same_chain", "same_sector"),
+                   help="weakest plan relation that counts as support (default same_sector)")
     p.add_argument("--floors", metavar="CSV", help="标准地 floor table (park_id, industry_id, *_min)")
     p.add_argument("--candidates", metavar="FILE",
                    help="candidate layer (GeoJSON/GeoPackage/…) instead of the embedded parks")
