@@ -290,8 +290,9 @@ def aggregate(df: pd.DataFrame, by: str | list[str] | None = None,
 def attach_places(df: pd.DataFrame, park_col: str | None = None) -> pd.DataFrame:
     """Add ``park_id``, ``adcode`` and ``region_id`` (一区两群) where they can be derived.
 
-    ``park_id`` (or ``host_park_id``) → host district from the parks table; ``adcode`` → 一区两群
-    region from ``data/regions.csv`` (kind ``yiqu_liangqun``).
+    ``park_id`` (or ``host_park_id``) → host district from the parks table; without a place key a
+    GeoDataFrame is located in the district containing it; ``adcode`` → 一区两群 region (the
+    districts' ``region_id``).
     """
     from . import catalog
 
@@ -308,6 +309,8 @@ def attach_places(df: pd.DataFrame, park_col: str | None = None) -> pd.DataFrame
             raise InputError(f"park_id {out['park_id'].iloc[i]!r} is not in data/parks.csv",
                              row=i + 1, field="park_id")
         out["adcode"] = out["park_id"].map(m).astype("Int64")
+    if "adcode" not in out and "park_id" not in out and hasattr(out, "geometry") and out.crs is not None:
+        out["adcode"] = locate_districts(out)
     if "adcode" in out and "region_id" not in out:
         raw = out["adcode"]
         codes = pd.to_numeric(raw.astype("string").str.strip().replace("", None), errors="coerce")
@@ -323,6 +326,21 @@ def attach_places(df: pd.DataFrame, park_col: str | None = None) -> pd.DataFrame
 
 
 YIQU_LIANGQUN = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
+
+
+def locate_districts(gdf) -> pd.Series:
+    """The adcode of the district containing each geometry's representative point (empty outside)."""
+    import shapely
+
+    from . import catalog
+
+    d = catalog.districts()
+    pts = np.asarray(gdf.geometry.to_crs(d.crs).representative_point().values)
+    tree = shapely.STRtree(np.asarray(d.geometry.values))
+    src, hit = tree.query(pts, predicate="within")
+    codes = pd.Series(pd.NA, index=gdf.index, dtype="Int64")
+    codes.iloc[src] = d["adcode"].to_numpy()[hit]
+    return codes
 
 
 def district_region_map() -> dict[int, str]:

@@ -264,6 +264,22 @@ def test_cli_district_and_region_levels_from_adcodes(tmp_path, capsys):
     assert "510101" in capsys.readouterr().err
 
 
+def test_geometry_locates_the_district(tmp_path, capsys):
+    from geoplan.corridor import points_gdf
+
+    seat = catalog.districts().set_index("adcode").loc[500151]
+    gdf = points_gdf([seat["seat_lon"], 108.39], [seat["seat_lat"], 30.81], id=["a", "b"],
+                     land_mu=[10.0, 20.0], output_wan=[5000.0, 4000.0])
+    m = I.attach_places(metrics(gdf))
+    assert m["adcode"].tolist() == [500151, 500101]  # 铜梁区, 万州区
+    assert hasattr(m, "geometry")  # a GeoDataFrame stays one
+    f = tmp_path / "pts.csv"
+    f.write_text(f"id,lon,lat,land_mu,output_wan\na,{seat['seat_lon']},{seat['seat_lat']},10,5000\n",
+                 encoding="utf-8")
+    assert main(["intensity", "--input", str(f), "--crs", "wgs84", "--level", "district", "--format", "csv"]) == 0
+    assert "500151" in capsys.readouterr().out
+
+
 def test_cli_input_file_and_bad_row(tmp_path, capsys):
     f = tmp_path / "firms.csv"
     f.write_text("id,park_id,land_ha,output_wan,tax_wan\nf1,tongliang_gaoxin,2,6000,90\n"

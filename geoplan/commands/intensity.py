@@ -112,7 +112,7 @@ def records(df: pd.DataFrame, drop: tuple[str, ...] = ("geometry",)) -> list[dic
     return [{c: _clean(v) for c, v in zip(cols, row)} for row in df[cols].itertuples(index=False)]
 
 
-SHOW = ["land_mu", "output_per_mu", "tax_per_mu", "investment_per_mu", "grade"]
+SHOW = ["land_mu", "output_per_mu", "tax_per_mu", "investment_per_mu", "vs_target_2022", "grade"]
 
 
 def _table_cols(level: str, t: pd.DataFrame) -> list[str]:
