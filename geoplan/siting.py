@@ -108,6 +108,14 @@ def resolve_industry_text(text: str) -> str:
                               candidates=[s[0] for s in sugg]) from None
 
 
+def _relation(query_id: str, other_id: str) -> str | None:
+    """industry_relation, or None when ``other_id`` is not a taxonomy id (e.g. a typo in a floor table)."""
+    try:
+        return taxonomy.industry_relation(query_id, other_id)
+    except ResolutionError:
+        return None
+
+
 def _place_adcodes(text: str) -> tuple[set[int], set[str], str]:
     """(adcodes, park ids, label) of a place name (region → members, district, park)."""
     ptype, pid = taxonomy.resolve_place(text)
@@ -180,8 +188,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     metrics = crit.project_metrics(spec.land_mu, spec.investment_yi, spec.output_yi, spec.tax_wan)
     floors, floor_path = crit.load_floors(spec.floors)
     if floors is not None:
-        related = [i for i in floors["industry_id"].unique() if i != "*" and i in taxonomy._ancestors()
-                   and taxonomy.industry_relation(industry_id, i) is not None]
+        related = [i for i in floors["industry_id"].unique() if i != "*" and _relation(industry_id, i)]
         fv = crit.floors_for(floors, industry_id, related, cands["park_id"].to_numpy())
         gate_floors, floor_details = crit.floors_gate(fv, metrics)
         if floor_path == str(crit.default_floor_path()):
@@ -261,9 +268,9 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     excluded = out[~elig].reset_index(drop=True)
 
     e = out[elig]
-    tiebreak = np.arange(len(e))  # already in base order
-    stab = stability_report(e[[f"s_{c}" for c in CRITERIA]].to_numpy(float), wv, list(CRITERIA),
-                            tiebreak, list(e["cand_id"]), cfg["stability"])
+    s_elig = S[order][elig]  # unrounded criterion scores, in base order (which is the tie-break)
+    stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(e)), list(e["cand_id"]),
+                            cfg["stability"])
     names = dict(zip(out["cand_id"], out["name_zh"]))
     for row in stab.get("top", []):
         row["name_zh"] = names.get(row["cand_id"], "")

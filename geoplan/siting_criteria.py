@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import intensity
+from . import catalog, intensity
 from .errors import DataError, InputError
 from .paths import data_dir
 
@@ -84,7 +84,15 @@ def load_floors(path: str | Path | None) -> tuple[pd.DataFrame | None, str | Non
         if explicit:
             raise InputError("floor table not found", file=str(p))
         return None, None
-    return intensity.read_floors(p), str(p)
+    table = intensity.read_floors(p)
+    known = set(catalog.industries()["industry_id"]) | {"*"}
+    bad = ~table["industry_id"].fillna("").isin(known)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"industry_id {table['industry_id'].iloc[i]!r} is not in the taxonomy "
+                         "(data/industries.csv); use an id or * for any industry",
+                         file=str(p), row=i + 1, field="industry_id")
+    return table, str(p)
 
 
 def floors_for(table: pd.DataFrame, industry_id: str, related: list[str],

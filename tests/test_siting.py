@@ -241,6 +241,10 @@ def test_floors_gate_from_a_floor_table(tmp_path, nev):
     assert unknown["gate_floors"] == "unknown" and unknown["eligible"]
     other = select_sites({**base, "investment_yi": 5}).scored
     assert (other.loc[other["cand_id"] != park, "gate_floors"] == "n/a").all()
+    typo = tmp_path / "typo.csv"
+    typo.write_text(f"park_id,industry_id,investment_per_mu_min\n{park},*,100\n{park},nevv,200\n", encoding="utf-8")
+    with pytest.raises(InputError, match="typo.csv.*row 2.*nevv"):
+        select_sites({**NEV, "floors": str(typo)})
 
 
 def test_region_role_fit_cites_seed_002_line_609(nev):
