@@ -34,6 +34,16 @@ CRITERION_LABELS = {
     "tier": ("园区层级", "park tier (2+10+36)"),
     "region_role": ("一区两群功能契合", "一区两群 role fit (seed 002 L609)"),
 }
+CRITERION_METHODS = {
+    "industry_fit": "plan_share × best citation (relation × place level × strength) + (1 − plan_share) × the "
+                    "park's own lead industries (data/parks.csv), all factors in config/siting_defaults.yaml",
+    "corridor": "1 − distance / scale_km (clipped to 0–1), straight line to the nearest axis or to the chosen axis",
+    "intensity": "r / (1 + r), r = project 亩均产值 / benchmark (park figure → host district's planned projects → "
+                 "municipal park target); 0.5 when either is unknown",
+    "tier": "tier_scores in config/siting_defaults.yaml; a sub-area takes its parent park's tier",
+    "region_role": "relation of the industry to the roles seed 002 line 609 gives the candidate's 一区两群 part "
+                   "(战略性新兴产业 → 中心城区 counts SEIs named by the SEI plan, seed 003)",
+}
 GATE_LABELS = {
     "gate_industry": ("规划产业支持", "plan support for the industry"),
     "gate_land": ("可用地 ≥ 需求", "available land ≥ need"),
@@ -384,8 +394,8 @@ def _explain(spec, industry_id, weights, metrics, ranked, excluded, out, notes, 
         "industry": {"id": industry_id, "name_zh": ind["name_zh"], "name_en": ind["name_en"],
                      "kind": ind["kind"]},
         "weights": {c: round(weights[c] / total, 4) for c in CRITERIA},
-        "criteria": {c: {"label_zh": CRITERION_LABELS[c][0], "label_en": CRITERION_LABELS[c][1]}
-                     for c in CRITERIA},
+        "criteria": {c: {"label_zh": CRITERION_LABELS[c][0], "label_en": CRITERION_LABELS[c][1],
+                         "method": CRITERION_METHODS[c]} for c in CRITERIA},
         "project_metrics_wan_per_mu": {k: None if v is None else round(v, 2) for k, v in metrics.items()},
         "floor_table": floor_path,
         "area_filter": area_label,

@@ -95,6 +95,18 @@ def test_save_spec_then_rerun_from_spec(tmp_path, capsys):
     assert len(json.loads(out3)["ranked"]) == 2
 
 
+def test_weights_from_the_command_line(capsys):
+    code, out, _ = run(["site-select", "--industry", "新能源汽车", "--land-mu", "300", "--weight", "corridor=1",
+                        "--weight", "industry_fit=0", "--format", "json"], capsys)
+    assert code == 0
+    js = json.loads(out)
+    assert js["query"]["weights"] == {"corridor": 1.0, "industry_fit": 0.0}
+    assert js["weights"]["industry_fit"] == 0.0
+    assert all(c["contributions"]["industry_fit"] == 0 for c in js["ranked"])
+    code, _, err = run(["site-select", "--industry", "新能源汽车", "--land-mu", "300", "--weight", "beauty=2"], capsys)
+    assert code == 2 and "unknown weight" in err
+
+
 def test_geojson_and_table_formats(capsys):
     code, out, _ = run(["site-select", "--industry", "新能源汽车", "--land-mu", "300", "--top", "3",
                         "--format", "geojson"], capsys)

@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--floors", metavar="CSV", help="标准地 floor table (park_id, industry_id, *_min)")
     p.add_argument("--candidates", metavar="FILE",
                    help="candidate layer (GeoJSON/GeoPackage/…) instead of the embedded parks")
+    p.add_argument("--weight", action="append", metavar="NAME=W",
+                   help="criterion weight, repeatable: industry_fit, corridor, intensity, tier, region_role")
     p.add_argument("--top", type=int, help="how many ranked candidates to return (default 10)")
     p.add_argument("--spec", metavar="FILE", help="read the query from a YAML/JSON spec; options override it")
     p.add_argument("--save-spec", metavar="FILE", help="write the effective query to a YAML/JSON spec")
@@ -53,6 +55,12 @@ def build_spec(args: argparse.Namespace) -> SiteSpec:
         v = getattr(args, opt, None)
         if v is not None:
             data[fld] = v
+    for item in args.weight or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"expected NAME=W, got {item!r}", field="--weight")
+        data.setdefault("weights", {})
+        data["weights"] = {**data["weights"], name.strip(): value.strip()}
     if "industry" not in data:
         raise InputError("give --industry (or a --spec file with 'industry')", field="industry")
     if "land_mu" not in data:
