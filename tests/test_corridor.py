@@ -42,7 +42,7 @@ def lines() -> gpd.GeoDataFrame:
 def test_three_axes_chengdu_end_first(lines):
     assert list(lines["corridor_id"]) == ["CY_MAIN", "CY_MID", "CSY"]
     for g in lines.geometry:
-        (x0, y0), (x1, y1) = g.coords[0], g.coords[-1]
+        x0, x1 = g.coords[0][0], g.coords[-1][0]
         assert x0 < 104.5 and x1 > 106.3  # Chengdu (≈104.07 E) first, Chongqing (≈106.5 E) last
 
 
@@ -92,6 +92,18 @@ def test_polygons_nearest_edge_and_crossing_is_zero(lines):
     assert res["dist_km_CY_MID"].iloc[1] == pytest.approx(truth, rel=0.005)
     cen = corridor.corridor_proximity(corridor.points_gdf([off.centroid.x], [off.centroid.y]))
     assert res["dist_km_CY_MID"].iloc[1] < cen["dist_km_CY_MID"].iloc[0]
+
+
+def test_lines_crossing_and_apart(lines):
+    mid = lines.set_index("corridor_id").geometry["CY_MID"]
+    p = shapely.line_interpolate_point(mid, 0.3, normalized=True)
+    across = shapely.LineString([(p.x - 0.1, p.y - 0.1), (p.x + 0.1, p.y + 0.1)])
+    road = shapely.LineString([(108.0, 30.0), (108.0, 30.5)])
+    res = corridor.corridor_proximity(gpd.GeoDataFrame(geometry=[across, road], crs=WGS84))
+    assert res["dist_km_CY_MID"].iloc[0] == 0.0
+    pts = np.asarray(road.segmentize(0.001).coords)
+    truth = min(geodesic_to_line(x, y, densified(mid)) for x, y in pts[::10])
+    assert res["dist_km_CY_MID"].iloc[1] == pytest.approx(truth, rel=0.005)
 
 
 def test_chainage_from_the_chongqing_end():

@@ -50,52 +50,18 @@ def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, str, str | None]:
     return catalog.tongliang_projects(), "data/tongliang_projects.csv", "plan guidance figures / 规划指导数据"
 
 
-def _names(level: str, res: pd.DataFrame) -> pd.DataFrame:
-    from .. import catalog
-
-    if level == "park":
-        p = catalog.parks().drop_duplicates("park_id").set_index("park_id")
-        res["name_zh"], res["name_en"] = res["park_id"].map(p["name_zh"]), res["park_id"].map(p["name_en"])
-    elif level == "district":
-        d = catalog.districts().set_index("adcode")
-        res["name_zh"] = res["adcode"].astype(int).map(d["name_zh"])
-        res["name_en"] = res["adcode"].astype(int).map(d["name_en"])
-    elif level == "region":
-        r = catalog.regions_table().set_index("region_id")
-        res["name_zh"], res["name_en"] = res["region_id"].map(r["name_zh"]), res["region_id"].map(r["name_en"])
-    return res
-
-
 def compute(args: argparse.Namespace) -> dict[str, Any]:
     """Everything the command prints, as plain data."""
     df, src, note = _load(args)
-    norm, excluded = I.normalise(df, id_col=args.id_col, land_unit=args.land_unit,
-                                 money_unit=args.money_unit,
-                                 on_bad="exclude" if args.exclude_bad else "raise", file=src)
-    rows = I.compute_metrics(norm)
-    cfg = grading.load_config(args.grading_config)
-    if args.level == "project":
-        table = rows
-    else:
-        key = {"park": "park_id", "district": "adcode", "region": "region_id", "cluster": "cluster_zh"}[args.level]
-        if args.level != "cluster":
-            rows = I.attach_places(rows)
-        if key not in rows:
-            from ..errors import InputError
-
-            raise InputError(f"--level {args.level} needs a '{key}' column (or park_id to derive it)", file=src)
-        table = _names(args.level, I.aggregate(rows, key))
-    table = I.benchmark_municipal(table)
-    table = grading.grade(table, args.scheme, cfg)
+    floors = None
     if args.floors:
-        path = EXAMPLE_FLOORS if args.floors == "example" else args.floors
-        floors = I.read_floors(path)
-        if args.level in ("project", "park"):
-            table = I.check_floors(I.attach_places(table) if "park_id" not in table else table, floors)
-    total = I.aggregate(rows)
-    return {"level": args.level, "source": src, "figures_note": note, "table": table, "total": total,
-            "excluded": excluded, "scheme": table["grade_scheme"].iloc[0] if len(table) else None,
-            "target": I.municipal_output_target()}
+        floors = I.read_floors(EXAMPLE_FLOORS if args.floors == "example" else args.floors)
+    r = I.evaluate(df, args.level, scheme=args.scheme, grading_config=grading.load_config(args.grading_config),
+                   floors=floors, id_col=args.id_col, land_unit=args.land_unit, money_unit=args.money_unit,
+                   on_bad="exclude" if args.exclude_bad else "raise", file=src)
+    t = r["table"]
+    return {**r, "level": args.level, "source": src, "figures_note": note,
+            "scheme": t["grade_scheme"].iloc[0] if len(t) else None}
 
 
 def _clean(v: Any) -> Any:
