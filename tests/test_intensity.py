@@ -145,6 +145,18 @@ def test_tongliang_rolls_up_to_district_and_region():
     assert reg["output_per_mu_base"].iloc[0] == pytest.approx(4950.0)
 
 
+def test_evaluate_by_cluster_keeps_the_land_base():
+    r = I.evaluate(catalog.tongliang_projects(), "cluster", id_col="project_id")
+    t = r["table"].set_index("cluster_zh")
+    assert t["output_per_mu_base"].sum() == pytest.approx(4950.0)  # clusters partition the 64 rows
+    assert t["output_per_mu_n"].sum() == 64 and t["n_rows"].sum() == 73
+    # Σ/Σ of the clusters' sums reproduces the total
+    assert (t["output_per_mu_sum_output_wan"].sum() / t["output_per_mu_base"].sum()
+            == pytest.approx(r["total"]["output_per_mu"].iloc[0]))
+    with pytest.raises(InputError, match="level"):
+        I.evaluate(catalog.tongliang_projects(), "county")
+
+
 # ---------------------------------------------------------------- benchmarks
 
 def test_municipal_target_from_seed_000():
