@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import catalog, corridor, siting_criteria as crit, siting_support as sup, taxonomy
+from . import catalog, corridor, taxonomy
+from . import siting_criteria as crit
+from . import siting_support as sup
 from .errors import InputError, ResolutionError
 from .siting_candidates import normalise_candidates, park_candidates
 from .siting_spec import CRITERIA, SiteSpec, siting_defaults
@@ -399,9 +401,9 @@ def _explain(spec, industry_id, weights, metrics, ranked, excluded, out, notes, 
         "project_metrics_wan_per_mu": {k: None if v is None else round(v, 2) for k, v in metrics.items()},
         "floor_table": floor_path,
         "area_filter": area_label,
-        "n_candidates": int(len(out)),
-        "n_eligible": int(len(elig)),
-        "n_excluded": int(len(excluded)),
+        "n_candidates": len(out),
+        "n_eligible": len(elig),
+        "n_excluded": len(excluded),
         "ranked": [_candidate_dict(r) for _, r in ranked.iterrows()],
         "excluded_best": [_candidate_dict(r, max_cites=3) for _, r in excluded.head(5).iterrows()],
         "excluded_by_gate": {g: int((out[g] == crit.FAIL).sum()) for g in GATES},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field, fields
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ AXES = ("CY_MAIN", "CY_MID", "CSY")
 RELATIONS = ("direct", "same_chain", "same_sector")  # strongest first
 
 
-@lru_cache(maxsize=None)
+@cache
 def _defaults_cached(path: str) -> dict:
     with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh)

@@ -109,8 +109,8 @@ def format_table(result) -> str:
     """A plain-text ranking for the terminal."""
     e = result.explanation
     ind = e["industry"]
-    lines = [f"{ind['name_zh']} / {ind['name_en']} ({ind['id']}), {result.spec.land_mu:g} 亩 — "
-             f"{e['n_eligible']} of {e['n_candidates']} candidates pass the gates",
+    lines = [(f"{ind['name_zh']} / {ind['name_en']} ({ind['id']}), {result.spec.land_mu:g} 亩 — "
+              f"{e['n_eligible']} of {e['n_candidates']} candidates pass the gates"),
              "rank  score  " + _pad("park 园区", 40) + _pad("host 区县", 12) + "tier  "
              + _pad("corridor 通道", 22) + _pad("land", 9) + _pad("support", 12) + "citations 规划依据"]
     for c in e["ranked"]:
