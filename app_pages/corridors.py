@@ -73,7 +73,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     maps.add_legend(m, [maps.categorical_legend(sp["corridors"], lang, kind="line"),
                         {"title": t("band", lang),
                          "items": [(maps._swatch(BAND_COLORS[i]), names[c]) for i, c in enumerate(codes)]},
-                        maps.parks_legend(sp["parks"], lang)])
+                        maps.parks_legend(sp["parks"], lang)], t("legend", lang))
     common.show_map(m, key=f"cor_map_{lang}_{tiles}_{set_name}_{pick_band}")
 
     nm = name_col(lang)

@@ -42,8 +42,9 @@ def sector_choices() -> pd.DataFrame:
     return ind[ind["kind"].eq("sector")].reset_index(drop=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=24)
 def _base_map(lang: str, tiles: str, tkey: str | None, sector_id: str | None, show: tuple[str, ...]) -> Any:
+    """A fresh folium map per run (~0.2 s): streamlit-folium alters the map it renders, so a map
+    object must not be cached and reused."""
     f = _frames()
     sp = common.specs()
     fill = legend = None

@@ -139,7 +139,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
     label = pd.Series(ranked["rank"].astype(str).to_numpy(), index=pts["park_id"].to_numpy())
     maps.add_parks(m, maps.to_display(pts, tiles), sp["parks"], lang, popups=False, highlight_ids=pts["park_id"],
                    label=label)
-    maps.add_legend(m, [maps.parks_legend(sp["parks"], lang)])
+    maps.add_legend(m, [maps.parks_legend(sp["parks"], lang)], t("legend", lang))
     maps.fit_to(m, pts)
     common.show_map(m, key=f"sit_map_{lang}_{tiles}_{len(ranked)}_{ranked['score'].sum():.3f}")
 

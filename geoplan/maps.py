@@ -153,11 +153,12 @@ class _Legend(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function(){
-          var lg = L.control({position: 'bottomright'});
+          var lg = L.control({position: {{ this.position|tojson }}});
           lg.onAdd = function () {
             var div = L.DomUtil.create('div', 'geoplan-legend');
-            div.style.cssText = 'background:rgba(255,255,255,0.9);padding:6px 8px;font:12px sans-serif;'
-              + 'border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3);max-width:260px';
+            div.style.cssText = 'background:rgba(255,255,255,0.88);padding:4px 6px;font:11px sans-serif;'
+              + 'border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3);max-width:230px;max-height:45vh;overflow-y:auto';
+            L.DomEvent.disableScrollPropagation(div);
             div.innerHTML = {{ this.html|tojson }};
             return div;
           };
@@ -167,10 +168,11 @@ class _Legend(MacroElement):
         """
     )
 
-    def __init__(self, html_text: str) -> None:
+    def __init__(self, html_text: str, position: str = "bottomleft") -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html_text
+        self.position = position
 
 
 # ---------------------------------------------------------------- symbols and legends
@@ -221,7 +223,7 @@ def legend_html(sections: list[dict[str, Any]]) -> str:
         for symbol, label in sec["items"]:
             parts.append(f'<div style="white-space:nowrap">{symbol}{esc(label)}</div>')
         if sec.get("note"):
-            parts.append(f'<div style="font-size:11px;color:#555;white-space:normal">{esc(sec["note"])}</div>')
+            parts.append(f'<div style="font-size:10px;color:#555;white-space:normal">{esc(sec["note"])}</div>')
     return "".join(parts)
 
 
@@ -348,6 +350,33 @@ def add_polygons(target: folium.Map | folium.FeatureGroup, gdf: gpd.GeoDataFrame
     return layer
 
 
+def park_icons(parks: pd.DataFrame, spec: dict[str, Any], *, highlight_ids: Iterable[str] = (),
+               label: pd.Series | None = None) -> list[dict[str, Any]]:
+    """Leaflet divIcon options per park: tier symbol; hollow+dashed at a district seat, half-filled
+    at a town centre, solid at the park centre; a yellow ring when highlighted; optional label."""
+    style = spec.get("style", {})
+    markers = style.get("markers", {})
+    prec_col = style.get("approximate_column", "location_precision")
+    hl = set(map(str, highlight_ids))
+    icons = []
+    for rec in parks.drop(columns="geometry", errors="ignore").to_dict("records"):
+        tier = str(rec.get("tier", "other"))
+        mk = markers.get(tier, markers.get("other", {"shape": "circle", "color": "#555", "radius": 6}))
+        prec = str(rec.get(prec_col, ""))
+        fill = "hollow" if prec == "district_seat" else ("half" if prec == "town_center" else "solid")
+        ring = HIGHLIGHT if str(rec.get("park_id")) in hl else None
+        radius = float(mk.get("radius", 7))
+        svg = marker_svg(mk.get("shape", "circle"), mk.get("color", "#555"), radius, fill, ring)
+        size = int(2 * radius + 6)
+        extra = ""
+        if label is not None and rec.get("park_id") in label.index:
+            extra = (f"<span style='position:absolute;left:{size}px;top:-2px;font:bold 12px sans-serif;"
+                     f"color:#000;text-shadow:0 0 3px #fff'>{esc(label[rec['park_id']])}</span>")
+        icons.append({"html": f"<div style='position:relative'>{svg}{extra}</div>",
+                      "iconSize": [size, size], "iconAnchor": [size // 2, size // 2]})
+    return icons
+
+
 def add_parks(target: folium.Map | folium.FeatureGroup, parks: gpd.GeoDataFrame, spec: dict[str, Any], lang: str,
               *, assignments: pd.DataFrame | None = None, highlight_ids: Iterable[str] = (),
               popups: bool = True, label: pd.Series | None = None) -> int:
@@ -355,36 +384,37 @@ def add_parks(target: folium.Map | folium.FeatureGroup, parks: gpd.GeoDataFrame,
 
     ``label`` (park_id → short text, e.g. a rank) is drawn beside the symbol. Returns the count.
     """
-    style = spec.get("style", {})
-    markers = style.get("markers", {})
-    prec_col = style.get("approximate_column", "location_precision")
+    prec_col = spec.get("style", {}).get("approximate_column", "location_precision")
     rows = _rows_by_place(assignments, "park") if popups else {}
-    hl = set(map(str, highlight_ids))
     nm = name_col(lang)
     recs = parks.drop(columns="geometry").to_dict("records")
-    xs, ys = parks.geometry.x.to_numpy(), parks.geometry.y.to_numpy()
-    for rec, x, y in zip(recs, xs, ys):
-        tier = str(rec.get("tier", "other"))
-        mk = markers.get(tier, markers.get("other", {"shape": "circle", "color": "#555", "radius": 6}))
+    icons = park_icons(parks, spec, highlight_ids=highlight_ids, label=label)
+    tips, pops = [], []
+    for rec in recs:
         prec = str(rec.get(prec_col, ""))
-        fill = "hollow" if prec == "district_seat" else ("half" if prec == "town_center" else "solid")
-        ring = HIGHLIGHT if str(rec.get("park_id")) in hl else None
-        svg = marker_svg(mk.get("shape", "circle"), mk.get("color", "#555"), float(mk.get("radius", 7)), fill, ring)
-        size = int(2 * float(mk.get("radius", 7)) + 6)
-        extra = ""
-        if label is not None and rec.get("park_id") in label.index:
-            extra = (f"<span style='position:absolute;left:{size}px;top:-2px;font:bold 12px sans-serif;"
-                     f"color:#000;text-shadow:0 0 3px #fff'>{esc(label[rec['park_id']])}</span>")
-        icon = folium.DivIcon(html=f"<div style='position:relative'>{svg}{extra}</div>",
-                              icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name="geoplan-park")
         tip = esc(rec.get(nm) or rec.get("name_zh"))
-        if fill == "hollow":
+        if prec == "district_seat":
             tip += f" ({esc(precision_label(prec, lang))})"
-        popup = None
+        tips.append(tip)
         if popups:
-            popup = folium.Popup(park_popup(rec, rows.get(str(rec.get("park_id"))), lang), max_width=420, lazy=True)
-        folium.Marker([round(float(y), 5), round(float(x), 5)], icon=icon, tooltip=folium.Tooltip(tip),
-                      popup=popup).add_to(target)
+            pops.append(park_popup(rec, rows.get(str(rec.get("park_id"))), lang))
+    if not recs:
+        return 0
+    # One GeoJson layer for all parks: per-feature divIcon options through the style function.
+    # (Separate folium.Marker objects would cost ~5 template compilations each per render.)
+    props = {"name": tips, "_i": list(range(len(recs)))}
+    if popups:
+        props["_popup"] = pops
+    pts = shapely.points(np.round(shapely.get_coordinates(parks.geometry.to_numpy()), 5))
+    g = gpd.GeoDataFrame(props, geometry=pts, crs=parks.crs)
+    layer = folium.GeoJson(
+        g.to_json(drop_id=True), name=t("layer_parks", lang),
+        marker=folium.Marker(icon=folium.DivIcon(html="", class_name="geoplan-park")),
+        style_function=lambda f: icons[f["properties"]["_i"]],
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["_popup"], labels=False, max_width=420) if popups else None,
+    )
+    layer.add_to(target)
     return len(recs)
 
 
@@ -423,10 +453,12 @@ def parks_legend(spec: dict[str, Any], lang: str) -> dict[str, Any]:
     return {"title": pick(leg.get("title"), lang), "items": items, "note": pick(leg.get("note"), lang)}
 
 
-def add_legend(m: folium.Map, sections: list[dict[str, Any]]) -> str:
-    """Put a legend control on the map; returns its HTML (for use outside the map too)."""
+def add_legend(m: folium.Map, sections: list[dict[str, Any]], title: str = "Legend / 图例",
+               position: str = "bottomleft") -> str:
+    """Put a collapsible legend control on the map; returns its HTML (for use outside the map too)."""
     text = legend_html(sections)
-    m.add_child(_Legend(text))
+    m.add_child(_Legend(f"<details open><summary style='cursor:pointer;font-weight:bold'>{esc(title)}</summary>"
+                        f"{text}</details>", position))
     return text
 
 
@@ -505,9 +537,10 @@ def band_polygons(corridors: gpd.GeoDataFrame, bands_km: Sequence[float]) -> gpd
     union = shapely.union_all(lines.geometry.to_numpy())
     rows, inner = [], None
     for b in bands_km:
-        outer = shapely.buffer(union, float(b) * 1000.0, quad_segs=8)
+        # simplify before differencing so that neighbouring rings share their edge exactly
+        outer = shapely.simplify(shapely.buffer(union, float(b) * 1000.0, quad_segs=8), 200.0)
         ring = outer if inner is None else shapely.difference(outer, inner)
-        rows.append({"band_km": float(b), "geometry": shapely.simplify(ring, 200.0)})
+        rows.append({"band_km": float(b), "geometry": ring})
         inner = outer
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=REGION_METRIC).to_crs(corridors.crs)
     return out
@@ -539,14 +572,15 @@ def industry_map(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, corrid
     if "agglomeration" in show and agglomeration is not None and not agglomeration.empty:
         add_polygons(m, shift(agglomeration), lang, color="#8e44ad", fill_opacity=0.0, weight=3,
                      dash="8 6", name=t("layer_agglomeration", lang))
-        sections.append({"title": t("layer_agglomeration", lang), "items": [(_swatch("#8e44ad", "dashed"), n) for n in agglomeration[name_col(lang)]]})
+        sections.append({"title": t("layer_agglomeration", lang), "items": [(_swatch("#8e44ad", "dashed"), _short(n, 26)) for n in agglomeration[name_col(lang)]]})
     if "corridors" in show and corridors is not None and not corridors.empty:
         add_corridors(m, shift(corridors), specs["corridors"], lang)
         sections.append(categorical_legend(specs["corridors"], lang, kind="line"))
     if "parks" in show:
         add_parks(m, shift(parks), specs["parks"], lang, assignments=assignments)
         sections.append(parks_legend(specs["parks"], lang))
-    add_legend(m, sections)
+    add_legend(m, sections, t("legend", lang))
+    fit_to(m, shift(districts))
     return m
 
 
@@ -603,7 +637,7 @@ def choropleth_map(gdf: gpd.GeoDataFrame, column: str, *, scheme: str = "Quantil
                                                  "weight": 1, "fillOpacity": 0.75},
                        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False)).add_to(m)
     section = class_legend(bins, gdf[column], title, unit, lang)
-    add_legend(m, [section])
+    add_legend(m, [section], t("legend", lang))
     return m, section
 
 

@@ -47,10 +47,13 @@ def browser_page():
         browser.close()
 
 
+FRAME_SEL = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
+
+
 def _map_frame(page, index: int = 0):
     """The Leaflet map inside the streamlit-folium component iframe."""
-    page.wait_for_selector("iframe[title*='st_folium'], iframe[title*='streamlit_folium']", timeout=60_000)
-    frames = page.locator("iframe[title*='st_folium'], iframe[title*='streamlit_folium']")
+    page.wait_for_selector(FRAME_SEL, timeout=60_000)
+    frames = page.locator(FRAME_SEL)
     frame = frames.nth(index).content_frame
     frame.locator(".leaflet-container").wait_for(timeout=60_000)
     return frame
@@ -121,6 +124,7 @@ def test_uploaded_script_name_is_escaped(browser_page, tmp_path):
             assert tip.first.locator("script, img").count() == 0
             break
     assert found, "the uploaded name did not appear (escaped) in a map tooltip"
-    assert frame.evaluate("() => window.__xss === undefined")
+    real_frame = page.locator(FRAME_SEL).first.element_handle().content_frame()
+    assert real_frame.evaluate("() => window.__xss === undefined")
     assert page.evaluate("() => window.__xss === undefined")
     page.screenshot(path=str(SHOTS / "5_upload_escaped.png"))

