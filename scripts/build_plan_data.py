@@ -21,8 +21,9 @@ Corrections to the drafts (also listed in the report to the lead):
   header (L975) says 仅供参考 and the 指导性 label sits in the column header (L977) — figures_note
   cites both lines.
 * industry_district_assignments_*: places that the seeds do not locate (four 003 project parks:
-  L244, L252) or that lie outside Chongqing (成都, 四川天府新区, 002 L589/L591) are left out and
-  listed in EXCLUDED_PLACES; 002 partial places (垫江西南部, 北碚西部槽谷地带, 永川部分地区) resolve
+  L244, L252) or that lie outside Chongqing (成都, 四川天府新区, 002 L589/L591) are kept as named
+  places in regions.csv (kind named_site / external) with no members, so their rows have no
+  geometry (location_precision no_geometry in the assignments layer); 002 partial places (垫江西南部, 北碚西部槽谷地带, 永川部分地区) resolve
   to their district with the restriction kept in role_zh.
 * README_000_001_003.md: 000's 专栏1 table is parsed line by line (indicator line, then one line
   per year); the value's own line is cited and the indicator line goes into ``note``.
@@ -446,6 +447,24 @@ def build_regions() -> list[dict]:
         ("changjiahui", "长嘉汇", "Changjiahui (Yangtze–Jialing confluence)", "other", "", j([500103, 500105, 500108]),
          "002 L673/L771 name the area only; the confluence banks of 渝中/江北/南岸 (partial) are " + OUTSIDE,
          F002, 673, "长嘉汇"),
+        # Places the drafts name that have no Chongqing geometry: kept (so every assignment row of the
+        # drafts is covered) with empty members; their assignment rows carry no geometry.
+        ("site_testing_cluster", "国家检验检测高技术服务业集聚区（重庆）",
+         "National high-tech testing & inspection services cluster (Chongqing)", "named_site", "", "",
+         "the seed names the cluster but gives no location (003 L244)", F003, 244, "国家检验检测高技术服务业集聚区（重庆）"),
+        ("site_software_park", "重庆软件园·重庆数字文创产业园", "Chongqing Software Park / Digital Creative Park",
+         "named_site", "", "", "a project park the seed names without a location (003 L252)", F003, 252,
+         "重庆软件园·重庆数字文创产业园"),
+        ("site_design_park", "重庆设计公园", "Chongqing Design Park", "named_site", "", "",
+         "a project park the seed names without a location (003 L252)", F003, 252, "重庆设计公园"),
+        ("site_mengzhou", "梦舟数字体验公园", "Mengzhou Digital Experience Park", "named_site", "", "",
+         "a project park the seed names without a location (003 L252)", F003, 252, "梦舟数字体验公园"),
+        ("ext_chengdu", "成都", "Chengdu (Sichuan)", "external", "", "",
+         "outside Chongqing (Sichuan, adcode 510100; drawn in the context layer); no Chongqing members", F002, 589,
+         "提升重庆、成都产业创新发展能力"),
+        ("ext_tianfu", "四川天府新区", "Sichuan Tianfu New Area", "external", "", "",
+         "outside Chongqing (Sichuan: mainly in 成都, partly 眉山); no Chongqing members", F002, 591,
+         "发挥重庆两江新区、四川天府新区旗舰作用"),
     ]
     cols = ["region_id", "name_zh", "name_en", "kind", "member_adcodes", "partial_adcodes", "members_note",
             "source", "source_line", "evidence_zh"]
@@ -570,13 +589,7 @@ def build_place_aliases(parks: list[dict], regions: list[dict]) -> tuple[list[di
 # ----------------------------------------------------------------------------- assignments
 PLAN_FILE = {F000: "action_2019_2022", F001: "chains_2021_2025", F003: "sei_14th_fyp",
              F004: "tongliang_mfg_14th_fyp"}
-EXCLUDED_PLACES = {  # place_zh → why the row is not built
-    "成都": "outside Chongqing (Sichuan)", "四川天府新区": "outside Chongqing (Sichuan)",
-    "国家检验检测高技术服务业集聚区（重庆）": "the seeds give no location (003 L244)",
-    "重庆软件园·重庆数字文创产业园": "project park without location (003 L252)",
-    "重庆设计公园": "project park without location (003 L252)",
-    "梦舟数字体验公园": "project park without location (003 L252)",
-}
+EXCLUDED_PLACES: dict[str, str] = {}  # place_zh → why the row is not built (none: every draft row is kept)
 LEAD_LINES = {(F003, 339), (F003, 341), (F003, 6), (F003, 44)}  # bases / clusters named for one place each
 
 

@@ -78,3 +78,19 @@ def test_cli_layers_lists_counts(capsys):
     assert rows["districts"]["features"] == 38
     assert rows["corridors"]["features"] == 3
     assert rows["parks"]["features"] == len(catalog.parks())
+
+
+def test_assignments_cover_every_draft_row_that_names_a_place():
+    from geoplan.paths import reference_dir
+    import pandas as pd
+
+    drafts = sorted(reference_dir().glob("industry_district_assignments_*.csv"))
+    if not drafts:
+        pytest.skip(f"reference drafts not found in {reference_dir()} (../shared absent)")
+    a = layers.load_layer("assignments")
+    have = set(zip(a["source"], a["source_line"].astype(int), a["industry_zh"], a["place_zh"]))
+    rows = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in drafts])
+    rows = rows[rows["place_zh"].str.strip() != ""]
+    want = set(zip(rows["source_file"], rows["line"].astype(int), rows["industry_zh"], rows["place_zh"]))
+    assert len(want) > 150
+    assert not want - have, f"draft rows missing from the layer: {sorted(want - have)[:5]}"
