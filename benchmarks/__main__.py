@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
+from datetime import datetime, timezone
 import sys
 from pathlib import Path
 
@@ -30,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--notes", default=str(HERE / "NOTES.md"),
                    help="markdown inserted into RESULTS.md (targets, profiles); skipped when absent")
     r.add_argument("--workdir", default=str(HERE / "_data"), help="cache of generated parcels")
+    rp = sub.add_parser("report", help="re-render RESULTS.md from the last run's results.json (new notes)")
+    rp.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    rp.add_argument("--notes", default=str(HERE / "NOTES.md"))
+    rp.add_argument("--workdir", default=str(HERE / "_data"))
     g = sub.add_parser("generate", help="write the cached synthetic parcels (GeoParquet)")
     g.add_argument("--n", type=int, required=True)
     g.add_argument("--seed", type=int, default=2021)
@@ -43,11 +48,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from .report import render
+
+    if a.cmd == "report":
+        meta = json.loads((Path(a.workdir) / "results.json").read_text())
+        notes = Path(a.notes).read_text(encoding="utf-8") if Path(a.notes).exists() else ""
+        Path(a.out).write_text(render(meta, meta["command"], notes), encoding="utf-8")
+        print(f"wrote {a.out} (from the run of {meta.get('finished', '?')})")
+        return 0
+
     from .run import run_all
 
     sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
     command = "python -m benchmarks " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:]))
     meta = run_all(sizes, workloads=a.workloads, seed=a.seed, budget_s=a.budget, workdir=Path(a.workdir))
+    meta["command"] = command
+    meta["finished"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     Path(a.workdir).mkdir(parents=True, exist_ok=True)
     (Path(a.workdir) / "results.json").write_text(json.dumps(meta, indent=1, default=str))
     notes = Path(a.notes).read_text(encoding="utf-8") if a.notes and Path(a.notes).exists() else ""

@@ -237,8 +237,8 @@ def c_per_row(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.Data
 
 def c_sjoin(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
     """What a geopandas user writes: centroids, ``gpd.sjoin(predicate='within')``, groupby."""
-    pts = gpd.GeoDataFrame(parcels[["built_mu", "output_yi"]], geometry=parcels.geometry.centroid,
-                           crs=parcels.crs)
+    pts = gpd.GeoDataFrame(parcels[["built_mu", "output_yi"]],
+                           geometry=shapely.centroid(np.asarray(parcels.geometry.values)), crs=parcels.crs)
     j = gpd.sjoin(pts, districts[["adcode", "geometry"]], predicate="within", how="inner")
     j = j[j["output_yi"].notna() & (j["built_mu"] > 0)]
     g = j.groupby("adcode").agg(output_yi=("output_yi", "sum"), land_mu=("built_mu", "sum"),

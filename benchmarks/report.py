@@ -84,7 +84,7 @@ def tables(rows: list[dict]) -> str:
 
 def render(meta: dict, command: str, notes: str = "") -> str:
     m = machine()
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = meta.get("finished") or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# geoplan parcel-scale benchmarks — results",
         "",

@@ -99,3 +99,22 @@ def test_loader_errors_name_file_and_field(layer, tmp_path):
     gpkg = tmp_path / "p.gpkg"
     layer.head(10).to_file(gpkg, engine="pyogrio")
     assert len(parcels.load_parcels(gpkg, columns=["parcel_id"])) == 10
+
+
+def test_prefilter_keeps_select_sites_ranking(layer):
+    from geoplan.siting import select_sites
+
+    prepared = parcels.prepare_parcels(layer)
+    spec = {"industry": "新能源汽车", "land_mu": 120, "max_corridor_km": 60,
+            "regions": ["central_urban", "new_main_urban"], "top": 15}
+    short = parcels.prefilter(prepared, spec)
+    assert 0 < len(short) < len(prepared) / 4  # the cheap gates do remove most parcels
+    full = select_sites(spec, candidates=prepared)
+    fast = select_sites(spec, candidates=short)
+    assert len(full.ranked) == 15
+    assert full.ranked["cand_id"].tolist() == fast.ranked["cand_id"].tolist()
+    assert full.ranked["score"].tolist() == fast.ranked["score"].tolist()
+    # every dropped parcel really fails a gate in the full run
+    dropped = ~full.scored["cand_id"].isin(short["parcel_id"])
+    assert not full.scored.loc[dropped, "eligible"].any()
+    assert (short["available_mu"] >= 120).all()
