@@ -37,7 +37,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         common.not_available("geoplan.corridor", lang)
         return
     c1, c2 = st.columns(2)
-    set_name = c1.selectbox(t("band", lang), list(BAND_SETS), key="cor_bandset")
+    set_name = c1.selectbox(t("band_set", lang), list(BAND_SETS), key="cor_bandset")
     bands = BAND_SETS[set_name]
     labels = corridor.band_labels(bands)
     codes = [c for c, _, _ in labels]
@@ -79,7 +79,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     nm = name_col(lang)
     axis_col = "nearest_corridor_en" if lang == "en" else "nearest_corridor_zh"
     band_col = "band_en" if lang == "en" else "band_zh"
-    table = inside.sort_values("nearest_km")
+    table = inside.sort_values("nearest_km").copy()
+    table["location_precision"] = [maps.precision_label(v, lang) for v in table["location_precision"]]
     cols = {nm: t("park", lang), "tier": t("tier", lang), "location_precision": t("precision", lang),
             axis_col: t("nearest_axis", lang), "nearest_km": t("distance_km", lang),
             "nearest_chainage_km": t("chainage_km", lang), band_col: t("band", lang)}

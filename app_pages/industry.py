@@ -17,8 +17,8 @@ from geoplan.i18n import name_col, pick, t
 from . import common
 
 TOGGLE_LAYERS = ("districts", "parks", "corridors", "regions", "context")
-TABLE_COLS = ["place_zh", "place_type", "industry_zh", "role_zh", "strength", "plan_id", "source",
-              "source_line", "evidence_zh"]
+TABLE_COLS = ["place_zh", "place_type", "industry_zh", "relation", "matched_via", "role_zh", "strength", "plan_id",
+              "source", "source_line", "evidence_zh"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -117,8 +117,12 @@ def _clicked_place(click: dict[str, Any] | None, tiles: str) -> tuple[str, str] 
 def _place_details(place: tuple[str, str], lang: str) -> None:
     f = _frames()
     ptype, pid = place
-    a = f["assignments"]
-    rows = a[(a["place_type"] == ptype) & (a["place_id"].astype(str) == pid)]
+    tax = common.optional_module("taxonomy")
+    if tax is not None and hasattr(tax, "industries_for_place"):
+        rows = tax.industries_for_place(ptype, pid)  # incl. park lead industries, parks in a district
+    else:
+        a = f["assignments"]
+        rows = a[(a["place_type"] == ptype) & (a["place_id"].astype(str) == pid)]
     nm = name_col(lang)
     if ptype == "park":
         p = f["parks"][f["parks"]["park_id"] == pid].iloc[0]
@@ -142,7 +146,8 @@ def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = rows[cols].copy()
     names = {"place_zh": t("place", lang), "place_type": t("place_type", lang), "industry_zh": t("industry", lang),
              "role_zh": t("role", lang), "strength": t("strength", lang), "plan_id": t("plan", lang),
-             "source": t("seed", lang), "source_line": t("line", lang), "evidence_zh": t("evidence", lang)}
+             "source": t("seed", lang), "source_line": t("line", lang), "evidence_zh": t("evidence", lang),
+             "relation": t("relation", lang), "matched_via": t("matched_via", lang)}
     return out.rename(columns=names)
 
 
@@ -161,7 +166,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             sector_id = c1.selectbox(t("sector", lang), sectors["industry_id"].tolist(), key="ind_sector",
                                      format_func=lambda i: str(sectors.set_index("industry_id").loc[i, name_col(lang)]))
     avail = [lid for lid in TOGGLE_LAYERS if lid in sp]
-    show = c2.multiselect(t("map_layers", lang), avail, default=avail, key="ind_layers",
+    # the Sichuan context is off by default: a fifth of the map payload for orientation only
+    show = c2.multiselect(t("map_layers", lang), avail, default=[a for a in avail if a != "context"], key="ind_layers",
                           format_func=lambda lid: pick(sp[lid]["title"], lang))
     text = st.text_input(t("industry_filter", lang), key="ind_filter", placeholder=t("industry_filter_help", lang))
 
@@ -175,7 +181,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     if rows is not None and not rows.empty:
         fg = maps.highlight_group(districts=f["districts"], parks=f["parks"], regions=f["regions"],
                                   place_rows=rows, lang=lang, tiles=tiles)
-    left, right = st.columns([3, 2])
+    left, right = st.columns([2, 1])
     with left:
         click = common.show_map(m, key=f"industry_map_{lang}_{tiles}_{sector_id}_{'-'.join(show)}",
                                 feature_group=fg, clicks=True)

@@ -93,10 +93,14 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
             st.caption(str(n))
         return
     nm = name_col(lang)
+    li = 0 if lang == "zh" else 1
     cols = {"rank": t("rank", lang), nm: t("park", lang), "score": t("score", lang), "tier": t("tier", lang),
-            "location_precision": t("precision", lang), "corridor_km": t("distance_km", lang),
-            "gate_land": t("spec_land", lang), "citation_refs": t("citations", lang)}
-    view = pd.DataFrame(ranked[[c for c in cols if c in ranked]]).rename(columns=cols)
+            "location_precision": t("precision", lang), "corridor_km": t("distance_km", lang)}
+    cols.update({g: siting.GATE_LABELS[g][li] for g in siting.GATES})
+    cols["citation_refs"] = t("citations", lang)
+    view = pd.DataFrame(ranked[[c for c in cols if c in ranked]])
+    view["location_precision"] = [maps.precision_label(v, lang) for v in view["location_precision"]]
+    view = view.rename(columns=cols)
     st.dataframe(view, hide_index=True, width="stretch")
 
     left, right = st.columns([1, 1])

@@ -89,6 +89,9 @@ LABELS: dict[str, dict[str, str]] = {
     "region": {"zh": "区域", "en": "Region"},
     "lead_industries": {"zh": "主导产业", "en": "Lead industries"},
     "industries_here": {"zh": "规划产业", "en": "Plan industries"},
+    "host_district_industries": {"zh": "所在区县的规划产业", "en": "Plan industries of the host district"},
+    "relation": {"zh": "关联", "en": "Relation"},
+    "matched_via": {"zh": "匹配方式", "en": "Matched via"},
     "no_industries": {"zh": "规划文本未在此列出产业。", "en": "No industry assigned here in the plans."},
     "prec_district_seat": {"zh": "区县驻地(近似)", "en": "district seat (approximate)"},
     "prec_town_center": {"zh": "镇中心(±5 km)", "en": "town centre (±5 km)"},
@@ -116,6 +119,7 @@ LABELS: dict[str, dict[str, str]] = {
     "no_geometry_note": {"zh": "该数据无独立空间位置，地图按所在园区/区县汇总。", "en": "These rows have no location of their own; the map aggregates them to their park/district."},
     # corridor
     "band": {"zh": "距离带", "en": "Distance band"},
+    "band_set": {"zh": "距离带划分", "en": "Band limits"},
     "all_bands": {"zh": "全部", "en": "All"},
     "distance_km": {"zh": "距离(km)", "en": "Distance (km)"},
     "nearest_axis": {"zh": "最近通道", "en": "Nearest axis"},

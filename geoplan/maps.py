@@ -168,7 +168,7 @@ class _Legend(MacroElement):
         """
     )
 
-    def __init__(self, html_text: str, position: str = "bottomleft") -> None:
+    def __init__(self, html_text: str, position: str = "topright") -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html_text
@@ -249,8 +249,9 @@ def assignments_popup_rows(rows: pd.DataFrame, lang: str, limit: int = POPUP_ROW
     return f"<ul style='padding-left:16px;margin:4px 0'>{''.join(items)}</ul>{tail}"
 
 
-def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, approx: Sequence[str] = APPROX_DEFAULT) -> str:
-    """Popup HTML for one park: name, tier, level, precision (with the approximate note), industries."""
+def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, host_rows: pd.DataFrame | None = None) -> str:
+    """Popup HTML for one park: name, tier, level, precision (with the approximate note), the plan
+    sentences naming the park and, when there are any, those naming its host district."""
     name = park.get(name_col(lang)) or park.get("name_zh")
     level = park.get("level_en" if lang == "en" else "level_zh") or park.get("level_zh")
     prec = str(park.get("location_precision", ""))
@@ -262,7 +263,10 @@ def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, approx: Sequ
         f"<br>{esc(t('precision', lang))}: {esc(precision_label(prec, lang))}"
         f" · {esc(t('confidence', lang))}: {esc(park.get('membership_confidence'))}{note}"
         + (f"<br>{esc(t('lead_industries', lang))}: {esc(lead)}" if lead else "")
-        + f"<div style='margin-top:4px'><b>{esc(t('industries_here', lang))}</b>{assignments_popup_rows(rows, lang)}</div></div>"
+        + f"<div style='margin-top:4px'><b>{esc(t('industries_here', lang))}</b>{assignments_popup_rows(rows, lang)}</div>"
+        + (f"<div><b>{esc(t('host_district_industries', lang))}</b>{assignments_popup_rows(host_rows, lang, 3)}</div>"
+           if host_rows is not None and not host_rows.empty else "")
+        + "</div>"
     )
 
 
@@ -386,6 +390,7 @@ def add_parks(target: folium.Map | folium.FeatureGroup, parks: gpd.GeoDataFrame,
     """
     prec_col = spec.get("style", {}).get("approximate_column", "location_precision")
     rows = _rows_by_place(assignments, "park") if popups else {}
+    drows = _rows_by_place(assignments, "district") if popups else {}
     nm = name_col(lang)
     recs = parks.drop(columns="geometry").to_dict("records")
     icons = park_icons(parks, spec, highlight_ids=highlight_ids, label=label)
@@ -397,7 +402,9 @@ def add_parks(target: folium.Map | folium.FeatureGroup, parks: gpd.GeoDataFrame,
             tip += f" ({esc(precision_label(prec, lang))})"
         tips.append(tip)
         if popups:
-            pops.append(park_popup(rec, rows.get(str(rec.get("park_id"))), lang))
+            host = rec.get("host_adcode")
+            host_rows = drows.get(str(int(host))) if host is not None and not pd.isna(host) else None
+            pops.append(park_popup(rec, rows.get(str(rec.get("park_id"))), lang, host_rows))
     if not recs:
         return 0
     # One GeoJson layer for all parks: per-feature divIcon options through the style function.
@@ -454,7 +461,7 @@ def parks_legend(spec: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def add_legend(m: folium.Map, sections: list[dict[str, Any]], title: str = "Legend / 图例",
-               position: str = "bottomleft") -> str:
+               position: str = "topright") -> str:
     """Put a collapsible legend control on the map; returns its HTML (for use outside the map too)."""
     text = legend_html(sections)
     m.add_child(_Legend(f"<details open><summary style='cursor:pointer;font-weight:bold'>{esc(title)}</summary>"

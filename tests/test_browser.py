@@ -59,9 +59,18 @@ def _map_frame(page, index: int = 0):
     return frame
 
 
+def _settle(page) -> None:
+    """Wait until the script run is over and no stale element of the previous run remains."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')"
+        " && !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')", timeout=60_000)
+    page.wait_for_timeout(500)
+
+
 def _goto_page(page, label: str) -> None:
     page.get_by_text(label, exact=True).first.click()
     page.get_by_role("heading", name=label).wait_for(timeout=60_000)
+    _settle(page)
 
 
 def test_industry_map_districts_parks_corridors(browser_page):
@@ -78,6 +87,18 @@ def test_industry_map_districts_parks_corridors(browser_page):
     assert frame.locator(".geoplan-legend").count() == 1
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / "1_industry_map.png"), full_page=False)
+    # clicking a park opens a popup citing seed file and line, and the side panel shows the place
+    parks = frame.locator(".geoplan-park")
+    cited = False
+    for i in range(min(parks.count(), 20)):
+        parks.nth(i).click(force=True)
+        popup = frame.locator(".leaflet-popup-content")
+        popup.first.wait_for(timeout=10_000)
+        if ".txt:" in popup.first.inner_text():
+            cited = True
+            break
+    assert cited, "no park popup cited a seed file and line"
+    page.get_by_text("所选地点", exact=False).first.wait_for(timeout=30_000)
 
 
 def test_site_selection_form_and_other_pages(browser_page):
