@@ -132,6 +132,7 @@ def run_all(sizes: list[int], workloads: str = "abcd", seed: int = 2021, budget_
                     ("geoplan select_sites", lambda: wl.b_select_sites(parcels, q)),
                     ("geoplan select_sites, prepared layer", lambda: wl.b_select_sites(prepared, q)),
                     ("geoplan select_sites(prefilter(prepared))", lambda: wl.b_select_sites_prefiltered(prepared, q)),
+                    ("geoplan select_sites(prefilter(layer))", lambda: wl.b_select_sites_prefiltered(parcels, q)),
                     ("per-row apply", lambda: bl.b_per_row(parcels, districts, lines, q)),
                     ("DuckDB spatial", lambda: bl.b_duckdb(con, q)),
                     ("DuckDB, prepared table", lambda: bl.b_duckdb(con_p, q, prepared=True))):

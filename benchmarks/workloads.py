@@ -110,7 +110,7 @@ def b_vectorised(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, lines: 
 
 
 def b_select_sites_prefiltered(prepared: gpd.GeoDataFrame, q: Query) -> pd.DataFrame:
-    """``select_sites`` on the rows of a prepared layer that can pass its cheap gates."""
+    """``select_sites`` on the rows of a (prepared or plain) layer that can pass its cheap gates."""
     from geoplan.siting import select_sites
 
     return select_sites(dict(q.spec), candidates=gparcels.prefilter(prepared, q.spec)).ranked

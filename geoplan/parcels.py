@@ -117,17 +117,25 @@ def host_adcodes(x: np.ndarray, y: np.ndarray, districts: gpd.GeoDataFrame | Non
 
 
 def parcel_points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """lon/lat of each parcel's centroid (WGS84); a point layer gives its own coordinates."""
+    """lon/lat (WGS84) of each parcel's centroid, or of a point on its surface where the centroid
+    falls outside it (concave parcels); points give their own coordinates. The same rule as
+    ``geoplan.siting_candidates`` uses for the host district."""
     if gdf.crs is None:
         raise CRSError("the parcel layer has no CRS; set one (e.g. EPSG:4326)")
     g = gdf if gdf.crs.equals(WGS84) else gdf.to_crs(WGS84)
     geoms = np.asarray(g.geometry.values)
-    pts = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.centroid(geoms))
-    return shapely.get_x(pts), shapely.get_y(pts)
+    pts = shapely.centroid(geoms)
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
+    outside = polygonal & ~shapely.contains_xy(geoms, x, y)
+    if outside.any():
+        pos = shapely.point_on_surface(geoms[outside])
+        x[outside], y[outside] = shapely.get_x(pos), shapely.get_y(pos)
+    return x, y
 
 
 def parcels_by_district(gdf: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None = None) -> pd.Series:
-    """The host district adcode of every parcel (by centroid), as a nullable integer Series."""
+    """The host district adcode of every parcel (by :func:`parcel_points`), as a nullable integer Series."""
     x, y = parcel_points(gdf)
     code = host_adcodes(x, y, districts)
     return pd.Series(code, index=gdf.index, name="adcode").where(code >= 0).astype("Int64")
@@ -166,7 +174,7 @@ def prepare_parcels(gdf: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None = 
                     corridors: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """A copy with the query-independent spatial facts every analysis needs, computed once.
 
-    Adds ``host_adcode`` (district containing the centroid; empty outside Chongqing) and the
+    Adds ``host_adcode`` (district containing :func:`parcel_points`; empty outside Chongqing) and the
     columns of :func:`corridor_distances`. Save the result with :func:`save_parcels`; analyses
     (site selection, intensity by district) then work on attributes only. ``host_adcode`` is what
     ``geoplan.siting_candidates.normalise_candidates`` reads instead of its own spatial lookup.
@@ -198,37 +206,42 @@ def prefilter(candidates: gpd.GeoDataFrame, spec) -> gpd.GeoDataFrame:
     * corridor: with ``spec.max_corridor_km`` and distance columns from :func:`prepare_parcels`,
       distance minus the location-precision margin beyond the maximum.
 
-    Use ``select_sites(spec, candidates=prefilter(layer, spec))``; the excluded list then holds
-    only the parcels that got past this filter.
+    A layer without those columns (not prepared) gets them computed for the rows that pass the land
+    test only, so the filter stays cheap; ``host_adcode`` is then added to the returned rows (the
+    same lookup ``select_sites`` would do). Use ``select_sites(spec, candidates=prefilter(layer,
+    spec))``; its excluded list then holds only the parcels that got past this filter.
     """
     from .siting import _place_adcodes  # the gate's own place resolution, so both agree
     from .siting_spec import SiteSpec, siting_defaults
 
     if isinstance(spec, dict):
         spec = SiteSpec.from_dict(spec)
-    keep = np.ones(len(candidates), dtype=bool)
-    landc = next((c for c in LAND_COLUMNS if c in candidates.columns), None)
+    out = candidates
+    landc = next((c for c in LAND_COLUMNS if c in out.columns), None)
     if landc is not None:
-        land = pd.to_numeric(candidates[landc], errors="coerce").to_numpy(float)
-        keep &= ~(land < spec.land_mu)  # NaN compares False: unknown land stays
+        land = pd.to_numeric(out[landc], errors="coerce").to_numpy(float)
+        out = out[~(land < spec.land_mu)]  # NaN compares False: unknown land stays
     names = list(spec.regions) + list(spec.districts)
-    if names and "host_adcode" in candidates.columns:
+    if names:
+        if "host_adcode" not in out.columns:
+            out = out.copy()
+            out["host_adcode"] = parcels_by_district(out).to_numpy()
         codes: set[int] = set()
         for name in names:
             codes |= _place_adcodes(name)[0]
-        host = pd.to_numeric(candidates["host_adcode"], errors="coerce")
+        host = pd.to_numeric(out["host_adcode"], errors="coerce")
         outside = host.notna().to_numpy() & ~host.isin(list(codes)).to_numpy()
-        if "park_id" in candidates.columns:
-            outside &= candidates["park_id"].fillna("").astype(str).eq("").to_numpy()
-        keep &= ~outside
-    dcol = f"dist_km_{spec.axis}" if spec.axis else "nearest_km"
-    if spec.max_corridor_km is not None and dcol in candidates.columns:
+        if "park_id" in out.columns:
+            outside &= out["park_id"].fillna("").astype(str).eq("").to_numpy()
+        out = out[~outside]
+    if spec.max_corridor_km is not None and len(out):
         margins = siting_defaults()["corridor"]["precision_margin_km"]
-        if "location_precision" in candidates.columns:
-            m = candidates["location_precision"].map(margins).fillna(0).to_numpy(float)
+        if "location_precision" in out.columns:
+            m = out["location_precision"].map(margins).fillna(0).to_numpy(float)
         else:  # what normalise_candidates assigns: polygons "geometry", points "user_point"
-            polygonal = np.isin(shapely.get_type_id(np.asarray(candidates.geometry.values)), (3, 6))
+            polygonal = np.isin(shapely.get_type_id(np.asarray(out.geometry.values)), (3, 6))
             m = np.where(polygonal, float(margins.get("geometry", 0)), float(margins.get("user_point", 0)))
-        d = candidates[dcol].to_numpy(float)
-        keep &= ~(d - m > spec.max_corridor_km)
-    return candidates[keep]
+        dcol = f"dist_km_{spec.axis}" if spec.axis else "nearest_km"
+        d = (out[dcol] if dcol in out.columns else corridor_distances(out)[dcol]).to_numpy(float)
+        out = out[~(d - m > spec.max_corridor_km)]
+    return out

@@ -118,3 +118,7 @@ def test_prefilter_keeps_select_sites_ranking(layer):
     dropped = ~full.scored["cand_id"].isin(short["parcel_id"])
     assert not full.scored.loc[dropped, "eligible"].any()
     assert (short["available_mu"] >= 120).all()
+    # a layer that was not prepared gives the same rows (host district and distances computed on the fly)
+    raw = parcels.prefilter(layer, spec)
+    assert raw["parcel_id"].tolist() == short["parcel_id"].tolist()
+    assert (raw["host_adcode"].to_numpy() == short["host_adcode"].to_numpy()).all()
