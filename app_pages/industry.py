@@ -59,7 +59,7 @@ def _base_map(lang: str, tiles: str, tkey: str | None, sector_id: str | None, sh
     return maps.industry_map(
         districts=f["districts"], parks=f["parks"], corridors=f["corridors"], agglomeration=f["agglomeration"],
         context=f["context"], assignments=f["assignments"], specs=sp, lang=lang, tiles=tiles,
-        tianditu_key=tkey, district_fill=fill, fill_legend=legend,
+        tianditu_key=tkey, district_fill=fill, fill_legend=legend, legend_in_map=False,
         show=[{"regions": "agglomeration"}.get(s, s) for s in show])
 
 
@@ -187,6 +187,9 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                                 feature_group=fg, clicks=True)
         st.caption(t("approx_note", lang) + " " + t("click_hint", lang))
     with right:
+        # the legend sits beside the map so that it hides no district (escaped HTML from geoplan.maps)
+        with st.expander(t("legend", lang), expanded=True):
+            st.html(f"<div class='geoplan-legend' style='font:12px sans-serif'>{m.geoplan_legend_html}</div>")
         if iid is not None:
             ind = f["industries"].set_index("industry_id")
             label = ind.loc[iid, name_col(lang)] if iid in ind.index else iid

@@ -447,6 +447,14 @@ def categorical_legend(spec: dict[str, Any], lang: str, kind: str = "fill") -> d
     return {"title": pick(leg.get("title"), lang), "items": items, "note": pick(leg.get("note"), lang)}
 
 
+def svg_img(svg: str) -> str:
+    """An ``<img>`` holding an SVG as a data URI (survives HTML sanitisers that drop inline SVG)."""
+    import base64
+
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img src="data:image/svg+xml;base64,{data}" style="vertical-align:middle;margin-right:4px">'
+
+
 def parks_legend(spec: dict[str, Any], lang: str) -> dict[str, Any]:
     """Legend section for park tiers, plus the hollow/approximate symbol."""
     leg = spec.get("legend", {})
@@ -454,9 +462,9 @@ def parks_legend(spec: dict[str, Any], lang: str) -> dict[str, Any]:
     items = []
     for k, v in leg.get("labels", {}).items():
         mk = markers.get(k, {})
-        items.append((marker_svg(mk.get("shape", "circle"), mk.get("color", "#555"), 6), pick(v, lang)))
-    items.append((marker_svg("circle", "#555", 6, "half"), precision_label("town_center", lang)))
-    items.append((marker_svg("circle", "#555", 6, "hollow"), precision_label("district_seat", lang)))
+        items.append((svg_img(marker_svg(mk.get("shape", "circle"), mk.get("color", "#555"), 6)), pick(v, lang)))
+    items.append((svg_img(marker_svg("circle", "#555", 6, "half")), precision_label("town_center", lang)))
+    items.append((svg_img(marker_svg("circle", "#555", 6, "hollow")), precision_label("district_seat", lang)))
     return {"title": pick(leg.get("title"), lang), "items": items, "note": pick(leg.get("note"), lang)}
 
 
@@ -558,11 +566,13 @@ def industry_map(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, corrid
                  agglomeration: gpd.GeoDataFrame | None, context: gpd.GeoDataFrame | None,
                  assignments: pd.DataFrame, specs: dict[str, dict[str, Any]], lang: str = "zh",
                  tiles: str = "none", tianditu_key: str | None = None, district_fill: pd.Series | None = None,
-                 fill_legend: dict[str, Any] | None = None, show: Iterable[str] = ("districts", "parks", "corridors", "agglomeration", "context"),
-                 assets: str = "local") -> folium.Map:
+                 fill_legend: dict[str, Any] | None = None,
+                 show: Iterable[str] = ("districts", "parks", "corridors", "agglomeration", "context"),
+                 assets: str = "local", legend_in_map: bool = True) -> folium.Map:
     """The industry map: districts (by region or ``district_fill``), parks by tier, corridors, areas.
 
     All frames are WGS84; they are shifted here for AMap display. ``show`` lists the layers drawn.
+    The legend HTML is also left on ``m.geoplan_legend_html`` (for a legend beside the map).
     """
     show = set(show)
     m = base_map(tiles, tianditu_key=tianditu_key, assets=assets)
@@ -586,8 +596,9 @@ def industry_map(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, corrid
     if "parks" in show:
         add_parks(m, shift(parks), specs["parks"], lang, assignments=assignments)
         sections.append(parks_legend(specs["parks"], lang))
-    add_legend(m, sections, t("legend", lang))
-    fit_to(m, shift(districts))
+    if legend_in_map:
+        add_legend(m, sections, t("legend", lang))
+    m.geoplan_legend_html = legend_html(sections)
     return m
 
 

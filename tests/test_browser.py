@@ -84,7 +84,7 @@ def test_industry_map_districts_parks_corridors(browser_page):
     assert n_parks >= 48, f"expected ≥ 48 park markers, found {n_parks}"
     # 38 district polygons + 3 corridor lines (+ context areas and agglomeration outlines)
     assert n_paths >= 38 + 3, f"expected district polygons and corridors, found {n_paths} paths"
-    assert frame.locator(".geoplan-legend").count() == 1
+    assert page.locator(".geoplan-legend").count() == 1  # beside the map, hiding no district
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / "1_industry_map.png"), full_page=False)
     # clicking a park opens a popup citing seed file and line, and the side panel shows the place
