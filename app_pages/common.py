@@ -123,7 +123,9 @@ def _digest(frame: pd.DataFrame) -> str:
     h = pd.util.hash_pandas_object(body, index=False).sum()
     geo = ""
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
-        geo = str(pd.util.hash_array(frame.geometry.to_wkb().astype(object)).sum())
+        import hashlib
+
+        geo = hashlib.sha1(b"".join(w or b"" for w in frame.geometry.to_wkb().to_numpy())).hexdigest()
     return f"{len(frame)}-{h}-{geo}"
 
 
@@ -143,7 +145,8 @@ def downloads(frame: gpd.GeoDataFrame | pd.DataFrame | None, name: str, lang: st
             data = _cached_bytes(frame, _digest(frame), "csv", name, meta)
         else:
             data = pd.DataFrame(frame).to_csv(index=False).encode("utf-8-sig")
-    except Exception:  # export module unavailable or rejects the frame: plain CSV keeps the columns
+    except Exception as exc:  # export module unavailable or rejects the frame: plain CSV keeps the columns
+        st.caption(f"GeoJSON export unavailable: {type(exc).__name__}: {exc}")
         data = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame])).to_csv(
             index=False).encode("utf-8-sig")
     cols[1].download_button(t("download_csv", lang), data, file_name=f"{name}.csv", mime="text/csv",

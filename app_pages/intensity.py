@@ -137,7 +137,12 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             common.show_map(m, key=f"int_map_{lang}_{tiles}_{metric}_{scheme}_{k}_{level}_{len(shown)}")
             if agg is not None:
                 tbl = pd.DataFrame(agg.drop(columns="geometry"))
-                st.dataframe(tbl, hide_index=True, width="stretch")
+                nm = name_col(lang)
+                keep = [c for c in (nm, "n_rows", "land_mu", metric, f"{metric}_base", f"{metric}_n") if c in tbl]
+                names = {nm: t(level, lang), "n_rows": t("rows_table", lang), "land_mu": t("land_mu", lang),
+                         metric: f"{title} ({unit})", f"{metric}_base": t("base_mu", lang),
+                         f"{metric}_n": t("n_contributing", lang)}
+                st.dataframe(tbl[keep].rename(columns=names), hide_index=True, width="stretch")
     with right:
         st.subheader(t("distribution", lang))
         vals = pd.DataFrame({"v": pd.to_numeric(rows[metric], errors="coerce")}).dropna()

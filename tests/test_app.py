@@ -168,3 +168,38 @@ def test_site_selection_bad_spec_upload_shows_error():
     assert any(t("upload_error", "zh") in e.value for e in at.error)
     at.button[0].click().run()  # the form still works with its defaults
     assert not at.exception and len(at.dataframe) >= 1
+
+
+def test_basemap_options_fall_back_offline_with_a_notice(monkeypatch):
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    at = _app()
+    at.sidebar.selectbox(key="tiles").set_value("tianditu").run()
+    assert not at.exception
+    assert any(t("tianditu_no_key", "zh") in w.value for w in at.sidebar.warning)
+    at.sidebar.selectbox(key="tiles").set_value("amap").run()
+    assert not at.exception and not at.error
+    assert any(t("amap_note", "zh") in c.value for c in at.sidebar.caption)
+    at.sidebar.selectbox(key="tiles").set_value("osm").run()
+    assert not at.exception and not at.error
+
+
+def test_pages_offer_downloads_with_provenance():
+    at = _app()
+    at.text_input(key="ind_filter").set_value("汽车").run()
+    labels = [b.label for b in at.get("download_button")]
+    assert t("download_geojson", "zh") in labels and t("download_csv", "zh") in labels
+    at.sidebar.radio(key="page").set_value("page_corridor").run()
+    assert len(at.get("download_button")) == 2
+
+
+def test_geojson_download_carries_provenance():
+    from app_pages import common
+    from geoplan import layers
+
+    a = layers.load_layer("assignments", display=True)
+    a = a[a["industry_id"] == taxonomy.resolve_industry("汽车")]
+    doc = json.loads(common._written_bytes(a, "geojson", "assignments_auto", {"layer": "assignments"}))
+    assert doc["geoplan"]["layer"] == "assignments_auto" or doc["geoplan"].get("layer")
+    props = doc["features"][0]["properties"]
+    assert {"source", "source_line", "evidence_zh"} <= set(props)
+    assert len(doc["features"]) == len(a)
