@@ -604,23 +604,35 @@ def industry_map(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, corrid
 
 def highlight_group(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, regions: gpd.GeoDataFrame | None,
                     place_rows: pd.DataFrame, lang: str, tiles: str = "none") -> folium.FeatureGroup:
-    """A feature group lighting up the places of ``place_rows`` (assignment rows of one industry)."""
+    """A feature group lighting up the places of ``place_rows`` (assignment rows of one industry).
+
+    Rows whose ``relation`` is not ``direct`` (same chain / same sector) are drawn lighter and dashed.
+    """
     fg = folium.FeatureGroup(name=t("layer_highlight", lang))
     if place_rows is None or place_rows.empty:
         return fg
-    ids = {pt: set(place_rows.loc[place_rows["place_type"] == pt, "place_id"].astype(str))
-           for pt in ("district", "park", "region")}
-    d = districts[districts["adcode"].astype(str).isin(ids["district"])]
-    add_polygons(fg, to_display(d, tiles), lang, color=HIGHLIGHT, fill_opacity=0.55, weight=3,
-                 name=t("layer_highlight", lang))
-    if regions is not None and not regions.empty:
-        r = regions[regions["region_id"].astype(str).isin(ids["region"])]
-        add_polygons(fg, to_display(r, tiles), lang, color="#f39c12", fill_opacity=0.15, weight=3, dash="6 4")
-    p = parks[parks["park_id"].astype(str).isin(ids["park"])]
-    for x, y, name in zip(p.geometry.x, p.geometry.y, p[name_col(lang)]):
-        pt = to_display(gpd.GeoDataFrame(geometry=[shapely.Point(x, y)], crs=parks.crs), tiles).geometry.iloc[0]
-        folium.CircleMarker([round(pt.y, 5), round(pt.x, 5)], radius=14, color=HIGHLIGHT, weight=4,
-                            fill=False, tooltip=folium.Tooltip(esc(name))).add_to(fg)
+    rel = place_rows["relation"] if "relation" in place_rows else pd.Series("direct", index=place_rows.index)
+    direct_rows = place_rows[rel.eq("direct")]
+    for strong, rows in ((False, place_rows[~rel.eq("direct")]), (True, direct_rows)):
+        if rows.empty:
+            continue
+        ids = {pt: set(rows.loc[rows["place_type"] == pt, "place_id"].astype(str))
+               for pt in ("district", "park", "region")}
+        if not strong:  # a place that is also a direct hit is drawn once, strongly
+            for pt in ids:
+                ids[pt] -= set(direct_rows.loc[direct_rows["place_type"] == pt, "place_id"].astype(str))
+        d = districts[districts["adcode"].astype(str).isin(ids["district"])]
+        add_polygons(fg, to_display(d, tiles), lang, color=HIGHLIGHT, fill_opacity=0.55 if strong else 0.2,
+                     weight=3 if strong else 2, dash=None if strong else "5 4", name=t("layer_highlight", lang))
+        if regions is not None and not regions.empty:
+            r = regions[regions["region_id"].astype(str).isin(ids["region"])]
+            add_polygons(fg, to_display(r, tiles), lang, color="#f39c12", fill_opacity=0.12 if strong else 0.05,
+                         weight=3 if strong else 1.5, dash="6 4")
+        p = to_display(parks[parks["park_id"].astype(str).isin(ids["park"])], tiles)
+        for x, y, name in zip(p.geometry.x, p.geometry.y, p[name_col(lang)]):
+            folium.CircleMarker([round(y, 5), round(x, 5)], radius=14, color=HIGHLIGHT, weight=4 if strong else 2,
+                                dash_array=None if strong else "4 3", fill=False,
+                                tooltip=folium.Tooltip(esc(name))).add_to(fg)
     return fg
 
 

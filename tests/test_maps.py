@@ -149,3 +149,19 @@ def test_labels_cover_precision_values(frames):
     for v in frames["parks"]["location_precision"].unique():
         assert f"prec_{v}" in LABELS
     assert t("legend", "en") == "Legend"
+
+
+def test_highlight_group_draws_direct_places_strongly(frames):
+    from geoplan import taxonomy
+
+    rows = taxonomy.places_for_industry(taxonomy.resolve_industry("集成电路"))
+    assert {"direct"} < set(rows["relation"])  # related rows too
+    fg = maps.highlight_group(districts=frames["districts"], parks=frames["parks"], regions=None,
+                              place_rows=rows, lang="zh")
+    m = maps.base_map()
+    fg.add_to(m)
+    html = m.get_root().render()
+    direct_parks = set(rows.loc[(rows["relation"] == "direct") & (rows["place_type"] == "park"), "place_id"])
+    related_parks = set(rows.loc[(rows["relation"] != "direct") & (rows["place_type"] == "park"), "place_id"])
+    assert html.count('"weight": 4') == len(direct_parks)
+    assert html.count('"dashArray": "4 3"') == len(related_parks - direct_parks)
