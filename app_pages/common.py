@@ -28,7 +28,7 @@ def optional_module(name: str) -> ModuleType | None:
     """``geoplan.<name>`` when it exists and imports cleanly; None otherwise (page shows a notice)."""
     try:
         return importlib.import_module(f"geoplan.{name}")
-    except Exception:  # a module another engineer is still writing must not take the app down
+    except Exception:  # noqa: BLE001 — a module another engineer is still writing must not take the app down
         return None
 
 
@@ -63,7 +63,7 @@ def tianditu_key() -> str | None:
         return key
     try:
         return st.secrets.get("TIANDITU_KEY")  # type: ignore[no-any-return]
-    except Exception:  # no secrets.toml: that is the normal case
+    except Exception:  # noqa: BLE001 — no secrets.toml: that is the normal case
         return None
 
 
@@ -145,7 +145,7 @@ def downloads(frame: gpd.GeoDataFrame | pd.DataFrame | None, name: str, lang: st
             data = _cached_bytes(frame, _digest(frame), "csv", name, meta)
         else:
             data = pd.DataFrame(frame).to_csv(index=False).encode("utf-8-sig")
-    except Exception as exc:  # export module unavailable or rejects the frame: plain CSV keeps the columns
+    except Exception as exc:  # noqa: BLE001 — export unavailable or refused: a plain CSV keeps the columns
         st.caption(f"GeoJSON export unavailable: {type(exc).__name__}: {exc}")
         data = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame])).to_csv(
             index=False).encode("utf-8-sig")

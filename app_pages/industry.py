@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
 
 from geoplan import catalog, maps
-from geoplan.errors import GeoplanError, ResolutionError
+from geoplan.errors import ResolutionError
 from geoplan.i18n import name_col, pick, t
 
 from . import common
@@ -83,7 +82,7 @@ def resolve(text: str, lang: str) -> tuple[str | None, pd.DataFrame]:
         if not cands and hasattr(tax, "suggest_industries"):
             try:
                 cands = [str(c) for c in tax.suggest_industries(text, 5)]
-            except Exception:
+            except Exception:  # noqa: BLE001
                 cands = []
         st.warning(t("industry_unresolved", lang) + text
                    + (("  \n" + t("did_you_mean", lang) + ", ".join(map(str, cands))) if cands else ""))

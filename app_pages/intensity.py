@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import altair as alt
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -88,7 +86,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         except GeoplanError as exc:
             st.error(t("upload_error", lang) + str(exc))
             raw = None
-        except Exception as exc:  # a broken file must never take the page down
+        except Exception as exc:  # noqa: BLE001 — a broken file must never take the page down
             st.error(t("upload_error", lang) + f"{type(exc).__name__}: {exc}")
             raw = None
     if raw is None:

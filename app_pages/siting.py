@@ -169,7 +169,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             initial = _load_spec(up.name, up.getvalue())
         except GeoplanError as exc:
             st.error(t("upload_error", lang) + str(exc))
-        except Exception as exc:  # malformed JSON/YAML must not take the page down
+        except Exception as exc:  # noqa: BLE001 — malformed JSON/YAML must not take the page down
             st.error(t("upload_error", lang) + f"{type(exc).__name__}: {exc}")
     spec = _form(lang, initial)
     if spec is not None:

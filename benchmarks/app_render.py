@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from appserver import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+from appserver import CHROMIUM, CHROMIUM_ARGS, AppServer
 
 TARGET_BYTES = 1.5 * 1024 * 1024
 TARGET_SECONDS = 3.0
@@ -46,7 +46,7 @@ def _measure_app(pw, url: str) -> dict[str, float]:
     def on_response(resp):
         try:
             n = len(resp.body())
-        except Exception:  # redirects, aborted requests
+        except Exception:  # noqa: BLE001 — redirects, aborted requests
             return
         sizes["http"] += n
         if "/app/static/leaflet/" in resp.url:

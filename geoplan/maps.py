@@ -16,7 +16,8 @@ Design choices:
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -576,7 +577,7 @@ def industry_map(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, corrid
     """
     show = set(show)
     m = base_map(tiles, tianditu_key=tianditu_key, assets=assets)
-    shift = lambda g: to_display(g, tiles) if g is not None else None  # noqa: E731
+    shift = lambda g: to_display(g, tiles) if g is not None else None
     sections = []
     if "context" in show and context is not None and not context.empty:
         sty = specs.get("context", {}).get("style", {})

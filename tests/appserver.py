@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -31,7 +32,7 @@ class AppServer:
         self.timeout = timeout
         self.proc: subprocess.Popen | None = None
 
-    def __enter__(self) -> "AppServer":
+    def __enter__(self) -> Self:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         env.pop("TIANDITU_KEY", None)
         cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),

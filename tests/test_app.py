@@ -6,9 +6,9 @@ import json
 
 import pandas as pd
 import pytest
+from appserver import ROOT
 from streamlit.testing.v1 import AppTest
 
-from appserver import ROOT
 from geoplan import catalog, taxonomy
 from geoplan.i18n import LABELS, t
 
@@ -112,9 +112,9 @@ def test_intensity_page_default_tongliang_and_grading():
 
 
 @pytest.mark.parametrize("name,content", [
-    ("bad.csv", "id,land,output_wan\n1,12,300\n".encode()),  # land without a unit
+    ("bad.csv", b"id,land,output_wan\n1,12,300\n"),  # land without a unit
     ("bad.xlsx", b"this is not a spreadsheet"),
-    ("coords.csv", "name,lon,lat,land_mu,output_wan\na,106.5,29.5,10,100\n".encode()),  # no CRS problem: ok
+    ("coords.csv", b"name,lon,lat,land_mu,output_wan\na,106.5,29.5,10,100\n"),  # no CRS problem: ok
 ])
 def test_bad_upload_shows_error_and_app_keeps_working(name, content):
     at = _app("page_intensity")

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
 
 pytestmark = pytest.mark.browser

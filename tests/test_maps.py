@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import geopandas as gpd
@@ -21,12 +20,12 @@ EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>`${x}`\\'
 @pytest.fixture(scope="module")
 def frames():
     regions = layers.load_layer("regions", display=True)
-    return dict(
-        districts=layers.load_layer("districts", display=True), parks=layers.load_layer("parks"),
-        corridors=layers.load_layer("corridors"),
-        agglomeration=regions[regions["kind"] == "agglomeration_area"],
-        context=layers.load_layer("context", display=True), assignments=catalog.assignments(),
-        specs={i: layers.layer_spec(i) for i in layers.layer_ids()})
+    return {
+        'districts': layers.load_layer("districts", display=True), 'parks': layers.load_layer("parks"),
+        'corridors': layers.load_layer("corridors"),
+        'agglomeration': regions[regions["kind"] == "agglomeration_area"],
+        'context': layers.load_layer("context", display=True), 'assignments': catalog.assignments(),
+        'specs': {i: layers.layer_spec(i) for i in layers.layer_ids()}}
 
 
 def test_esc_neutralises_html_and_template_literals():
