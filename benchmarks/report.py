@@ -82,6 +82,66 @@ def tables(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def _get(df: pd.DataFrame, wl: str, method: str, n: int | None = None, col: str = "seconds"):
+    sub = df[(df["workload"] == wl) & (df["method"] == method)]
+    if n is not None:
+        sub = sub[sub["n"] == n]
+    if sub.empty or pd.isna(sub.iloc[-1][col]):
+        return None
+    return float(sub.iloc[-1][col])
+
+
+def _ok(flag: bool | None) -> str:
+    return "—" if flag is None else ("**met**" if flag else "**missed**")
+
+
+def targets(rows: list[dict]) -> str:
+    """The issue's targets, evaluated from this run's rows."""
+    df = pd.DataFrame(rows)
+    ns = sorted(df.loc[df["workload"] == "b", "n"].unique()) if "b" in set(df["workload"]) else []
+    out = ["| target | this run | status |", "|---|---|---|"]
+    if ns:
+        n = int(ns[-1])
+        plain = _get(df, "b", "geoplan select_sites(prefilter(layer))", n)
+        prep = _get(df, "b", "geoplan select_sites(prefilter(prepared))", n)
+        full = _get(df, "b", "geoplan select_sites", n)
+        rowwise = _get(df, "b", "per-row apply", n)
+        mode = df[(df["workload"] == "b") & (df["method"] == "per-row apply") & (df["n"] == n)]["mode"]
+        duck = _get(df, "b", "DuckDB spatial", n)
+        duckp = _get(df, "b", "DuckDB, prepared table", n)
+        vec = _get(df, "b", "vectorised (geoplan.parcels)", n)
+        vecp = _get(df, "b", "vectorised, prepared layer", n)
+        if plain is not None:
+            out.append(f"| (b) N={n:,}: ≤ 2 s after loading | `select_sites(prefilter(layer))` {plain:.2f} s; on a "
+                       f"prepared layer {prep:.2f} s; `select_sites` on all {n:,} parcels {full:.1f} s "
+                       f"| {_ok(plain <= 2)} with prefilter; {_ok(full <= 2)} without |")
+        if plain and rowwise:
+            out.append(f"| (b) ≥ 20× faster than per-row | per-row {rowwise:.0f} s ({mode.iloc[0] if len(mode) else ''}) "
+                       f"÷ {plain:.2f} s = {rowwise / plain:.0f}× | {_ok(rowwise / plain >= 20)} |")
+        if plain and duck:
+            out.append(f"| (b) no slower than DuckDB spatial | same simplified query: geoplan vectorised {vec:.2f} s vs "
+                       f"DuckDB {duck:.2f} s; on prepared columns {vecp:.3f} s vs {duckp:.3f} s; full "
+                       f"`select_sites(prefilter(layer))` {plain:.2f} s vs DuckDB's simplified query {duck:.2f} s "
+                       f"| {_ok(vec <= duck)} raw; {_ok(vecp <= duckp)} prepared; {_ok(plain <= duck)} full vs simplified |")
+    a = df[(df["workload"] == "a") & (df["method"] == "geoplan corridor_distances")].sort_values("n")
+    if len(a) > 1:
+        per = [f"{int(r.n):,}: {r.cpu_s / r.n * 1e6:.1f} µs" for r in a.itertuples() if r.cpu_s]
+        rates = [r.cpu_s / r.n for r in a.itertuples() if r.cpu_s]
+        lin = max(rates) / min(rates) < 2 if rates else None
+        out.append(f"| (a) linear scaling | CPU per parcel at N = {'; '.join(per)} | {_ok(lin)} |")
+    d = df[(df["workload"] == "d") & df["method"].str.startswith("geoplan")]
+    if len(d):
+        r = d.iloc[-1]
+        out.append(f"| (d) 100 m raster ≤ 5 s, peak ≤ 2 GB | {r['seconds']:.2f} s, +{r['peak_mb']:.0f} MB "
+                   f"({int(r['n']):,} cells) | {_ok(r['seconds'] <= 5 and r['peak_mb'] <= 2048)} |")
+    ld = df[(df["workload"] == "load") & (df["method"] == REFERENCE["load"])].sort_values("n")
+    if len(ld):
+        r = ld.iloc[-1]
+        out.append(f"| load N={int(r['n']):,} from GeoParquet in seconds | {r['seconds']:.2f} s, +{r['peak_mb']:.0f} MB "
+                   f"| {_ok(r['seconds'] <= 10)} |")
+    return "\n".join(out)
+
+
 def render(meta: dict, command: str, notes: str = "") -> str:
     m = machine()
     when = meta.get("finished") or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -112,10 +172,14 @@ def render(meta: dict, command: str, notes: str = "") -> str:
         "CPU = user + system time of the whole process during the call (includes the 2 ms sampler); "
         "on a shared machine CPU time is the steadier number, wall time the one users feel.",
         "",
-        notes,
+        "## Targets (issue 7)",
+        "",
+        targets(meta["rows"]),
         "",
         "## Results",
         "",
         tables(meta["rows"]),
+        "",
+        notes,
     ]
     return "\n".join(lines).rstrip() + "\n"

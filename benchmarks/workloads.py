@@ -130,10 +130,11 @@ def check_b(ref: pd.DataFrame, other: pd.DataFrame) -> str:
 
 
 # ---------------------------------------------------------------- (c)
-def c_geoplan(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
+def c_geoplan(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, prepared: bool = False) -> pd.DataFrame:
+    """District lookup (or the prepared ``host_adcode``) + ``intensity.normalise``/``aggregate``."""
     from geoplan import intensity
 
-    adcode = gparcels.parcels_by_district(parcels, districts)
+    adcode = parcels["host_adcode"] if prepared else gparcels.parcels_by_district(parcels, districts)
     df = pd.DataFrame({"parcel_id": parcels["parcel_id"].to_numpy(), "adcode": adcode.to_numpy(),
                        "land_mu": parcels["built_mu"].to_numpy(), "output_yi": parcels["output_yi"].to_numpy()})
     df = df[df["adcode"].notna() & (df["land_mu"] > 0)]  # vacant parcels have no built land
