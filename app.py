@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import corridors, industry, intensity, siting
-from app_pages.common import sidebar_tiles
+from app_pages.common import choice, sidebar_tiles
 from geoplan.errors import GeoplanError
 from geoplan.i18n import LANGS, t
 
@@ -24,7 +24,7 @@ st.set_page_config(page_title="geoplan — 重庆产业园区", page_icon="🗺�
 lang = st.sidebar.radio("语言 / Language", LANGS, key="lang", horizontal=True,
                         format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 st.sidebar.title(t("app_title", lang))
-page = st.sidebar.radio(t("page", lang), list(PAGES), key="page", format_func=lambda p: t(p, lang))
+page = choice(st.sidebar.radio, t("page", lang), list(PAGES), "page", lang, format_func=lambda p: t(p, lang))
 tiles, tkey = sidebar_tiles(lang)
 
 try:

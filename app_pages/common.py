@@ -69,23 +69,23 @@ def tianditu_key() -> str | None:
 
 def sidebar_tiles(lang: str) -> tuple[str, str | None]:
     """Basemap choice in the sidebar → (tiles, tianditu key); falls back to no tiles with a notice."""
-    choice = st.sidebar.selectbox(t("basemap", lang), maps.TILE_CHOICES, key="tiles",
-                                  format_func=lambda c: t(f"tiles_{c}", lang))
+    choice_ = choice(st.sidebar.selectbox, t("basemap", lang), list(maps.TILE_CHOICES), "tiles", lang,
+                     format_func=lambda c: t(f"tiles_{c}", lang))
     key = None
-    if choice == "tianditu":
+    if choice_ == "tianditu":
         key = tianditu_key()
         if not key:
             st.sidebar.warning(t("tianditu_no_key", lang))
-            choice = "none"
-    elif choice == "amap":
+            choice_ = "none"
+    elif choice_ == "amap":
         if maps.amap_available():
             st.sidebar.caption(t("amap_note", lang))
         else:
             st.sidebar.warning(t("amap_unavailable", lang))
-            choice = "none"
-    if choice == "none":
+            choice_ = "none"
+    if choice_ == "none":
         st.sidebar.caption(t("offline_note", lang))
-    return choice, key
+    return choice_, key
 
 
 def show_map(m: Any, key: str, *, feature_group: Any = None, height: int = MAP_HEIGHT,
@@ -165,3 +165,43 @@ def layer_notes(layer_ids: list[str], lang: str) -> None:
             title = s["title"].get(lang) if isinstance(s.get("title"), dict) else lid
             st.markdown(f"**{title}**")
             st.text(f"{t('source', lang)}: {md.get('source', '')}\n{md.get('crs_note', '')}\n{md.get('precision_note', '')}")
+
+
+def _choice_key(name: str, lang: str) -> str:
+    """Widget key per language: a widget whose option labels change keeps showing its old labels in
+    Streamlit, so each language gets its own widget, and ``_val_<name>`` carries the value across."""
+    return name if lang == "zh" else f"{name}__{lang}"
+
+
+def _localized(widget: Any, label: str, options: list[Any], name: str, lang: str, value: Any, value_kw: dict,
+               **kw: Any) -> Any:
+    key = _choice_key(name, lang)
+    switched = st.session_state.get(f"_lang_{name}") not in (None, lang)
+    if key in st.session_state:
+        if switched:  # the other language's widget was the live one: carry its value over
+            st.session_state[key] = value
+        out = widget(label, options, key=key, **kw)
+    else:
+        out = widget(label, options, key=key, **value_kw, **kw)
+    st.session_state[f"_val_{name}"] = out
+    st.session_state[f"_lang_{name}"] = lang
+    return out
+
+
+def choice(widget: Any, label: str, options: list[Any], name: str, lang: str, *, default: Any = None,
+           **kw: Any) -> Any:
+    """A selectbox/radio over language-neutral ``options`` whose value survives the language switch."""
+    options = list(options)
+    value = st.session_state.get(f"_val_{name}", default)
+    if value not in options:
+        value = default if default in options else (options[0] if options else None)
+    index = options.index(value) if value in options else 0
+    return _localized(widget, label, options, name, lang, value, {"index": index}, **kw)
+
+
+def multichoice(widget: Any, label: str, options: list[Any], name: str, lang: str, *,
+                default: list[Any] | None = None, **kw: Any) -> list[Any]:
+    """A multiselect over language-neutral ``options`` whose value survives the language switch."""
+    options = list(options)
+    value = [v for v in st.session_state.get(f"_val_{name}", default or []) if v in options]
+    return list(_localized(widget, label, options, name, lang, value, {"default": value}, **kw))

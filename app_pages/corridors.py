@@ -42,8 +42,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     labels = corridor.band_labels(bands)
     codes = [c for c, _, _ in labels]
     names = {c: (zh if lang == "zh" else en) for c, zh, en in labels}
-    pick_band = c2.selectbox(t("band", lang), ["all"] + codes, key="cor_band",
-                             format_func=lambda c: t("all_bands", lang) if c == "all" else names[c])
+    pick_band = common.choice(c2.selectbox, t("band", lang), ["all"] + codes, "cor_band", lang,
+                              format_func=lambda c: t("all_bands", lang) if c == "all" else names[c])
     try:
         prox = _proximity(bands)
     except GeoplanError as exc:

@@ -154,20 +154,20 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     st.header(t("page_industry", lang))
     sp = common.specs()
     c1, c2 = st.columns([1, 1])
-    color_by = c1.radio(t("color_by", lang), ["region", "sector"], horizontal=True, key="ind_color_by",
-                        format_func=lambda v: t(f"color_{v}", lang))
+    color_by = common.choice(c1.radio, t("color_by", lang), ["region", "sector"], "ind_color_by", lang,
+                             horizontal=True, format_func=lambda v: t(f"color_{v}", lang))
     sector_id = None
     if color_by == "sector":
         sectors = sector_choices()
         if sectors.empty:
             c1.caption(t("empty_state", lang))
         else:
-            sector_id = c1.selectbox(t("sector", lang), sectors["industry_id"].tolist(), key="ind_sector",
-                                     format_func=lambda i: str(sectors.set_index("industry_id").loc[i, name_col(lang)]))
+            sector_id = common.choice(c1.selectbox, t("sector", lang), sectors["industry_id"].tolist(),
+                                      "ind_sector", lang, format_func=lambda i: str(sectors.set_index("industry_id").loc[i, name_col(lang)]))
     avail = [lid for lid in TOGGLE_LAYERS if lid in sp]
     # the Sichuan context is off by default: a fifth of the map payload for orientation only
-    show = c2.multiselect(t("map_layers", lang), avail, default=[a for a in avail if a != "context"], key="ind_layers",
-                          format_func=lambda lid: pick(sp[lid]["title"], lang))
+    show = common.multichoice(c2.multiselect, t("map_layers", lang), avail, "ind_layers", lang,
+                              default=[a for a in avail if a != "context"], format_func=lambda lid: pick(sp[lid]["title"], lang))
     text = st.text_input(t("industry_filter", lang), key="ind_filter", placeholder=t("industry_filter_help", lang))
 
     iid, rows = (None, None)

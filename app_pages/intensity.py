@@ -99,17 +99,19 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         rows, excluded = _metrics(catalog.tongliang_projects(), "data/tongliang_projects.csv")
         st.caption(t("using_default", lang))
     if len(excluded):
-        st.warning(t("upload_error", lang) + f"{len(excluded)} rows excluded")
+        st.warning(t("rows_excluded", lang).format(n=len(excluded)))
         st.dataframe(excluded, hide_index=True)
 
     labels = gi.METRIC_LABELS
     present = [m for m in labels if m in rows and rows[m].notna().any()] or list(labels)[:1]
     c1, c2, c3, c4 = st.columns(4)
-    metric = c1.selectbox(t("metric", lang), present, key="int_metric",
-                          format_func=lambda m: f"{labels[m][0 if lang == 'zh' else 1]} ({labels[m][2]})")
-    scheme = c2.selectbox(t("scheme", lang), SCHEMES, key="int_scheme", format_func=lambda s: t(f"scheme_{s}", lang))
+    metric = common.choice(c1.selectbox, t("metric", lang), present, "int_metric", lang,
+                           format_func=lambda m: f"{labels[m][0 if lang == 'zh' else 1]} ({labels[m][2]})")
+    scheme = common.choice(c2.selectbox, t("scheme", lang), list(SCHEMES), "int_scheme", lang,
+                           format_func=lambda s: t(f"scheme_{s}", lang))
     k = c3.slider(t("classes", lang), 2, 7, 5, key="int_k")
-    level = c4.selectbox(t("level_agg", lang), LEVELS, key="int_level", format_func=lambda v: t(v, lang))
+    level = common.choice(c4.selectbox, t("level_agg", lang), list(LEVELS), "int_level", lang,
+                          format_func=lambda v: t(v, lang))
     title, unit = labels[metric][0 if lang == "zh" else 1], labels[metric][2]
 
     agg = None
@@ -158,8 +160,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         else:
             cfg = grading.load_config()
             names = list(cfg["schemes"])
-            sch = st.selectbox(t("scheme", lang), names, key="int_grade_scheme",
-                               format_func=lambda s: cfg["schemes"][s].get(f"label_{lang}", s))
+            sch = common.choice(st.selectbox, t("scheme", lang), names, "int_grade_scheme", lang,
+                                format_func=lambda s: cfg["schemes"][s].get(f"label_{lang}", s))
             try:
                 graded = grading.grade(rows, sch, cfg)
             except GeoplanError as exc:

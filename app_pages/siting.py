@@ -33,28 +33,48 @@ def _load_spec(name: str, data: bytes) -> dict[str, Any]:
         return siting_spec.load_spec(p).to_dict()
 
 
-def _form(lang: str, initial: dict[str, Any]) -> dict[str, Any] | None:
+def _prefill(spec: dict[str, Any], lang: str) -> None:
+    """Write a loaded spec into the form's widget state (widgets ignore ``value=`` once they exist)."""
+    values = {"sit_industry": str(spec.get("industry", "")), "sit_land": float(spec.get("land_mu") or 1.0),
+              "sit_inv": float(spec.get("investment_yi") or 0.0),
+              "sit_maxkm": float(spec.get("max_corridor_km") or 0.0),
+              "sit_axis": spec.get("axis") if spec.get("axis") in AXES else "", "sit_top": min(max(int(spec.get("top") or 10), 3), 20)}
+    for k, v in values.items():
+        st.session_state[k] = v
+    regions = [r for r in spec.get("regions", []) if r in REGION_IDS]
+    st.session_state["_val_sit_regions"] = regions
+    st.session_state[common._choice_key("sit_regions", lang)] = regions
+
+
+DEFAULTS = {"sit_industry": "新能源汽车", "sit_land": 300.0, "sit_inv": 10.0, "sit_maxkm": 0.0, "sit_axis": "",
+            "sit_top": 10}
+
+
+def _init(key: str) -> dict[str, Any]:
+    """``value=`` for a form widget only on its first run (afterwards its state, e.g. a loaded spec, rules)."""
+    if key in st.session_state:
+        return {}
+    v = DEFAULTS[key]
+    return {"index": AXES.index(v)} if key == "sit_axis" else {"value": v}
+
+
+def _form(lang: str) -> dict[str, Any] | None:
     regions = catalog.regions_table().set_index("region_id")
     with st.form("siting_form"):
         st.subheader(t("spec_form", lang))
         c1, c2, c3 = st.columns(3)
-        industry = c1.text_input(t("spec_industry", lang), value=str(initial.get("industry", "新能源汽车")),
-                                 key="sit_industry")
-        land = c2.number_input(t("spec_land", lang), min_value=1.0, value=float(initial.get("land_mu") or 300.0),
-                               step=50.0, key="sit_land")
-        inv = c3.number_input(t("spec_investment", lang), min_value=0.0,
-                              value=float(initial.get("investment_yi") or 10.0), step=1.0, key="sit_inv")
+        industry = c1.text_input(t("spec_industry", lang), key="sit_industry", **_init("sit_industry"))
+        land = c2.number_input(t("spec_land", lang), min_value=1.0, step=50.0, key="sit_land", **_init("sit_land"))
+        inv = c3.number_input(t("spec_investment", lang), min_value=0.0, step=1.0, key="sit_inv", **_init("sit_inv"))
         c4, c5, c6 = st.columns(3)
-        max_km = c4.number_input(t("spec_max_corridor", lang), min_value=0.0,
-                                 value=float(initial.get("max_corridor_km") or 0.0), step=10.0, key="sit_maxkm",
-                                 help="0 = no limit")
+        max_km = c4.number_input(t("spec_max_corridor", lang), min_value=0.0, step=10.0, key="sit_maxkm",
+                                 help="0 = no limit", **_init("sit_maxkm"))
         axis = c5.selectbox(t("nearest_axis", lang), AXES, key="sit_axis",
-                            index=AXES.index(initial.get("axis") or ""),
-                            format_func=lambda a: "—" if not a else a)
-        top = c6.slider(t("spec_top", lang), 3, 20, int(initial.get("top") or 10), key="sit_top")
+                            format_func=lambda a: "—" if not a else a, **_init("sit_axis"))
+        top = c6.slider(t("spec_top", lang), 3, 20, key="sit_top", **_init("sit_top"))
         avail = [r for r in REGION_IDS if r in regions.index]
-        regs = st.multiselect(t("region", lang), avail, default=[r for r in initial.get("regions", []) if r in avail],
-                              key="sit_regions", format_func=lambda r: str(regions.loc[r, name_col(lang)]))
+        regs = common.multichoice(st.multiselect, t("region", lang), avail, "sit_regions", lang,
+                                  format_func=lambda r: str(regions.loc[r, name_col(lang)]))
         submitted = st.form_submit_button(t("run_siting", lang))
     if not submitted:
         return None
@@ -167,11 +187,14 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     if up is not None:
         try:
             initial = _load_spec(up.name, up.getvalue())
+            if st.session_state.get("_sit_loaded") != up.file_id:  # a new file: put it into the form
+                _prefill(initial, lang)
+                st.session_state["_sit_loaded"] = up.file_id
         except GeoplanError as exc:
             st.error(t("upload_error", lang) + str(exc))
         except Exception as exc:  # noqa: BLE001 — malformed JSON/YAML must not take the page down
             st.error(t("upload_error", lang) + f"{type(exc).__name__}: {exc}")
-    spec = _form(lang, initial)
+    spec = _form(lang)
     if spec is not None:
         try:
             st.session_state["sit_result"] = _run(spec)

@@ -111,6 +111,7 @@ LABELS: dict[str, dict[str, str]] = {
     "upload": {"zh": "上传企业/地块表(CSV 或 Excel)", "en": "Upload an enterprise/parcel table (CSV or Excel)"},
     "upload_help": {"zh": "不上传则使用铜梁规划项目(附表2)。", "en": "Without an upload, Tongliang's plan projects (Annex 2) are used."},
     "upload_error": {"zh": "上传文件有误：", "en": "The upload has a problem: "},
+    "rows_excluded": {"zh": "{n} 行数据有误，已排除(原因见下表)：", "en": "{n} rows were excluded (reasons below):"},
     "using_default": {"zh": "当前数据：铜梁规划项目(附表2，规划指导数)", "en": "Data: Tongliang plan projects (Annex 2, plan guidance figures)"},
     "using_upload": {"zh": "当前数据：上传文件", "en": "Data: your upload"},
     "land_mu": {"zh": "用地(亩)", "en": "Land (mu)"},

@@ -69,6 +69,14 @@ def _short(text: Any, n: int = EVIDENCE_CHARS) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _area_label(name: str, n: int = 30) -> str:
+    """A short legend label of a long region name: its parenthesised part when it has one."""
+    s = str(name)
+    if "(" in s and s.rstrip().endswith(")"):
+        s = s[s.index("(") + 1:-1]
+    return _short(s, n)
+
+
 def precision_label(value: str, lang: str) -> str:
     """Human label of a ``location_precision`` value."""
     key = f"prec_{value}"
@@ -590,7 +598,7 @@ def industry_map(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, corrid
     if "agglomeration" in show and agglomeration is not None and not agglomeration.empty:
         add_polygons(m, shift(agglomeration), lang, color="#8e44ad", fill_opacity=0.0, weight=3,
                      dash="8 6", name=t("layer_agglomeration", lang))
-        sections.append({"title": t("layer_agglomeration", lang), "items": [(_swatch("#8e44ad", "dashed"), _short(n, 26)) for n in agglomeration[name_col(lang)]]})
+        sections.append({"title": t("layer_agglomeration", lang), "items": [(_swatch("#8e44ad", "dashed"), _area_label(n)) for n in agglomeration[name_col(lang)]]})
     if "corridors" in show and corridors is not None and not corridors.empty:
         add_corridors(m, shift(corridors), specs["corridors"], lang)
         sections.append(categorical_legend(specs["corridors"], lang, kind="line"))

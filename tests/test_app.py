@@ -91,12 +91,15 @@ def test_language_switch_changes_labels():
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert [h.value for h in at.header] == ["Industry map"]
-    assert at.sidebar.radio(key="page").label == "Page"
+    assert at.sidebar.radio(key="page__en").label == "Page"
+    assert at.sidebar.radio(key="page__en").value == "page_industry"  # the page survives the switch
     assert at.text_input(key="ind_filter").label == t("industry_filter", "en")
     assert [r.label for r in at.sidebar.radio] != zh_side
-    at.sidebar.radio(key="page").set_value("page_siting").run()
+    at.sidebar.radio(key="page__en").set_value("page_siting").run()
     assert [h.value for h in at.header] == ["Site selection"]
     assert at.button[0].label == "Rank sites"
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert [h.value for h in at.header] == [t("page_siting", "zh")]  # and back again
 
 
 def test_intensity_page_default_tongliang_and_grading():
@@ -203,3 +206,26 @@ def test_geojson_download_carries_provenance():
     props = doc["features"][0]["properties"]
     assert {"source", "source_line", "evidence_zh"} <= set(props)
     assert len(doc["features"]) == len(a)
+
+
+def test_loaded_spec_fills_the_form():
+    at = _app("page_siting")
+    spec = {"industry": "集成电路", "land_mu": 123, "top": 5, "regions": ["central_urban"]}
+    at.file_uploader(key="sit_spec_upload").set_value(
+        ("spec.json", json.dumps(spec, ensure_ascii=False).encode(), "application/json")).run()
+    assert not at.exception and not at.error
+    assert at.text_input(key="sit_industry").value == "集成电路"
+    assert at.number_input(key="sit_land").value == 123
+    assert at.multiselect(key="sit_regions").value == ["central_urban"]
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert len(at.dataframe[0].value) <= 5
+
+
+def test_choices_survive_the_language_switch():
+    at = _app("page_intensity")
+    at.selectbox(key="int_scheme").set_value("EqualInterval").run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.selectbox(key="int_scheme__en").value == "EqualInterval"
+    assert at.sidebar.radio(key="page__en").value == "page_intensity"
