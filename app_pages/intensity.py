@@ -12,7 +12,7 @@ import streamlit as st
 
 from geoplan import catalog, maps
 from geoplan.errors import GeoplanError
-from geoplan.i18n import name_col, t
+from geoplan.i18n import name_col, t, unit
 
 from . import common
 
@@ -106,13 +106,13 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     present = [m for m in labels if m in rows and rows[m].notna().any()] or list(labels)[:1]
     c1, c2, c3, c4 = st.columns(4)
     metric = common.choice(c1.selectbox, t("metric", lang), present, "int_metric", lang,
-                           format_func=lambda m: f"{labels[m][0 if lang == 'zh' else 1]} ({labels[m][2]})")
+                           format_func=lambda m: f"{labels[m][0 if lang == 'zh' else 1]} ({unit(labels[m][2], lang)})")
     scheme = common.choice(c2.selectbox, t("scheme", lang), list(SCHEMES), "int_scheme", lang,
                            format_func=lambda s: t(f"scheme_{s}", lang))
     k = c3.slider(t("classes", lang), 2, 7, 5, key="int_k")
     level = common.choice(c4.selectbox, t("level_agg", lang), list(LEVELS), "int_level", lang,
                           format_func=lambda v: t(v, lang))
-    title, unit = labels[metric][0 if lang == "zh" else 1], labels[metric][2]
+    title, munit = labels[metric][0 if lang == "zh" else 1], unit(labels[metric][2], lang)
 
     agg = None
     try:
@@ -130,7 +130,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         else:
             label_col = next((c for c in (name_col(lang), "name_zh", "name", "enterprise", "企业名称", "project_id",
                                           "id") if c in shown), None)
-            m, _legend = maps.choropleth_map(shown, metric, scheme=scheme, k=k, title=title, unit=unit, lang=lang,
+            m, _legend = maps.choropleth_map(shown, metric, scheme=scheme, k=k, title=title, unit=munit, lang=lang,
                                              tiles=tiles, tianditu_key=tkey, base=common.layer("districts"),
                                              label_column=label_col)
             maps.fit_to(m, common.layer("districts"))
@@ -140,7 +140,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                 nm = name_col(lang)
                 keep = [c for c in (nm, "n_rows", "land_mu", metric, f"{metric}_base", f"{metric}_n") if c in tbl]
                 names = {nm: t(level, lang), "n_rows": t("rows_table", lang), "land_mu": t("land_mu", lang),
-                         metric: f"{title} ({unit})", f"{metric}_base": t("base_mu", lang),
+                         metric: f"{title} ({munit})", f"{metric}_base": t("base_mu", lang),
                          f"{metric}_n": t("n_contributing", lang)}
                 st.dataframe(tbl[keep].rename(columns=names), hide_index=True, width="stretch")
     with right:
@@ -150,7 +150,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             st.caption(t("empty_state", lang))
         else:
             chart = alt.Chart(vals).mark_bar().encode(
-                x=alt.X("v:Q", bin=alt.Bin(maxbins=20), title=f"{title} ({unit})"),
+                x=alt.X("v:Q", bin=alt.Bin(maxbins=20), title=f"{title} ({munit})"),
                 y=alt.Y("count():Q", title="n"))
             st.altair_chart(chart, width="stretch")
         st.subheader(t("grading", lang))

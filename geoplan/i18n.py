@@ -158,6 +158,15 @@ def t(key: str, lang: str = "zh") -> str:
     return entry.get(lang) or entry["zh"]
 
 
+UNITS_EN = {"万元/亩": "10k CNY/mu", "万元/人": "10k CNY/person", "万元/吨标煤": "10k CNY/tce",
+            "万元/吨": "10k CNY/t", "亿元": "100M CNY", "万元": "10k CNY", "亩": "mu", "亿元/平方公里": "100M CNY/km²"}
+
+
+def unit(u: str, lang: str) -> str:
+    """A unit label in ``lang`` (the data keep the Chinese unit; English readers get a translation)."""
+    return UNITS_EN.get(u, u) if lang == "en" else u
+
+
 def pick(obj: dict[str, str] | str | None, lang: str) -> str:
     """A ``{zh, en}`` mapping from a layer spec (or a plain string) in ``lang``."""
     if obj is None:
