@@ -229,3 +229,20 @@ def test_choices_survive_the_language_switch():
     assert not at.exception
     assert at.selectbox(key="int_scheme__en").value == "EqualInterval"
     assert at.sidebar.radio(key="page__en").value == "page_intensity"
+
+
+def test_uploaded_enterprise_table_is_recomputed_per_district():
+    rows = ("enterprise_id,park_id,land_mu,output_wan,tax_wan\n"
+            "e1,liangjiang,100,50000,3000\ne2,liangjiang,300,90000,5000\n"
+            "e3,wanzhou_etdz,200,20000,800\ne4,cq_etdz,50,40000,2000\n")
+    at = _app("page_intensity")
+    at.file_uploader(key="int_upload").set_value(("firms.csv", rows.encode(), "text/csv")).run()
+    assert not at.exception and not at.error
+    agg = at.dataframe[0].value
+    name = t("district", "zh")
+    metric_col = next(c for c in agg.columns if c.startswith("亩均产值"))
+    got = dict(zip(agg[name], agg[metric_col]))
+    # land-weighted: Σ output / Σ land per district (渝北区 hosts 两江新区)
+    assert len(got) == 3
+    assert got["渝北区"] == pytest.approx((50000 + 90000) / (100 + 300))
+    assert got["万州区"] == pytest.approx(20000 / 200)
