@@ -16,7 +16,8 @@ TITLES = {
     "c": "(c) land-weighted 亩均产值 of parcels per district (spatial join + aggregation)",
     "d": "(d) distance-to-corridor raster over all Chongqing",
 }
-REFERENCE = {"a": "geoplan corridor_distances", "prepare": "geoplan prepare_parcels", "b": "vectorised (geoplan.parcels)", "c": "geoplan",
+REFERENCE = {"a": "geoplan corridor_distances", "prepare": "geoplan prepare_parcels",
+             "b": "geoplan select_sites(prefilter(layer))", "c": "geoplan", "d": "geoplan distance_raster 100 m",
              "load": "geoplan load_parcels (GeoParquet)"}
 
 
@@ -77,7 +78,7 @@ def tables(rows: list[dict]) -> str:
                     ratio = "reference"
                 out.append(f"| {int(n):,} | {r['method']} | {_fmt_s(r['seconds'])} | {_fmt_s(r.get('cpu_s'))} "
                            f"| {_fmt_mb(r['peak_mb'])} "
-                           f"| {ratio} | {r['mode']} | {r['check']} |")
+                           f"| {ratio} | {r['mode']} | {str(r['check']).replace('|', chr(92) + '|')} |")
         out.append("")
     return "\n".join(out)
 

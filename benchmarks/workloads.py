@@ -74,17 +74,19 @@ def b_vectorised(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, lines: 
     for the parcels left — what a SQL optimiser does with the same query. ``prepared``: read
     ``host_adcode`` and ``nearest_km`` from ``geoplan.parcels.prepare_parcels`` columns instead.
     """
-    cand = np.flatnonzero((parcels["available_mu"].to_numpy(float) >= q.land_mu)
-                          & parcels["land_use"].isin(INDUSTRIAL).to_numpy())
-    sub = parcels.iloc[cand]
+    cand = np.flatnonzero(parcels["available_mu"].to_numpy(float) >= q.land_mu)
+    cand = cand[parcels["land_use"].take(cand).isin(INDUSTRIAL).to_numpy()]
+    cols = ["parcel_id", "industry_id", "output_per_mu"] + (["host_adcode", "nearest_km"] if prepared else [])
+    sub = pd.DataFrame({c: parcels[c].take(cand).to_numpy() for c in cols})
     if prepared:
-        host = sub["host_adcode"].fillna(-1).to_numpy(np.int64)
+        host = pd.to_numeric(sub["host_adcode"]).fillna(-1).to_numpy(np.int64)
         d = sub["nearest_km"].to_numpy(float)
     else:
-        x, y = gparcels.parcel_points(sub)
+        part = parcels.iloc[cand]
+        x, y = gparcels.parcel_points(part)
         host = gparcels.host_adcodes(x, y, districts)
-        gm = np.asarray(sub.geometry.to_crs(REGION_METRIC).values)
-        d = np.full(len(sub), np.inf)
+        gm = np.asarray(part.geometry.to_crs(REGION_METRIC).values)
+        d = np.full(len(part), np.inf)
         for line in lines.geometry.values:
             np.minimum(d, shapely.distance(gm, line) / 1000.0, out=d)
     ok = (d <= q.max_km) & np.isin(host, q.allowed_adcodes)
