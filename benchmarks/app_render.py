@@ -78,7 +78,7 @@ def _measure_baseline(pw, tmp: Path) -> dict[str, float]:
         districts=layers.load_layer("districts", display=True), parks=layers.load_layer("parks"),
         corridors=layers.load_layer("corridors"), agglomeration=regions[regions["kind"] == "agglomeration_area"],
         context=layers.load_layer("context", display=True), assignments=catalog.assignments(), specs=specs,
-        assets="none")
+        assets="none", show=("districts", "parks", "corridors", "agglomeration"))  # the page's default layers
     leaflet_js = (ROOT / "static/leaflet/leaflet.js").read_text(encoding="utf-8")
     leaflet_css = (ROOT / "static/leaflet/leaflet.css").read_text(encoding="utf-8")
     html = m.get_root().render()
