@@ -84,8 +84,10 @@ def resolve(text: str, lang: str) -> tuple[str | None, pd.DataFrame]:
                 cands = [str(c) for c in tax.suggest_industries(text, 5)]
             except Exception:  # noqa: BLE001
                 cands = []
+        names = f["industries"].set_index("industry_id")[name_col(lang)]
+        shown = [f"{names.get(c, c)} ({c})" for c in map(str, cands)]
         st.warning(t("industry_unresolved", lang) + text
-                   + (("  \n" + t("did_you_mean", lang) + ", ".join(map(str, cands))) if cands else ""))
+                   + (("  \n" + t("did_you_mean", lang) + ", ".join(shown)) if shown else ""))
         return None, f["assignments"].iloc[0:0]
     iid = getattr(iid, "industry_id", iid)
     rows = tax.places_for_industry(iid)

@@ -246,3 +246,11 @@ def test_uploaded_enterprise_table_is_recomputed_per_district():
     assert len(got) == 3
     assert got["渝北区"] == pytest.approx((50000 + 90000) / (100 + 300))
     assert got["万州区"] == pytest.approx(20000 / 200)
+
+
+def test_ambiguous_industry_suggests_named_candidates():
+    at = _app()
+    at.text_input(key="ind_filter").set_value("汽").run()
+    assert not at.exception
+    msg = " ".join(w.value for w in at.warning)
+    assert t("did_you_mean", "zh") in msg and "汽车摩托车 (auto_moto)" in msg
