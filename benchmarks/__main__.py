@@ -10,11 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
-from datetime import datetime, timezone
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+
+def _results_path(workdir: str, out: str) -> Path:
+    """Raw rows of a run, one file per report (a quick run to /tmp does not replace RESULTS.md's)."""
+    return Path(workdir) / f"results_{Path(out).stem}.json"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--notes", default=str(HERE / "NOTES.md"),
                    help="markdown inserted into RESULTS.md (targets, profiles); skipped when absent")
     r.add_argument("--workdir", default=str(HERE / "_data"), help="cache of generated parcels")
-    rp = sub.add_parser("report", help="re-render RESULTS.md from the last run's results.json (new notes)")
+    rp = sub.add_parser("report", help="re-render a report from its last run (_data/results_<name>.json) with new notes")
     rp.add_argument("--out", default=str(HERE / "RESULTS.md"))
     rp.add_argument("--notes", default=str(HERE / "NOTES.md"))
     rp.add_argument("--workdir", default=str(HERE / "_data"))
@@ -50,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     from .report import render
 
     if a.cmd == "report":
-        meta = json.loads((Path(a.workdir) / "results.json").read_text())
+        meta = json.loads(_results_path(a.workdir, a.out).read_text())
         notes = Path(a.notes).read_text(encoding="utf-8") if Path(a.notes).exists() else ""
         Path(a.out).write_text(render(meta, meta["command"], notes), encoding="utf-8")
         print(f"wrote {a.out} (from the run of {meta.get('finished', '?')})")
@@ -62,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m benchmarks " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:]))
     meta = run_all(sizes, workloads=a.workloads, seed=a.seed, budget_s=a.budget, workdir=Path(a.workdir))
     meta["command"] = command
-    meta["finished"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    meta["finished"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     Path(a.workdir).mkdir(parents=True, exist_ok=True)
-    (Path(a.workdir) / "results.json").write_text(json.dumps(meta, indent=1, default=str))
+    _results_path(a.workdir, a.out).write_text(json.dumps(meta, indent=1, default=str))
     notes = Path(a.notes).read_text(encoding="utf-8") if a.notes and Path(a.notes).exists() else ""
     Path(a.out).write_text(render(meta, command, notes), encoding="utf-8")
     print(f"\nwrote {a.out}\nreproduce with:\n  {command}")

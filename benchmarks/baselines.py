@@ -9,6 +9,7 @@ the PyPI package ``duckdb-extension-spatial`` ships (``INSTALL spatial`` needs a
 from __future__ import annotations
 
 import glob
+import math
 import os
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def a_per_row(parcels: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> pd.DataFram
     pm = parcels.to_crs(REGION_METRIC)
     out = pd.DataFrame({"parcel_id": parcels["parcel_id"].to_numpy()})
     for cid, line in zip(lines["corridor_id"], lines.geometry):
-        out[f"d_{cid}"] = pm.geometry.apply(lambda g: g.distance(line) / 1000.0).to_numpy()
+        out[f"d_{cid}"] = pm.geometry.apply(lambda g, line=line: g.distance(line) / 1000.0).to_numpy()
     dcols = [f"d_{c}" for c in lines["corridor_id"]]
     out["nearest"] = out[dcols].idxmin(axis=1).str[2:]
     out["nearest_km"] = out[dcols].min(axis=1)
@@ -148,7 +149,7 @@ def b_per_row(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, lines: gpd
         ok = (r["available_mu"] >= q.land_mu and r["land_use"] in INDUSTRIAL
               and d <= q.max_km and host in allowed)
         opm = r["output_per_mu"]
-        if opm and opm == opm and opm > 0:
+        if opm is not None and not math.isnan(opm) and opm > 0:
             ratio = q.project_output_per_mu / opm
             s_int = ratio / (1 + ratio)
         else:

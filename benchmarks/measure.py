@@ -13,8 +13,9 @@ import ctypes
 import gc
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import psutil
 
@@ -59,8 +60,7 @@ def measure(fn: Callable[[], Any], interval: float = 0.002) -> Measurement:
     def sample() -> None:
         while not stop.is_set():
             r = rss_mb()
-            if r > peak[0]:
-                peak[0] = r
+            peak[0] = max(peak[0], r)
             time.sleep(interval)
 
     t = threading.Thread(target=sample, daemon=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -25,10 +25,10 @@ def machine() -> dict[str, str]:
     import duckdb
     import geopandas
     import numpy
+    import psutil
     import pyarrow
     import pyproj
     import shapely
-    import psutil
 
     cpu = platform.processor()
     try:
@@ -145,7 +145,7 @@ def targets(rows: list[dict]) -> str:
 
 def render(meta: dict, command: str, notes: str = "") -> str:
     m = machine()
-    when = meta.get("finished") or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = meta.get("finished") or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# geoplan parcel-scale benchmarks — results",
         "",
@@ -155,23 +155,26 @@ def render(meta: dict, command: str, notes: str = "") -> str:
         command,
         "```",
         "",
+        (f"Whole run: {meta['wall_s'] / 60:.1f} min wall, largest process RSS {meta['max_rss_mb'] / 1024:.1f} GiB "
+         "(measured calls only)." if "wall_s" in meta else ""),
+        "",
         "## Machine",
         "",
         *(f"- **{k}**: {v}" for k, v in m.items()),
         "",
         "## How to read this",
         "",
-        "- Same process, same parcels (seeded generator `benchmarks/parcels.py`, seed "
-        f"{meta['seed']}) for every method. Times are wall-clock seconds of one call **after loading** "
-        "(the `load` table times loading separately).",
-        "- Peak memory = peak process RSS above the RSS before the call, sampled every 2 ms by psutil "
-        "(after `gc.collect()` + `malloc_trim(0)`); it counts GEOS/PROJ/Arrow/DuckDB memory, which "
-        "tracemalloc would miss, and includes the returned result.",
-        f"- A method predicted (linearly in N from its largest measured N) to take more than "
-        f"{meta['budget_s']:g} s is not run; its row says *extrapolated from N=…*.",
-        "- DuckDB uses all cores (its default); geoplan and the per-row baseline run on one core. "
-        "CPU = user + system time of the whole process during the call (includes the 2 ms sampler); "
-        "on a shared machine CPU time is the steadier number, wall time the one users feel.",
+        ("- Same process, same parcels (seeded generator `benchmarks/parcels.py`, seed "
+         f"{meta['seed']}) for every method. Times are wall-clock seconds of one call **after loading** "
+         "(the `load` table times loading separately)."),
+        ("- Peak memory = peak process RSS above the RSS before the call, sampled every 2 ms by psutil "
+         "(after `gc.collect()` + `malloc_trim(0)`); it counts GEOS/PROJ/Arrow/DuckDB memory, which "
+         "tracemalloc would miss, and includes the returned result."),
+        (f"- A method predicted (linearly in N from its largest measured N) to take more than "
+         f"{meta['budget_s']:g} s is not run; its row says *extrapolated from N=…*."),
+        ("- DuckDB uses all cores (its default); geoplan and the per-row baseline run on one core. "
+         "CPU = user + system time of the whole process during the call (includes the 2 ms sampler); "
+         "on a shared machine CPU time is the steadier number, wall time the one users feel."),
         "",
         "## Targets (issue 7)",
         "",

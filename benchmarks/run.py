@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -35,6 +37,7 @@ class Row:
     cpu_s: float | None
     mode: str  # measured | extrapolated from N=… | failed: …
     check: str = ""
+    rss_peak_mb: float | None = None  # absolute process RSS at the peak
 
 
 class Runner:
@@ -59,14 +62,15 @@ class Runner:
                 return None
         try:
             m = measure(fn)
-        except Exception as exc:  # a failing method is reported, not fatal to the run
+        except Exception as exc:  # noqa: BLE001 — a failing method is reported, not fatal to the run
             traceback.print_exc()
             self.rows.append(Row(workload, n, method, None, None, None,
                                  f"failed: {type(exc).__name__}: {exc}"[:200]))
             self.log(f"  {workload} {method:<34} N={n:>9,}  FAILED {exc}")
             return None
         self.last[key] = (size, m.seconds)
-        self.rows.append(Row(workload, n, method, m.seconds, m.peak_mb, m.cpu_s, "measured"))
+        self.rows.append(Row(workload, n, method, m.seconds, m.peak_mb, m.cpu_s, "measured",
+                             rss_peak_mb=m.rss_before_mb + m.peak_mb))
         self.log(f"  {workload} {method:<34} N={n:>9,}  {m.seconds:8.3f} s  cpu {m.cpu_s:8.3f} s  "
                  f"peak +{m.peak_mb:7.0f} MB")
         return m.value
@@ -82,120 +86,138 @@ class Runner:
 def _safe(fn: Callable[[], str]) -> str:
     try:
         return fn()
-    except Exception as exc:  # a check that cannot run says why
+    except Exception as exc:  # noqa: BLE001 — a check that cannot run says why
         return f"check failed: {type(exc).__name__}: {exc}"[:200]
 
 
 def run_all(sizes: list[int], workloads: str = "abcd", seed: int = 2021, budget_s: float = 60.0,
             workdir: Path = Path(__file__).parent / "_data", raster_res: float = 100.0,
             duckdb_raster_res: float = 500.0, per_row_raster_res: float = 2000.0) -> dict:
+    """Every workload × method × N in this process; rows, machine-independent metadata."""
+    started = time.perf_counter()
     r = Runner(budget_s)
-    districts = catalog.districts()
-    corridors = catalog.corridors()
-    lines = corridors.to_crs(bl.REGION_METRIC)
-    q = default_query() if "b" in workloads else None
-    meta: dict[str, Any] = {"sizes": sizes, "seed": seed, "budget_s": budget_s, "load": {}, "generate": {}}
+    ref = References(catalog.districts(), catalog.corridors(), default_query() if "b" in workloads else None)
+    meta: dict[str, Any] = {"sizes": sizes, "seed": seed, "budget_s": budget_s, "generate": {}}
     for n in sorted(sizes):
         print(f"N = {n:,}")
         t0 = time.perf_counter()
         path = ensure_parcels(n, seed=seed, workdir=workdir)
         meta["generate"][n] = time.perf_counter() - t0
-        parcels = r.run("load", n, "geoplan load_parcels (GeoParquet)", lambda: load_parcels(path), force=True)
-        wkb = path.with_name(path.stem + "_wkb.parquet")
-        if not wkb.exists():
-            parcels.to_parquet(wkb, index=False, compression="zstd", geometry_encoding="WKB")
-        con = bl.duckdb_connect()
-        r.run("load", n, "DuckDB read_parquet", lambda: bl.duckdb_load(con, wkb, districts, corridors), force=True)
-
-        prepared = r.run("prepare", n, "geoplan prepare_parcels", lambda: prepare_parcels(parcels, districts, corridors),
-                         force=True)
-        con_p = bl.duckdb_connect()
-        r.run("prepare", n, "DuckDB load prepared table",
-              lambda: bl.duckdb_load_prepared(con_p, prepared, corridors), force=True)
-
-        if "a" in workloads:
-            ref = r.run("a", n, "geoplan corridor_distances", lambda: wl.a_distances(parcels, corridors), force=True)
-            for name, fn in (("geoplan corridor_proximity (+chainage)", lambda: wl.a_geoplan(parcels, corridors)),
-                             ("per-row apply", lambda: bl.a_per_row(parcels, lines)),
-                             ("DuckDB spatial", lambda: bl.a_duckdb(con))):
-                res = r.run("a", n, name, fn, force=name.startswith("geoplan"))
-                if ref is not None and res is not None:
-                    r.note("a", n, name, _safe(lambda: wl.check_a(ref, res)))
-            del ref, res
-            trim()
-        if "b" in workloads:
-            ref = r.run("b", n, "vectorised (geoplan.parcels)",
-                        lambda: wl.b_vectorised(parcels, districts, lines, q), force=True)
-            full = None
-            for name, fn in (
-                    ("vectorised, prepared layer", lambda: wl.b_vectorised(prepared, districts, lines, q, prepared=True)),
-                    ("geoplan select_sites", lambda: wl.b_select_sites(parcels, q)),
-                    ("geoplan select_sites, prepared layer", lambda: wl.b_select_sites(prepared, q)),
-                    ("geoplan select_sites(prefilter(prepared))", lambda: wl.b_select_sites_prefiltered(prepared, q)),
-                    ("geoplan select_sites(prefilter(layer))", lambda: wl.b_select_sites_prefiltered(parcels, q)),
-                    ("per-row apply", lambda: bl.b_per_row(parcels, districts, lines, q)),
-                    ("DuckDB spatial", lambda: bl.b_duckdb(con, q)),
-                    ("DuckDB, prepared table", lambda: bl.b_duckdb(con_p, q, prepared=True))):
-                res = r.run("b", n, name, fn, force=name.startswith(("vectorised", "geoplan select_sites(")))
-                if res is None:
-                    continue
-                if "select_sites" not in name:
-                    if ref is not None:
-                        r.note("b", n, name, _safe(lambda: wl.check_b(ref, res)))
-                elif full is None:
-                    full = res
-                    r.note("b", n, name, f"{len(res)} ranked (full geoplan scoring, not the simplified query)")
-                else:
-                    r.note("b", n, name, _safe(lambda: wl.check_ranked(full, res)))
-            del ref, res, full
-            trim()
-        if "c" in workloads:
-            ref = r.run("c", n, "geoplan", lambda: wl.c_geoplan(parcels, districts), force=True)
-            for name, fn in (("geoplan, prepared layer", lambda: wl.c_geoplan(prepared, districts, prepared=True)),
-                             ("geopandas sjoin", lambda: bl.c_sjoin(parcels, districts)),
-                             ("per-row apply", lambda: bl.c_per_row(parcels, districts)),
-                             ("DuckDB spatial", lambda: bl.c_duckdb(con))):
-                res = r.run("c", n, name, fn, force=name.startswith("geoplan"))
-                if ref is not None and res is not None:
-                    r.note("c", n, name, _safe(lambda: wl.check_c(ref, res)))
-            del ref, res
-            trim()
-        con.close()
-        con_p.close()
-        del parcels, prepared, con, con_p
+        _run_size(r, n, path, workloads, ref)
         trim()
-
     if "d" in workloads:
-        print("raster (d)")
-        xs, ys, shape = grid_100m(raster_res)
-        cells = shape[0] * shape[1]
-        info = r.run("d", cells, f"geoplan distance_raster {raster_res:g} m", lambda: wl.d_geoplan(corridors, raster_res,
-                     workdir), force=True)
-        if info is not None:
-            r.note("d", cells, f"geoplan distance_raster {raster_res:g} m", _safe(lambda: wl.check_d(info, lines)))
-        con = bl.duckdb_connect()
-        bl.axes_table(con, corridors)
-        for name, res_m, fn in (
-                ("DuckDB spatial", duckdb_raster_res, lambda g: bl.d_duckdb(con, g[0], g[1])),
-                ("per-row apply", per_row_raster_res, lambda g: bl.d_per_row(g[0], g[1], lines))):
-            gx, gy, gshape = grid_100m(res_m)
-            m = measure(lambda: fn((gx, gy)))
-            factor = cells / (gshape[0] * gshape[1])
-            r.rows.append(Row("d", cells, f"{name} {res_m:g} m", m.seconds, m.peak_mb, m.cpu_s, "measured"))
-            r.rows.append(Row("d", cells, f"{name} → {raster_res:g} m", m.seconds * factor, None, None,
-                              f"extrapolated ×{factor:.1f} cells from {res_m:g} m"))
-            print(f"  d {name} {res_m:g} m: {m.seconds:.2f} s, ×{factor:.1f} → {m.seconds * factor:.1f} s")
-            ref = np.min([_dist_grid(gx, gy, g) for g in lines.geometry.values], axis=0)
-            diff = np.max(np.abs(m.value - ref)) * 1000.0
-            r.rows[-2].check = f"max |Δ| vs shapely {diff:.2g} m ({gshape[1]}×{gshape[0]} cells)"
-        con.close()
+        _run_raster(r, ref, workdir, raster_res, duckdb_raster_res, per_row_raster_res)
     meta["rows"] = [asdict(x) for x in r.rows]
+    meta["wall_s"] = time.perf_counter() - started
+    meta["max_rss_mb"] = max((x.rss_peak_mb or 0.0) for x in r.rows)
     return meta
 
 
+@dataclass
+class References:
+    districts: Any
+    corridors: Any
+    query: Any
+
+    @property
+    def lines(self):
+        return self.corridors.to_crs(bl.REGION_METRIC)
+
+
+def _run_size(r: Runner, n: int, path: Path, workloads: str, ref: References) -> None:
+    districts, corridors, lines, q = ref.districts, ref.corridors, ref.lines, ref.query
+    parcels = r.run("load", n, "geoplan load_parcels (GeoParquet)", partial(load_parcels, path), force=True)
+    wkb = path.with_name(path.stem + "_wkb.parquet")
+    if not wkb.exists():
+        parcels.to_parquet(wkb, index=False, compression="zstd", geometry_encoding="WKB")
+    con = bl.duckdb_connect()
+    r.run("load", n, "DuckDB read_parquet", partial(bl.duckdb_load, con, wkb, districts, corridors), force=True)
+    prepared = r.run("prepare", n, "geoplan prepare_parcels",
+                     partial(prepare_parcels, parcels, districts, corridors), force=True)
+    con_p = bl.duckdb_connect()
+    r.run("prepare", n, "DuckDB load prepared table", partial(bl.duckdb_load_prepared, con_p, prepared, corridors),
+          force=True)
+
+    if "a" in workloads:
+        base = r.run("a", n, "geoplan corridor_distances", partial(wl.a_distances, parcels, corridors), force=True)
+        for name, fn in (("geoplan corridor_proximity (+chainage)", partial(wl.a_geoplan, parcels, corridors)),
+                         ("per-row apply", partial(bl.a_per_row, parcels, lines)),
+                         ("DuckDB spatial", partial(bl.a_duckdb, con))):
+            res = r.run("a", n, name, fn, force=name.startswith("geoplan"))
+            if base is not None and res is not None:
+                r.note("a", n, name, _safe(partial(wl.check_a, base, res)))
+        trim()
+    if "b" in workloads:
+        base = r.run("b", n, "vectorised (geoplan.parcels)",
+                     partial(wl.b_vectorised, parcels, districts, lines, q), force=True)
+        full = None
+        for name, fn in (
+                ("vectorised, prepared layer", partial(wl.b_vectorised, prepared, districts, lines, q, prepared=True)),
+                ("geoplan select_sites", partial(wl.b_select_sites, parcels, q)),
+                ("geoplan select_sites, prepared layer", partial(wl.b_select_sites, prepared, q)),
+                ("geoplan select_sites(prefilter(prepared))", partial(wl.b_select_sites_prefiltered, prepared, q)),
+                ("geoplan select_sites(prefilter(layer))", partial(wl.b_select_sites_prefiltered, parcels, q)),
+                ("per-row apply", partial(bl.b_per_row, parcels, districts, lines, q)),
+                ("DuckDB spatial", partial(bl.b_duckdb, con, q)),
+                ("DuckDB, prepared table", partial(bl.b_duckdb, con_p, q, prepared=True))):
+            res = r.run("b", n, name, fn, force=name.startswith(("vectorised", "geoplan select_sites(")))
+            if res is None:
+                continue
+            if "select_sites" not in name:
+                if base is not None:
+                    r.note("b", n, name, _safe(partial(wl.check_b, base, res)))
+            elif full is None:
+                full = res
+                r.note("b", n, name, f"{len(res)} ranked (full geoplan scoring, not the simplified query)")
+            else:
+                r.note("b", n, name, _safe(partial(wl.check_ranked, full, res)))
+        trim()
+    if "c" in workloads:
+        base = r.run("c", n, "geoplan", partial(wl.c_geoplan, parcels, districts), force=True)
+        for name, fn in (("geoplan, prepared layer", partial(wl.c_geoplan, prepared, districts, prepared=True)),
+                         ("geopandas sjoin", partial(bl.c_sjoin, parcels, districts)),
+                         ("per-row apply", partial(bl.c_per_row, parcels, districts)),
+                         ("DuckDB spatial", partial(bl.c_duckdb, con))):
+            res = r.run("c", n, name, fn, force=name.startswith("geoplan"))
+            if base is not None and res is not None:
+                r.note("c", n, name, _safe(partial(wl.check_c, base, res)))
+    con.close()
+    con_p.close()
+
+
+def _run_raster(r: Runner, ref: References, workdir: Path, raster_res: float, duckdb_res: float,
+                per_row_res: float) -> None:
+    """(d) once: geoplan at ``raster_res``; baselines on coarser grids, extrapolated by cell count."""
+    print("raster (d)")
+    lines = ref.lines
+    _, _, shape = grid_100m(raster_res)
+    cells = shape[0] * shape[1]
+    name = f"geoplan distance_raster {raster_res:g} m"
+    info = r.run("d", cells, name, partial(wl.d_geoplan, ref.corridors, raster_res, workdir), force=True)
+    if info is not None:
+        r.note("d", cells, name, _safe(partial(wl.check_d, info, lines)))
+    con = bl.duckdb_connect()
+    bl.axes_table(con, ref.corridors)
+    for label, res_m, fn in (("DuckDB spatial", duckdb_res, partial(bl.d_duckdb, con)),
+                             ("per-row apply", per_row_res, partial(bl.d_per_row, lines=lines))):
+        gx, gy, gshape = grid_100m(res_m)
+        m = measure(partial(fn, gx, gy))
+        factor = cells / (gshape[0] * gshape[1])
+        ref_grid = np.min([_dist_grid(gx, gy, g) for g in lines.geometry.values], axis=0)
+        diff = np.max(np.abs(m.value - ref_grid)) * 1000.0
+        r.rows.append(Row("d", cells, f"{label} {res_m:g} m", m.seconds, m.peak_mb, m.cpu_s, "measured",
+                          f"max |Δ| vs shapely {diff:.2g} m ({gshape[1]}×{gshape[0]} cells)",
+                          rss_peak_mb=m.rss_before_mb + m.peak_mb))
+        r.rows.append(Row("d", cells, f"{label} → {raster_res:g} m", m.seconds * factor, None, None,
+                          f"extrapolated ×{factor:.1f} cells from {res_m:g} m"))
+        print(f"  d {label} {res_m:g} m: {m.seconds:.2f} s, ×{factor:.1f} → {m.seconds * factor:.1f} s")
+    con.close()
+
+
 def _dist_grid(xs: np.ndarray, ys: np.ndarray, line) -> np.ndarray:
-    from geoplan.corridor import segment_distance
     import shapely
+
+    from geoplan.corridor import segment_distance
 
     X, Y = np.meshgrid(xs, ys)
     return segment_distance(X, Y, shapely.get_coordinates(line)) / 1000.0

@@ -16,7 +16,7 @@ from geoplan.errors import InputError
 from geoplan.paths import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT))  # the benchmarks package lives beside geoplan, not inside it
-from benchmarks.parcels import M2_PER_MU, MU_MAX, MU_MIN, generate_parcels  # noqa: E402
+from benchmarks.parcels import M2_PER_MU, MU_MAX, MU_MIN, generate_parcels
 
 N = 2000
 

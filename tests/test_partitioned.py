@@ -10,13 +10,13 @@ import pytest
 
 pytest.importorskip("dask_geopandas")
 
-from geoplan import catalog, intensity, parcels  # noqa: E402
-from geoplan.corridor import corridor_proximity  # noqa: E402
-from geoplan.partitioned import aggregate_partitioned, run_partitioned, to_partitions  # noqa: E402
-from geoplan.paths import PROJECT_ROOT  # noqa: E402
+from geoplan import catalog, intensity, parcels
+from geoplan.corridor import corridor_proximity
+from geoplan.partitioned import aggregate_partitioned, run_partitioned, to_partitions
+from geoplan.paths import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT))
-from benchmarks.parcels import generate_parcels  # noqa: E402
+from benchmarks.parcels import generate_parcels
 
 
 @pytest.fixture(scope="module")
