@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -142,6 +143,19 @@ def _place_details(place: tuple[str, str], lang: str) -> None:
         st.dataframe(_table(rows, lang), hide_index=True, width="stretch")
 
 
+def _with_geometry(rows: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The side table's rows with their place's display geometry (district, park point or region)."""
+    f = _frames()
+    geoms = pd.concat([
+        pd.Series(f["districts"].geometry.to_numpy(), index="district:" + f["districts"]["adcode"].astype(str)),
+        pd.Series(f["parks"].geometry.to_numpy(), index="park:" + f["parks"]["park_id"].astype(str)),
+        pd.Series(f["regions"].geometry.to_numpy(), index="region:" + f["regions"]["region_id"].astype(str)),
+    ])
+    keys = rows["place_type"].astype(str) + ":" + rows["place_id"].astype(str)
+    return gpd.GeoDataFrame(rows.reset_index(drop=True), geometry=geoms.reindex(keys).to_numpy(),
+                            crs=f["districts"].crs)
+
+
 def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     cols = [c for c in TABLE_COLS if c in rows]
     out = rows[cols].copy()
@@ -207,8 +221,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             st.caption(t("click_hint", lang))
     common.layer_notes(list(show), lang)
     if rows is not None and not rows.empty:
-        a = common.layer("assignments")
-        keep = a["assignment_id"].isin(rows["assignment_id"]) if "assignment_id" in rows else a["industry_id"].eq(iid)
-        common.downloads(a[keep], f"assignments_{iid}", lang, {"layer": "assignments", "filter": iid}, key="ind")
+        common.downloads(_with_geometry(rows), f"places_{iid}", lang,
+                         {"layer": "assignments", "filter": iid, "query": text.strip()}, key="ind")
     else:
         common.downloads(common.layer("parks"), "parks", lang, {"layer": "parks"}, key="ind_parks")
