@@ -1,12 +1,13 @@
 """Parcel layers at scale: a GeoParquet fast path and vectorised parcel → district lookup.
 
-A planning bureau's parcel layer has 10⁵–10⁶ polygons. Reading it from GeoParquet (pyarrow, with
-column selection) takes about a second per million parcels, where a GeoPackage or shapefile takes
-tens of seconds; ``load_parcels`` reads either, so the fast path is a file-format choice.
+A planning bureau's parcel layer has 10⁵–10⁶ polygons. ``load_parcels`` reads GeoParquet with
+pyarrow (column selection, no parsing of unread columns) and any other format through pyogrio's Arrow
+path. Measured on 10⁶ parcels (benchmarks/RESULTS.md): GeoParquet ≈ 1–2.5 s and 71 MB on disk,
+GeoPackage ≈ 1.7 s and 297 MB; GeoParquet is also what dask-geopandas reads partition by partition.
 
 ``host_adcodes`` finds the district containing each point with one prepared point-in-polygon test
 per district (``shapely.contains_xy``) over the points inside its bounding box; at 10⁶ points and the
-full-resolution district polygons (~74k vertices) that is ~0.4 s, against ~14 s for an STRtree
+full-resolution district polygons (~74k vertices) that is ~0.4 s, against ~15 s for an STRtree
 ``query(..., predicate="within")`` on the same points (benchmarks/RESULTS.md).
 """
 
