@@ -258,20 +258,46 @@ def assignments_popup_rows(rows: pd.DataFrame, lang: str, limit: int = POPUP_ROW
     return f"<ul style='padding-left:16px;margin:4px 0'>{''.join(items)}</ul>{tail}"
 
 
-def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, host_rows: pd.DataFrame | None = None) -> str:
-    """Popup HTML for one park: name, tier, level, precision (with the approximate note), the plan
-    sentences naming the park and, when there are any, those naming its host district."""
+def fields_table(rec: dict[str, Any], fields: list[dict[str, Any]], lang: str,
+                 skip: Iterable[str] = ()) -> str:
+    """An HTML table of a record's spec ``fields`` (label in ``lang``, optional ``format``), escaped."""
+    rows = []
+    for f in fields:
+        name = f.get("name")
+        if name in skip or name not in rec:
+            continue
+        v = rec[name]
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v == "":
+            continue
+        if name == "location_precision":
+            v = precision_label(str(v), lang)
+        elif f.get("format"):
+            try:
+                v = f["format"].format(v)
+            except (ValueError, TypeError):
+                pass
+        rows.append(f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top;color:#555'>"
+                    f"{esc(pick(f, lang))}</th><td>{esc(v)}</td></tr>")
+    return f"<table style='font-size:11px'>{''.join(rows)}</table>" if rows else ""
+
+
+def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, host_rows: pd.DataFrame | None = None,
+               fields: list[dict[str, Any]] | None = None) -> str:
+    """Popup HTML for one park: its spec fields (tier, level, precision …; the approximate note when
+    located at a district seat), the plan sentences naming it and those naming its host district."""
     name = park.get(name_col(lang)) or park.get("name_zh")
-    level = park.get("level_en" if lang == "en" else "level_zh") or park.get("level_zh")
     prec = str(park.get("location_precision", ""))
     note = f"<div style='color:#a04000'>{esc(t('approx_note', lang))}</div>" if prec == "district_seat" else ""
-    lead = park.get("lead_industries_zh") or ""
+    if fields is None:
+        fields = [{"name": "tier", "zh": t("tier", "zh"), "en": t("tier", "en")},
+                  {"name": "level_zh", "zh": t("level", "zh"), "en": t("level", "en")},
+                  {"name": "location_precision", "zh": t("precision", "zh"), "en": t("precision", "en")},
+                  {"name": "membership_confidence", "zh": t("confidence", "zh"), "en": t("confidence", "en")},
+                  {"name": "lead_industries_zh", "zh": t("lead_industries", "zh"),
+                   "en": t("lead_industries", "en")}]
     return (
-        f"<div style='max-width:380px;font-size:12px'><b style='font-size:13px'>{esc(name)}</b>"
-        f"<br>{esc(t('tier', lang))}: {esc(park.get('tier'))} · {esc(t('level', lang))}: {esc(level)}"
-        f"<br>{esc(t('precision', lang))}: {esc(precision_label(prec, lang))}"
-        f" · {esc(t('confidence', lang))}: {esc(park.get('membership_confidence'))}{note}"
-        + (f"<br>{esc(t('lead_industries', lang))}: {esc(lead)}" if lead else "")
+        f"<div style='max-width:400px;font-size:12px'><b style='font-size:13px'>{esc(name)}</b>{note}"
+        + fields_table(park, fields, lang, skip=("name_zh", "name_en"))
         + f"<div style='margin-top:4px'><b>{esc(t('industries_here', lang))}</b>{assignments_popup_rows(rows, lang)}</div>"
         + (f"<div><b>{esc(t('host_district_industries', lang))}</b>{assignments_popup_rows(host_rows, lang, 3)}</div>"
            if host_rows is not None and not host_rows.empty else "")
@@ -279,16 +305,16 @@ def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, host_rows: p
     )
 
 
-def district_popup(d: dict[str, Any], rows: pd.DataFrame, lang: str) -> str:
-    """Popup HTML for one district: name, region, area and the industries the plans assign to it."""
+def district_popup(d: dict[str, Any], rows: pd.DataFrame, lang: str,
+                   fields: list[dict[str, Any]] | None = None) -> str:
+    """Popup HTML for one district: its spec fields (region, area …) and the plan sentences naming it."""
     name = d.get(name_col(lang)) or d.get("name_zh")
-    region = d.get("region_en" if lang == "en" else "region_zh") or ""
-    area = d.get("area_km2")
-    area_txt = f" · {float(area):,.0f} km²" if area is not None and not pd.isna(area) else ""
+    if fields is None:
+        fields = [{"name": "region_zh", "zh": t("region", "zh"), "en": t("region", "en")}]
     return (
-        f"<div style='max-width:380px;font-size:12px'><b style='font-size:13px'>{esc(name)}</b>"
-        f"<br>{esc(region)}{esc(area_txt)}"
-        f"<div style='margin-top:4px'><b>{esc(t('industries_here', lang))}</b>{assignments_popup_rows(rows, lang)}</div></div>"
+        f"<div style='max-width:400px;font-size:12px'><b style='font-size:13px'>{esc(name)}</b>"
+        + fields_table(d, fields, lang, skip=("name_zh", "name_en"))
+        + f"<div style='margin-top:4px'><b>{esc(t('industries_here', lang))}</b>{assignments_popup_rows(rows, lang)}</div></div>"
     )
 
 
@@ -323,7 +349,8 @@ def add_districts(target: folium.Map | folium.FeatureGroup, districts: gpd.GeoDa
     if popups:
         rows = _rows_by_place(assignments, "district")
         recs = districts.drop(columns="geometry").to_dict("records")
-        props["_popup"] = [district_popup(r, rows.get(str(int(r["adcode"]))), lang) for r in recs]
+        props["_popup"] = [district_popup(r, rows.get(str(int(r["adcode"]))), lang, spec.get("fields"))
+                           for r in recs]
     gdf = gpd.GeoDataFrame(props, geometry=districts.geometry.to_numpy(), crs=districts.crs)
     fo = float(style.get("fill_opacity", 0.35))
     line = style.get("color", "#555555")
@@ -413,7 +440,7 @@ def add_parks(target: folium.Map | folium.FeatureGroup, parks: gpd.GeoDataFrame,
         if popups:
             host = rec.get("host_adcode")
             host_rows = drows.get(str(int(host))) if host is not None and not pd.isna(host) else None
-            pops.append(park_popup(rec, rows.get(str(rec.get("park_id"))), lang, host_rows))
+            pops.append(park_popup(rec, rows.get(str(rec.get("park_id"))), lang, host_rows, spec.get("fields")))
     if not recs:
         return 0
     # One GeoJson layer for all parks: per-feature divIcon options through the style function.

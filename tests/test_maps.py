@@ -164,3 +164,16 @@ def test_highlight_group_draws_direct_places_strongly(frames):
     related_parks = set(rows.loc[(rows["relation"] != "direct") & (rows["place_type"] == "park"), "place_id"])
     assert html.count('"weight": 4') == len(direct_parks)
     assert html.count('"dashArray": "4 3"') == len(related_parks - direct_parks)
+
+
+def test_popups_show_the_spec_fields_in_the_chosen_language(frames):
+    spec = frames["specs"]["parks"]
+    park = frames["parks"].iloc[0].drop(labels="geometry").to_dict()
+    labels = {f["name"]: f for f in spec["fields"]}
+    for lang in ("zh", "en"):
+        html = maps.park_popup(park, None, lang, fields=spec["fields"])
+        assert maps.esc(labels["membership_confidence"][lang]) in html
+        assert maps.esc(maps.precision_label(park["location_precision"], lang)) in html
+    d = frames["districts"].iloc[0].drop(labels="geometry").to_dict()
+    html = maps.district_popup(d, None, "en", frames["specs"]["districts"]["fields"])
+    assert "Area (km²)" in html and f"{d['area_km2']:,.0f}" in html
