@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .i18n import name_col, pick, t
@@ -40,8 +40,28 @@ HIGHLIGHT = "#f1c40f"
 NO_DATA = "#d5d8dc"
 SEQUENTIAL = ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026"]
 APPROX_DEFAULT = ("district_seat", "town_center")
-POPUP_ROWS = 6  # plan sentences per popup; the side table has them all
+POPUP_ROWS = 6
+# Popup markup uses these classes (declared once per map) instead of inline styles: smaller payload.
+POPUP_CSS = """<style>
+.gp{max-width:400px;font:12px sans-serif}.gp h4{margin:0 0 2px;font-size:13px}.gp h5{margin:4px 0 0;font-size:12px}
+.gp p{color:#a04000;margin:2px 0}.gp table{font-size:11px}.gp th{text-align:left;padding-right:6px;
+vertical-align:top;color:#555}.gp ul{padding-left:16px;margin:2px 0}.gp q{display:block;color:#444}
+.gp q:before{content:"“"}.gp q:after{content:"”"}.gp small{display:block;color:#888;font-size:11px}
+</style>"""  # plan sentences per popup; the side table has them all
 EVIDENCE_CHARS = 90
+FIELD_CHARS = 120  # long source notes are cut in popups; downloads and side tables keep them whole
+
+
+def _utf8_json() -> None:
+    """Let folium's templates write UTF-8 JSON: Chinese text as \\uXXXX escapes would take 6 bytes a
+    character instead of 3. (Its htmlsafe JSON still escapes < > & ' inside the script.)"""
+    from folium.template import Template as _FoliumTemplate
+
+    env = _FoliumTemplate("").environment  # the environment every folium template shares
+    env.policies["json.dumps_kwargs"] = {**env.policies.get("json.dumps_kwargs", {}), "ensure_ascii": False}
+
+
+_utf8_json()
 
 
 # ---------------------------------------------------------------- escaping and small helpers
@@ -135,6 +155,7 @@ def base_map(tiles: str = "none", *, tianditu_key: str | None = None, assets: st
     elif assets == "cdn":
         m.default_js = [("leaflet", CDN_LEAFLET_JS)]
         m.default_css = [("leaflet_css", CDN_LEAFLET_CSS)]
+    m.get_root().header.add_child(Element(POPUP_CSS), name="geoplan_css")
     if tiles == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
     elif tiles == "tianditu":
@@ -250,12 +271,12 @@ def assignments_popup_rows(rows: pd.DataFrame, lang: str, limit: int = POPUP_ROW
         items.append(
             f"<li><b>{esc(d.get(ind_col) or d.get('industry_zh'))}</b>"
             + (f" — {esc(d.get('role_zh'))}" if d.get("role_zh") else "")
-            + f"<br><span style='color:#444'>“{esc(_short(d.get('evidence_zh')))}”</span>"
-            + f"<br><span style='color:#888;font-size:11px'>{esc(d.get('source'))}{esc(line_txt)}</span></li>"
+            + f"<q>{esc(_short(d.get('evidence_zh')))}</q>"
+            + f"<small>{esc(d.get('source'))}{esc(line_txt)}</small></li>"
         )
     more = len(rows) - limit
-    tail = f"<div style='color:#888'>{esc(t('more_rows', lang).format(n=more))}</div>" if more > 0 else ""
-    return f"<ul style='padding-left:16px;margin:4px 0'>{''.join(items)}</ul>{tail}"
+    tail = f"<small>{esc(t('more_rows', lang).format(n=more))}</small>" if more > 0 else ""
+    return f"<ul>{''.join(items)}</ul>{tail}"
 
 
 def fields_table(rec: dict[str, Any], fields: list[dict[str, Any]], lang: str,
@@ -276,9 +297,8 @@ def fields_table(rec: dict[str, Any], fields: list[dict[str, Any]], lang: str,
                 v = f["format"].format(v)
             except (ValueError, TypeError):
                 pass
-        rows.append(f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top;color:#555'>"
-                    f"{esc(pick(f, lang))}</th><td>{esc(v)}</td></tr>")
-    return f"<table style='font-size:11px'>{''.join(rows)}</table>" if rows else ""
+        rows.append(f"<tr><th>{esc(pick(f, lang))}</th><td>{esc(_short(v, FIELD_CHARS))}</td></tr>")
+    return f"<table>{''.join(rows)}</table>" if rows else ""
 
 
 def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, host_rows: pd.DataFrame | None = None,
@@ -287,7 +307,7 @@ def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, host_rows: p
     located at a district seat), the plan sentences naming it and those naming its host district."""
     name = park.get(name_col(lang)) or park.get("name_zh")
     prec = str(park.get("location_precision", ""))
-    note = f"<div style='color:#a04000'>{esc(t('approx_note', lang))}</div>" if prec == "district_seat" else ""
+    note = f"<p>{esc(t('approx_note', lang))}</p>" if prec == "district_seat" else ""
     if fields is None:
         fields = [{"name": "tier", "zh": t("tier", "zh"), "en": t("tier", "en")},
                   {"name": "level_zh", "zh": t("level", "zh"), "en": t("level", "en")},
@@ -296,10 +316,10 @@ def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, host_rows: p
                   {"name": "lead_industries_zh", "zh": t("lead_industries", "zh"),
                    "en": t("lead_industries", "en")}]
     return (
-        f"<div style='max-width:400px;font-size:12px'><b style='font-size:13px'>{esc(name)}</b>{note}"
+        f"<div class=gp><h4>{esc(name)}</h4>{note}"
         + fields_table(park, fields, lang, skip=("name_zh", "name_en"))
-        + f"<div style='margin-top:4px'><b>{esc(t('industries_here', lang))}</b>{assignments_popup_rows(rows, lang)}</div>"
-        + (f"<div><b>{esc(t('host_district_industries', lang))}</b>{assignments_popup_rows(host_rows, lang, 3)}</div>"
+        + f"<h5>{esc(t('industries_here', lang))}</h5>{assignments_popup_rows(rows, lang)}"
+        + (f"<h5>{esc(t('host_district_industries', lang))}</h5>{assignments_popup_rows(host_rows, lang, 3)}"
            if host_rows is not None and not host_rows.empty else "")
         + "</div>"
     )
@@ -312,9 +332,9 @@ def district_popup(d: dict[str, Any], rows: pd.DataFrame, lang: str,
     if fields is None:
         fields = [{"name": "region_zh", "zh": t("region", "zh"), "en": t("region", "en")}]
     return (
-        f"<div style='max-width:400px;font-size:12px'><b style='font-size:13px'>{esc(name)}</b>"
+        f"<div class=gp><h4>{esc(name)}</h4>"
         + fields_table(d, fields, lang, skip=("name_zh", "name_en"))
-        + f"<div style='margin-top:4px'><b>{esc(t('industries_here', lang))}</b>{assignments_popup_rows(rows, lang)}</div></div>"
+        + f"<h5>{esc(t('industries_here', lang))}</h5>{assignments_popup_rows(rows, lang)}</div>"
     )
 
 
