@@ -44,7 +44,7 @@ POPUP_ROWS = 6
 # Popup markup uses these classes (declared once per map) instead of inline styles: smaller payload.
 POPUP_CSS = """<style>
 .gp{max-width:400px;font:12px sans-serif}.gp h4{margin:0 0 2px;font-size:13px}.gp h5{margin:4px 0 0;font-size:12px}
-.gp p{color:#a04000;margin:2px 0}.gp table{font-size:11px}.gp th{text-align:left;padding-right:6px;
+.gp p{color:#a04000;margin:2px 0}.gp table{font-size:11px}.gp th{text-align:left;padding-right:6px;white-space:nowrap;
 vertical-align:top;color:#555}.gp ul{padding-left:16px;margin:2px 0}.gp q{display:block;color:#444}
 .gp q:before{content:"“"}.gp q:after{content:"”"}.gp small{display:block;color:#888;font-size:11px}
 </style>"""  # plan sentences per popup; the side table has them all
