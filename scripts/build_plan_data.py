@@ -359,7 +359,8 @@ def build_parks(lookup: dict[str, str]) -> list[dict]:
             "industry_ids": ";".join(parse_lead(lookup, r["lead_industries_zh"], where)),
             "approved_area_km2": num(r["approved_area_km2"]), "available_land_mu": "",
             "lon": round(lon, 6), "lat": round(lat, 6), "location_precision": prec, "location_source": loc_src,
-            "membership_confidence": membership(r["membership_source"]), "membership_source": r["membership_source"],
+            "membership_confidence": membership(r["membership_source"]),
+            "membership_source": public_source_text(r["membership_source"]),
             "source": src, "source_line": line, "evidence_zh": ev,
         })
     parent = next(p for p in out if p["park_id"] == "tongliang_gaoxin")
@@ -391,6 +392,26 @@ def build_parks(lookup: dict[str, str]) -> list[dict]:
 
 # ----------------------------------------------------------------------------- regions
 OUTSIDE = "outside knowledge (not in the seeds) — verify"
+
+
+# The draft cites two GitHub files by an internal search-index id, which no reader can follow.
+# Neither file exposes a citable path, so they are described for what they are: weak secondary sources.
+_INDEX_IDS = [
+    (re.compile(r"GitHub dict(?: of national HTZs)? \((?:find_string )?id 54712238795\)|GitHub dict id 54712238795"),
+     "a public GitHub script's table of China's national hi-tech zones (derived from the Wikipedia list "
+     "国家高新技术产业开发区; secondary, weak source)"),
+    (re.compile(r"GitHub file \(find_string id 23224376672: ([^)]*)\)"),
+     r"sample text in a public GitHub front-end demo (\1; secondary, weak source)"),
+]
+
+
+def public_source_text(text: str) -> str:
+    """The draft's source note with internal search-index ids replaced by a description of the source."""
+    for pattern, repl in _INDEX_IDS:
+        text = pattern.sub(repl, text)
+    if "find_string" in text or re.search(r"\bid \d{8,}", text):
+        fail(f"parks: source note still cites an internal search id: {text!r}")
+    return text
 
 
 def build_regions() -> list[dict]:

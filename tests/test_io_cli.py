@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 import subprocess
 import sys
 
@@ -120,7 +121,12 @@ def test_import_cli_writes_clean_copy(tmp_path, capsys):
 
 
 def test_installed_command(tmp_path):
-    exe = shutil.which("geoplan") or pytest.skip("the geoplan entry point is not installed")
+    # The console script sits beside the interpreter of the venv the suite runs in (tasks.py test
+    # does not put the venv on PATH).
+    beside = Path(sys.executable).with_name("geoplan")
+    exe = str(beside) if beside.exists() else shutil.which("geoplan")
+    if exe is None:
+        pytest.skip("the geoplan entry point is not installed")
     r = subprocess.run([exe, "export", "corridors", "--out", str(tmp_path / "c.zip")],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
