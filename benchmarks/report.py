@@ -168,7 +168,9 @@ def render(meta: dict, command: str, notes: str = "") -> str:
         "",
         ("- Same process, same parcels (seeded generator `benchmarks/parcels.py`, seed "
          f"{meta['seed']}) for every method. Times are wall-clock seconds of one call **after loading** "
-         "(the `load` table times loading separately)."),
+         "(the `load` table times loading separately). Calls under 5 s are run 3 times and the fastest "
+         "is kept (*best of 3*, the `timeit` convention, against noise from other processes on a shared "
+         "machine); slower calls run once. Memory is the largest peak over the repeats."),
         ("- Peak memory = peak process RSS above the RSS before the call, sampled every 2 ms by psutil "
          "(after `gc.collect()` + `malloc_trim(0)`); it counts GEOS/PROJ/Arrow/DuckDB memory, which "
          "tracemalloc would miss, and includes the returned result."),

@@ -26,7 +26,7 @@ from .measure import measure, trim
 from .parcels import ensure_parcels
 from .query import default_query, grid_100m
 
-
+REPEATS, REPEAT_BELOW_S = 3, 5.0  # calls faster than this are timed 3× and the fastest kept
 GPKG_MAX_N = 1_000_000  # the GeoPackage copy is written once and cached
 
 
@@ -65,6 +65,14 @@ class Runner:
                 return None
         try:
             m = measure(fn)
+            runs = 1
+            while m.seconds < REPEAT_BELOW_S and runs < REPEATS:  # best of 3, as timeit does
+                again = measure(fn)
+                runs += 1
+                peak = max(m.peak_mb, again.peak_mb)
+                if again.seconds < m.seconds:
+                    m = again
+                m.peak_mb = peak
         except Exception as exc:  # noqa: BLE001 — a failing method is reported, not fatal to the run
             traceback.print_exc()
             self.rows.append(Row(workload, n, method, None, None, None,
@@ -72,7 +80,8 @@ class Runner:
             self.log(f"  {workload} {method:<34} N={n:>9,}  FAILED {exc}")
             return None
         self.last[key] = (size, m.seconds)
-        self.rows.append(Row(workload, n, method, m.seconds, m.peak_mb, m.cpu_s, "measured",
+        self.rows.append(Row(workload, n, method, m.seconds, m.peak_mb, m.cpu_s,
+                             "measured" if runs == 1 else f"best of {runs}",
                              rss_peak_mb=m.rss_before_mb + m.peak_mb))
         self.log(f"  {workload} {method:<34} N={n:>9,}  {m.seconds:8.3f} s  cpu {m.cpu_s:8.3f} s  "
                  f"peak +{m.peak_mb:7.0f} MB")
