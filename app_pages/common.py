@@ -5,11 +5,9 @@ No analysis here: pages call ``geoplan`` functions and show the results.
 
 from __future__ import annotations
 
-import importlib
 import os
 import tempfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import geopandas as gpd
@@ -22,18 +20,6 @@ from geoplan.errors import GeoplanError
 from geoplan.i18n import t
 
 MAP_HEIGHT = 560
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """``geoplan.<name>`` when it exists and imports cleanly; None otherwise (page shows a notice)."""
-    try:
-        return importlib.import_module(f"geoplan.{name}")
-    except Exception:  # noqa: BLE001 — a module another engineer is still writing must not take the app down
-        return None
-
-
-def not_available(what: str, lang: str) -> None:
-    st.info(t("not_available", lang) + what)
 
 
 @st.cache_resource(show_spinner=False)

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geoplan import maps
+from geoplan import corridor, maps
 from geoplan.errors import GeoplanError
 from geoplan.i18n import name_col, t
 
@@ -19,7 +19,6 @@ BAND_COLORS = ["#1e8449", "#82e0aa", "#d5f5e3", "#f2f3f4"]
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _proximity(bands: tuple[float, ...]) -> pd.DataFrame:
-    from geoplan import corridor
 
     prox = corridor.corridor_proximity(common.layer("parks"), bands_km=bands)
     return pd.DataFrame(prox.drop(columns="geometry"))
@@ -32,10 +31,6 @@ def _bands(bands: tuple[float, ...]) -> gpd.GeoDataFrame:
 
 def render(lang: str, tiles: str, tkey: str | None) -> None:
     st.header(t("page_corridor", lang))
-    corridor = common.optional_module("corridor")
-    if corridor is None:
-        common.not_available("geoplan.corridor", lang)
-        return
     c1, c2 = st.columns(2)
     set_name = c1.selectbox(t("band_set", lang), list(BAND_SETS), key="cor_bandset")
     bands = BAND_SETS[set_name]

@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geoplan import catalog, maps
+from geoplan import catalog, maps, taxonomy
 from geoplan.errors import ResolutionError
 from geoplan.i18n import name_col, pick, t
 
@@ -65,34 +65,17 @@ def _base_map(lang: str, tiles: str, tkey: str | None, sector_id: str | None, sh
 
 def resolve(text: str, lang: str) -> tuple[str | None, pd.DataFrame]:
     """Industry id for the user's text and the assignment rows of that industry (via geoplan.taxonomy)."""
-    tax = common.optional_module("taxonomy")
     f = _frames()
-    if tax is None:
-        common.not_available("geoplan.taxonomy (alias resolution)", lang)
-        ind = f["industries"]
-        hit = ind[(ind["industry_id"] == text) | (ind["name_zh"] == text) | (ind["name_en"].str.lower() == text.lower())]
-        if hit.empty:
-            st.warning(t("industry_unresolved", lang) + text)
-            return None, f["assignments"].iloc[0:0]
-        iid = hit["industry_id"].iloc[0]
-        return iid, f["assignments"][f["assignments"]["industry_id"] == iid]
     try:
-        iid = tax.resolve_industry(text)
+        iid = taxonomy.resolve_industry(text)
     except ResolutionError as exc:
-        cands = list(getattr(exc, "candidates", []) or [])
-        if not cands and hasattr(tax, "suggest_industries"):
-            try:
-                cands = [str(c) for c in tax.suggest_industries(text, 5)]
-            except Exception:  # noqa: BLE001
-                cands = []
+        cands = list(exc.candidates) or [c[0] for c in taxonomy.suggest_industries(text, 5)]
         names = f["industries"].set_index("industry_id")[name_col(lang)]
         shown = [f"{names.get(c, c)} ({c})" for c in map(str, cands)]
         st.warning(t("industry_unresolved", lang) + text
                    + (("  \n" + t("did_you_mean", lang) + ", ".join(shown)) if shown else ""))
         return None, f["assignments"].iloc[0:0]
-    iid = getattr(iid, "industry_id", iid)
-    rows = tax.places_for_industry(iid)
-    return str(iid), pd.DataFrame(rows)
+    return iid, taxonomy.places_for_industry(iid)
 
 
 def _clicked_place(click: dict[str, Any] | None, tiles: str) -> tuple[str, str] | None:
@@ -119,12 +102,7 @@ def _clicked_place(click: dict[str, Any] | None, tiles: str) -> tuple[str, str] 
 def _place_details(place: tuple[str, str], lang: str) -> None:
     f = _frames()
     ptype, pid = place
-    tax = common.optional_module("taxonomy")
-    if tax is not None and hasattr(tax, "industries_for_place"):
-        rows = tax.industries_for_place(ptype, pid)  # incl. park lead industries, parks in a district
-    else:
-        a = f["assignments"]
-        rows = a[(a["place_type"] == ptype) & (a["place_id"].astype(str) == pid)]
+    rows = taxonomy.industries_for_place(ptype, pid)  # incl. park lead industries, parks in a district
     nm = name_col(lang)
     if ptype == "park":
         p = f["parks"][f["parks"]["park_id"] == pid].iloc[0]

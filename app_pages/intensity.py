@@ -10,7 +10,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geoplan import catalog, maps
+from geoplan import catalog, grading, maps
+from geoplan import intensity as gi
 from geoplan.errors import GeoplanError
 from geoplan.i18n import name_col, t, unit
 
@@ -68,11 +69,6 @@ def _aggregate(rows: pd.DataFrame, level: str, metric: str) -> gpd.GeoDataFrame 
 
 def render(lang: str, tiles: str, tkey: str | None) -> None:
     st.header(t("page_intensity", lang))
-    gi = common.optional_module("intensity")
-    if gi is None:
-        common.not_available("geoplan.intensity", lang)
-        return
-    grading = common.optional_module("grading")
 
     up_col, crs_col = st.columns([3, 1])
     upload = up_col.file_uploader(t("upload", lang), type=["csv", "xlsx", "xls", "txt"], key="int_upload",
@@ -154,22 +150,18 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                 y=alt.Y("count():Q", title="n"))
             st.altair_chart(chart, width="stretch")
         st.subheader(t("grading", lang))
-        if grading is None:
-            common.not_available("geoplan.grading", lang)
+        cfg = grading.load_config()
+        names = list(cfg["schemes"])
+        sch = common.choice(st.selectbox, t("scheme", lang), names, "int_grade_scheme", lang,
+                            format_func=lambda s: cfg["schemes"][s].get(f"label_{lang}", s))
+        try:
+            graded = grading.grade(rows, sch, cfg)
+        except GeoplanError as exc:
+            st.error(str(exc))
             graded = rows
-        else:
-            cfg = grading.load_config()
-            names = list(cfg["schemes"])
-            sch = common.choice(st.selectbox, t("scheme", lang), names, "int_grade_scheme", lang,
-                                format_func=lambda s: cfg["schemes"][s].get(f"label_{lang}", s))
-            try:
-                graded = grading.grade(rows, sch, cfg)
-            except GeoplanError as exc:
-                st.error(str(exc))
-                graded = rows
-            if "grade" in graded:
-                counts = graded["grade"].replace("", "—").value_counts().sort_index()
-                st.bar_chart(counts)
+        if "grade" in graded:
+            counts = graded["grade"].replace("", "—").value_counts().sort_index()
+            st.bar_chart(counts)
         id_col = next((c for c in ("project_id", "id", "enterprise_id", "parcel_id") if c in graded), None)
         show_cols = [c for c in (id_col, "name_zh", "name", metric, "grade", "grade_zh" if lang == "zh" else "grade_en",
                                  "grade_note", "source", "source_line") if c and c in graded]

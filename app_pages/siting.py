@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geoplan import catalog, maps
+from geoplan import catalog, maps, siting, siting_spec
 from geoplan.errors import GeoplanError
 from geoplan.i18n import name_col, t
 
@@ -25,7 +25,6 @@ REGION_IDS = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
 
 def _load_spec(name: str, data: bytes) -> dict[str, Any]:
     """A spec file (JSON/YAML) read through geoplan.siting_spec.load_spec (validated)."""
-    from geoplan import siting_spec
 
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / Path(name).name
@@ -88,20 +87,17 @@ def _form(lang: str) -> dict[str, Any] | None:
 
 
 def _run(spec: dict[str, Any]) -> Any:
-    from geoplan import siting
 
     return siting.select_sites(spec)
 
 
 def _criterion_label(c: str, lang: str) -> str:
-    from geoplan import siting
 
     zh, en = siting.CRITERION_LABELS.get(c, (c, c))
     return zh if lang == "zh" else en
 
 
 def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
-    from geoplan import siting
     from geoplan.siting_spec import CRITERIA
 
     ranked = res.ranked
@@ -179,9 +175,6 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
 
 def render(lang: str, tiles: str, tkey: str | None) -> None:
     st.header(t("page_siting", lang))
-    if common.optional_module("siting") is None:
-        common.not_available("geoplan.siting", lang)
-        return
     up = st.file_uploader(t("spec_load", lang), type=["json", "yaml", "yml"], key="sit_spec_upload")
     initial: dict[str, Any] = {}
     if up is not None:

@@ -35,7 +35,6 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "GCJ-02 conversion is not available yet; showing no tiles.",
     },
     "offline_note": {"zh": "无底图时完全离线可用。", "en": "Without tiles the app works fully offline."},
-    "not_available": {"zh": "该功能尚不可用：", "en": "Not available yet: "},
     "error": {"zh": "出错：", "en": "Error: "},
     "download_geojson": {"zh": "下载 GeoJSON", "en": "Download GeoJSON"},
     "download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
