@@ -66,12 +66,14 @@ def _metric_geoms(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def corridor_proximity(gdf: gpd.GeoDataFrame, bands_km: Sequence[float] = DEFAULT_BANDS_KM,
-                       corridors: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+                       corridors: gpd.GeoDataFrame | None = None, chainage: bool = True) -> gpd.GeoDataFrame:
     """Distance (km) of every geometry to each axis and to the nearest one, its band and chainage.
 
     Adds ``dist_km_<ID>`` and ``chainage_km_<ID>`` per axis, ``nearest_corridor`` (+ ``_zh``/``_en``),
     ``nearest_km``, ``nearest_chainage_km``, ``band``/``band_zh``/``band_en`` and ``method``.
     Polygons measure from their nearest edge; a geometry touching or crossing an axis is at 0.
+    ``chainage=False`` skips the linear referencing (about two thirds of the time at 10⁶ parcels) and
+    leaves out the ``chainage_km_<ID>`` and ``nearest_chainage_km`` columns.
     """
     lines = corridor_lines(corridors)
     geoms = _metric_geoms(gdf)
@@ -80,11 +82,12 @@ def corridor_proximity(gdf: gpd.GeoDataFrame, bands_km: Sequence[float] = DEFAUL
     dist = np.empty((len(out), len(ids)))
     for j, (cid, line, length_km) in enumerate(zip(ids, lines.geometry.values, lines["length_km"])):
         d = shapely.distance(geoms, line) / 1000.0
-        near = shapely.get_point(shapely.shortest_line(geoms, line), 1)  # the point on the line
-        along = shapely.line_locate_point(line, near) / 1000.0
         dist[:, j] = d
         out[f"dist_km_{cid}"] = d
-        out[f"chainage_km_{cid}"] = length_km - along  # from the Chongqing end
+        if chainage:
+            near = shapely.get_point(shapely.shortest_line(geoms, line), 1)  # the point on the line
+            along = shapely.line_locate_point(line, near) / 1000.0
+            out[f"chainage_km_{cid}"] = length_km - along  # from the Chongqing end
     k = np.argmin(dist, axis=1) if len(ids) else np.zeros(len(out), int)
     zh = dict(zip(ids, lines["corridor_zh"]))
     en = dict(zip(ids, lines["corridor_en"]))
@@ -93,8 +96,9 @@ def corridor_proximity(gdf: gpd.GeoDataFrame, bands_km: Sequence[float] = DEFAUL
     out["nearest_corridor_zh"] = [zh[c] for c in nearest]
     out["nearest_corridor_en"] = [en[c] for c in nearest]
     out["nearest_km"] = dist[np.arange(len(out)), k]
-    chain = np.column_stack([out[f"chainage_km_{c}"].to_numpy(float) for c in ids])
-    out["nearest_chainage_km"] = chain[np.arange(len(out)), k]
+    if chainage:
+        chain = np.column_stack([out[f"chainage_km_{c}"].to_numpy(float) for c in ids])
+        out["nearest_chainage_km"] = chain[np.arange(len(out)), k]
     out["band"], out["band_zh"], out["band_en"] = assign_band(out["nearest_km"].to_numpy(), bands_km)
     out["method"] = METHOD
     return out

@@ -212,7 +212,7 @@ def prefilter(candidates: gpd.GeoDataFrame, spec) -> gpd.GeoDataFrame:
     same lookup ``select_sites`` would do). Use ``select_sites(spec, candidates=prefilter(layer,
     spec))``; its excluded list then holds only the parcels that got past this filter.
     """
-    from .siting import _place_adcodes  # the gate's own place resolution, so both agree
+    from .siting import place_adcodes as _place_adcodes  # the gate's own resolution
     from .siting_spec import SiteSpec, siting_defaults
 
     if isinstance(spec, dict):

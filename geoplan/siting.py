@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import catalog, corridor, taxonomy
+from . import catalog, corridor, parcels, taxonomy
 from . import siting_criteria as crit
 from . import siting_support as sup
 from .errors import InputError, ResolutionError
@@ -54,6 +54,7 @@ GATE_LABELS = {
     "gate_area": ("指定区域", "inside the requested regions/districts"),
     "gate_excluded": ("未被排除", "not excluded by the spec"),
 }
+PREFILTER_ABOVE = 50_000  # candidate layers larger than this go through parcels.prefilter first
 PRECISION_NOTES = {
     "district_seat": ("location is the host district's seat (按区县政府驻地近似); the park may be 10–30 km "
                       "away, so its corridor distance is approximate"),
@@ -128,7 +129,7 @@ def _relation(query_id: str, other_id: str) -> str | None:
         return None
 
 
-def _place_adcodes(text: str) -> tuple[set[int], set[str], str]:
+def place_adcodes(text: str) -> tuple[set[int], set[str], str]:
     """(adcodes, park ids, label) of a place name (region → members, district, park)."""
     ptype, pid = taxonomy.resolve_place(text)
     if ptype == "region":
@@ -150,7 +151,7 @@ def _area_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> tuple[np.ndarray, str
         return np.full(len(cands), crit.NA, dtype=object), ""
     codes, parks, labels = set(), set(), []
     for name in names:
-        c, p, lab = _place_adcodes(name)
+        c, p, lab = place_adcodes(name)
         codes |= c
         parks |= p
         labels.append(f"{name} → {lab}")
@@ -159,29 +160,50 @@ def _area_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> tuple[np.ndarray, str
 
 
 def _excluded_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> np.ndarray:
+    if not spec.exclude:
+        return np.full(len(cands), crit.NA, dtype=object)
     hit = np.zeros(len(cands), bool)
     ids = set(cands["cand_id"])
     for name in spec.exclude:
         if name in ids:
             hit |= (cands["cand_id"] == name).to_numpy()
             continue
-        c, p, _ = _place_adcodes(name)
+        c, p, _ = place_adcodes(name)
         hit |= cands["host_adcode"].isin(list(c)).to_numpy()
         hit |= cands["park_id"].isin(list(p)).to_numpy() | cands["parent_park_id"].isin(list(p)).to_numpy()
     return np.where(hit, crit.FAIL, np.where(len(spec.exclude) > 0, crit.PASS, crit.NA)).astype(object)
 
 
 # ---------------------------------------------------------------- the query
-def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = None) -> SiteSelectionResult:
-    """Rank candidate sites for a project (see the module docstring)."""
+def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = None,
+                 prefilter_above: int | None = PREFILTER_ABOVE) -> SiteSelectionResult:
+    """Rank candidate sites for a project (see the module docstring).
+
+    A candidate layer with more than ``prefilter_above`` rows first goes through
+    ``geoplan.parcels.prefilter``, which drops the rows that certainly fail the land, area or
+    corridor gate; the ranked list and the stability report are the same, the excluded list then
+    holds only the rows that got past the filter, and the explanation says how many were removed
+    (``prefilter``). ``prefilter_above=None`` scores every row.
+    """
     if isinstance(spec, dict):
         spec = SiteSpec.from_dict(spec)
     cfg = siting_defaults()
     fit_cfg = cfg["industry_fit"]
     industry_id = resolve_industry_text(spec.industry)
+    notes: list[str] = []
+    pre = None
+    if (candidates is not None and prefilter_above is not None and len(candidates) > prefilter_above
+            and isinstance(candidates, gpd.GeoDataFrame) and candidates.crs is not None):
+        short = parcels.prefilter(candidates, spec)
+        if len(short):  # keep the whole layer when nothing passes, so the excluded list explains why
+            pre = {"n_input": len(candidates), "n_removed": len(candidates) - len(short),
+                   "n_kept": len(short), "threshold": prefilter_above}
+            notes.append(f"{pre['n_removed']:,} of {pre['n_input']:,} candidates certainly fail the land, "
+                         "area or corridor gate (parcels.prefilter) and were not scored; the ranking is the "
+                         "same, the excluded list holds only the candidates scored")
+            candidates = short
     cands = park_candidates() if candidates is None else normalise_candidates(candidates)
     n = len(cands)
-    notes: list[str] = []
 
     # plan support (gate + industry fit)
     rows = sup.related_assignments(industry_id, fit_cfg, spec.min_relation)
@@ -238,41 +260,47 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     contrib = S * (wv / wv.sum()) * 100.0
     score = contrib.sum(axis=1)
 
-    out = cands.copy()
-    out["industry_id"] = industry_id
-    out["score"] = np.round(score, 3)
+    cites = support["citations"].to_numpy()
+    cite_n, cite_refs = _citation_columns(cites)
+    gates = np.column_stack([np.asarray(a, dtype=object) for a in
+                             (gate_industry, gate_land, gate_floors, gate_corr, gate_area, gate_excl)])
+    failed_mask = gates == crit.FAIL
+    eligible = ~failed_mask.any(axis=1)
+    cols: dict[str, object] = {"industry_id": np.full(n, industry_id, dtype=object),
+                               "score": np.round(score, 3)}
     for j, c in enumerate(CRITERIA):
-        out[f"s_{c}"] = np.round(S[:, j], 4)
-        out[f"c_{c}"] = np.round(contrib[:, j], 3)
-    out["support_relation"] = support["support_relation"].to_numpy()
-    out["support_level"] = support["support_level"].to_numpy()
-    out["plan_fit"] = support["plan_fit"].to_numpy()
-    out["profile_fit"] = profile
-    out["citations"] = support["citations"].to_numpy()
-    out["n_citations"] = out["citations"].map(len)
-    out["citation_refs"] = out["citations"].map(_refs)
-    out["role_citations"] = role_cites
-    out["corridor_km"] = np.round(dist, 2)
-    out["corridor_id"] = nearest_id
-    out["corridor_band"] = band
-    out["corridor_margin_km"] = margins
-    out["benchmark_output_per_mu"] = bench
-    out["benchmark_source"] = bench_label
-    out["gate_industry"], out["gate_land"], out["gate_floors"] = gate_industry, gate_land, gate_floors
-    out["gate_corridor"], out["gate_area"], out["gate_excluded"] = gate_corr, gate_area, gate_excl
-    out["floor_details"] = floor_details
-    gates = out[list(GATES)].to_numpy(object)
-    out["eligible"] = ~(gates == crit.FAIL).any(axis=1)
-    failed = np.full(len(out), "", dtype=object)
-    for j, g in enumerate(GATES):
-        failed = failed + np.where(gates[:, j] == crit.FAIL, g + ";", "").astype(object)
-    out["failed_gates"] = [f.rstrip(";") for f in failed]
-    out["notes"] = _candidate_notes(out, spec)
+        cols[f"s_{c}"] = np.round(S[:, j], 4)
+        cols[f"c_{c}"] = np.round(contrib[:, j], 3)
+    cols.update({
+        "support_relation": support["support_relation"].to_numpy(),
+        "support_level": support["support_level"].to_numpy(),
+        "plan_fit": support["plan_fit"].to_numpy(),
+        "profile_fit": profile,
+        "citations": cites,
+        "n_citations": cite_n,
+        "citation_refs": cite_refs,
+        "role_citations": _object_array(role_cites),
+        "corridor_km": np.round(dist, 2),
+        "corridor_id": nearest_id,
+        "corridor_band": band,
+        "corridor_margin_km": margins,
+        "benchmark_output_per_mu": bench,
+        "benchmark_source": bench_label,
+        **{g: gates[:, j] for j, g in enumerate(GATES)},
+        "floor_details": _object_array(floor_details),
+        "eligible": eligible,
+        "failed_gates": _failed_gates(failed_mask),
+    })
+    cols["notes"] = _candidate_notes(cands, cols, spec)
 
     # eligible first; then by score, plan fit, tier, id (stable and documented)
-    order = np.lexsort((out["cand_id"].to_numpy(), -s_tier, -out["plan_fit"].to_numpy(), -score,
-                        ~out["eligible"].to_numpy()))
-    out = out.iloc[order].reset_index(drop=True)
+    order = np.lexsort((cands["cand_id"].to_numpy(), -s_tier, -cols["plan_fit"], -score, ~eligible))
+    new_cols = pd.DataFrame({k: (v[order] if isinstance(v, np.ndarray) else np.asarray(v)[order])
+                             for k, v in cols.items()})
+    base = cands.take(order).reset_index(drop=True)
+    base = base.drop(columns=[c for c in new_cols.columns if c in base.columns])
+    out = gpd.GeoDataFrame(pd.concat([pd.DataFrame(base), new_cols], axis=1),
+                           geometry=cands.geometry.name, crs=cands.crs)
     elig = out["eligible"].to_numpy()
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out.loc[elig, "rank"] = np.arange(1, elig.sum() + 1)
@@ -289,6 +317,10 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
 
     explanation = _explain(spec, industry_id, w, metrics, ranked, excluded, out, notes, floor_path,
                            area_label)
+    if pre is not None:  # counts over the whole input layer; excluded_by_gate counts the scored rows
+        explanation["prefilter"] = pre
+        explanation["n_candidates"] = pre["n_input"]
+        explanation["n_excluded"] = pre["n_input"] - explanation["n_eligible"]
     return SiteSelectionResult(spec, ranked, excluded, out, explanation, stab)
 
 
@@ -297,16 +329,24 @@ def corridor_distances(cands: gpd.GeoDataFrame, axis: str | None = None
     """Distance (km) to ``axis`` or to the nearest axis, that axis' id, and the distance band.
 
     The same lines, CRS and measure as ``corridor.corridor_proximity`` (tests check they agree),
-    without its chainage, which site selection does not use.
+    without its chainage, which site selection does not use. ``dist_km_<axis>`` columns (from
+    ``parcels.prepare_parcels``) are reused; only rows without them are measured.
     """
     lines = corridor.corridor_lines()
-    geoms = np.asarray(cands.geometry.to_crs(corridor.REGION_METRIC).values)
     ids = list(lines["corridor_id"])
     if axis is not None:
         lines, ids = lines[lines["corridor_id"] == axis], [axis]
-    dist = np.column_stack([shapely.distance(geoms, line) / 1000.0 for line in lines.geometry.values])
+    have = [f"dist_km_{c}" for c in ids]
+    if all(c in cands.columns for c in have):  # written by parcels.prepare_parcels: same lines and measure
+        dist = np.column_stack([pd.to_numeric(cands[c], errors="coerce").to_numpy(float) for c in have])
+    else:
+        dist = np.full((len(cands), len(ids)), np.nan)
+    redo = np.isnan(dist).any(axis=1)
+    if redo.any():
+        geoms = np.asarray(cands.geometry.values[redo].to_crs(corridor.REGION_METRIC))
+        dist[redo] = np.column_stack([shapely.distance(geoms, line) / 1000.0 for line in lines.geometry.values])
     k = np.argmin(dist, axis=1)
-    d = dist[np.arange(len(geoms)), k]
+    d = dist[np.arange(len(dist)), k]
     return d, np.array(ids, dtype=object)[k], corridor.assign_band(d)[0]
 
 
@@ -315,11 +355,49 @@ def _refs(cites: list[dict]) -> str:
     return "; ".join(seen)
 
 
-def _candidate_notes(out: pd.DataFrame, spec: SiteSpec) -> list[list[str]]:
+def _object_array(values) -> np.ndarray:
+    """A 1-d object array of ``values`` (lists stay list objects, not a 2-d array)."""
+    a = np.empty(len(values), dtype=object)
+    a[:] = list(values)
+    return a
+
+
+def _citation_columns(cites: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """n_citations and citation_refs per row, computed once per distinct citation list (candidates
+    sharing a support key share one list object)."""
+    keys = np.fromiter((id(c) for c in cites), dtype=np.int64, count=len(cites))
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    n = np.array([len(cites[i]) for i in first], dtype=np.int64)
+    refs = _object_array([_refs(cites[i]) for i in first])
+    return n[inverse], refs[inverse]
+
+
+def _failed_gates(failed_mask: np.ndarray) -> np.ndarray:
+    """'gate_a;gate_b' per row from a rows × GATES boolean mask, by a lookup on the bit pattern."""
+    bits = (failed_mask.astype(np.int64) << np.arange(len(GATES))).sum(axis=1)
+    table = _object_array([";".join(g for j, g in enumerate(GATES) if b >> j & 1)
+                           for b in range(1 << len(GATES))])
+    return table[bits]
+
+
+def _candidate_notes(cands: pd.DataFrame, cols: dict, spec: SiteSpec) -> np.ndarray:
+    """Per-row notes, built once per distinct combination of the facts they depend on."""
+    facts = [cands["location_precision"].to_numpy(object), np.asarray(cols["gate_land"], object),
+             cands["membership_confidence"].to_numpy(object), np.asarray(cols["support_relation"], object),
+             np.asarray(cols["support_level"], object), cols["citations"],
+             np.asarray(cols["benchmark_source"], object)]
+    codes = [pd.factorize(f)[0] for f in facts[:5]]
+    codes.append(np.fromiter((id(c) for c in facts[5]), dtype=np.int64, count=len(facts[5])))
+    codes.append(pd.factorize(facts[6])[0])
+    key = np.column_stack(codes)
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    per_key = _object_array(_notes_rows(*(f[first] for f in facts), spec=spec))
+    return per_key[inverse.ravel()]
+
+
+def _notes_rows(*facts, spec: SiteSpec) -> list[list[str]]:
     notes = []
-    cols = ("location_precision", "gate_land", "membership_confidence", "support_relation",
-            "support_level", "citations", "benchmark_source")
-    for prec, land, conf, rel, lvl, cites, bsrc in zip(*(out[c].to_numpy(object) for c in cols)):
+    for prec, land, conf, rel, lvl, cites, bsrc in zip(*facts):
         n = []
         if prec in PRECISION_NOTES:
             n.append(PRECISION_NOTES[prec])

@@ -21,6 +21,7 @@ M2_PER_MU = 10000.0 / 15.0
 ID_COLUMNS = ("cand_id", "park_id", "parcel_id", "id")
 NAME_COLUMNS = ("name_zh", "name", "名称")
 LAND_COLUMNS = ("available_land_mu", "available_mu", "area_mu", "land_mu")
+DIST_PREFIX = "dist_km_"
 
 
 def park_candidates() -> gpd.GeoDataFrame:
@@ -46,7 +47,9 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
     Land: ``available_land_mu`` (or ``available_mu``/``area_mu``/``land_mu``; blank = unknown); a layer
     without such a column counts each polygon's own area as available (a parcel offered as a whole)
     and ``land_source`` says so; points without a figure stay unknown. Host district: ``host_adcode`` or, when absent, the district
-    containing the geometry's representative point.
+    containing the geometry's representative point, looked up only where ``host_adcode`` is absent or
+    blank. Corridor distance columns (``dist_km_<axis>``, ``nearest_km``, ``nearest_corridor``, as
+    written by ``geoplan.parcels.prepare_parcels``) are carried through for site selection to reuse.
     """
     if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf:
         raise InputError("candidates must be a GeoDataFrame with a geometry column")
@@ -107,18 +110,23 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
                             if "output_per_mu" in g else np.nan)
 
     d = catalog.districts()
-    if "host_adcode" in g and g["host_adcode"].notna().all():
-        host = pd.to_numeric(g["host_adcode"], errors="coerce").astype("Int64")
-    else:
+    # a supplied host_adcode (e.g. from parcels.prepare_parcels) is kept; only blank ones are looked up
+    host = (pd.to_numeric(g["host_adcode"], errors="coerce").astype("Int64") if "host_adcode" in g
+            else pd.Series(pd.NA, index=g.index, dtype="Int64"))
+    missing = host.isna().to_numpy()
+    if missing.any():
         # centroid, or a point on the surface where the centroid falls outside (concave parcels)
-        pts = shapely.centroid(geoms)
+        gm = geoms[missing]
+        pts = shapely.centroid(gm)
         x, y = shapely.get_x(pts), shapely.get_y(pts)
-        outside = polygonal & ~shapely.contains_xy(geoms, x, y)
+        outside = polygonal[missing] & ~shapely.contains_xy(gm, x, y)
         if outside.any():
-            pos = shapely.point_on_surface(geoms[outside])
+            pos = shapely.point_on_surface(gm[outside])
             x[outside], y[outside] = shapely.get_x(pos), shapely.get_y(pos)
         code = parcels.host_adcodes(x, y, d)
-        host = pd.Series(code).where(code >= 0).astype("Int64")
+        filled = host.astype("Float64").to_numpy(float, na_value=np.nan)
+        filled[missing] = np.where(code >= 0, code, np.nan)
+        host = pd.Series(filled, index=g.index).astype("Int64")
     out["host_adcode"] = host.to_numpy()
     info = d.set_index("adcode")
     out["host_zh"] = out["host_adcode"].map(info["name_zh"]).fillna("").astype(str)
@@ -126,4 +134,8 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
     out["region_id"] = out["host_adcode"].map(info["region_id"]).fillna("").astype(str)
     out["region_zh"] = out["host_adcode"].map(info["region_zh"]).fillna("").astype(str)
     out["candidate_source"] = source
+    # query-independent corridor distances written by parcels.prepare_parcels, reused by site selection
+    for c in g.columns:
+        if isinstance(c, str) and (c.startswith(DIST_PREFIX) or c in ("nearest_km", "nearest_corridor")):
+            out[c] = g[c].to_numpy()
     return gpd.GeoDataFrame(out, geometry=g.geometry.values, crs=WGS84)

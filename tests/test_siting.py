@@ -352,3 +352,82 @@ def test_corridor_distances_agree_with_corridor_proximity():
     d_mid, ids, _ = corridor_distances(c, "CY_MID")
     np.testing.assert_allclose(d_mid, prox["dist_km_CY_MID"], rtol=1e-9)
     assert set(ids) == {"CY_MID"}
+
+
+# ---------------------------------------------------------------- large parcel layers
+@pytest.fixture(scope="module")
+def parcels_20k():
+    import sys
+
+    sys.path.insert(0, str(paths.PROJECT_ROOT))  # benchmarks/ lives beside geoplan
+    from benchmarks.parcels import generate_parcels
+
+    return generate_parcels(20_000, seed=5)
+
+
+def test_internal_prefilter_keeps_ranking_and_says_how_many_it_removed(parcels_20k):
+    from geoplan import parcels
+
+    spec = {"industry": "新能源汽车", "land_mu": 150, "max_corridor_km": 60, "output_yi": 30,
+            "regions": ["central_urban", "new_main_urban"], "top": 20}
+    layer = parcels.prepare_parcels(parcels_20k)
+    full = select_sites(spec, candidates=layer, prefilter_above=None)
+    fast = select_sites(spec, candidates=layer, prefilter_above=10_000)
+    assert len(full.ranked) == 20
+    assert fast.ranked["cand_id"].tolist() == full.ranked["cand_id"].tolist()
+    assert fast.ranked["score"].tolist() == full.ranked["score"].tolist()
+    assert fast.stability == full.stability
+    assert fast.explanation["ranked"] == full.explanation["ranked"]
+    pre = fast.explanation["prefilter"]
+    assert pre["n_input"] == 20_000 and pre["n_removed"] == 20_000 - len(fast.scored) > 10_000
+    assert any(f"{pre['n_removed']:,} of 20,000" in n for n in fast.explanation["notes"])
+    assert fast.explanation["n_candidates"] == 20_000 and fast.explanation["n_eligible"] == len(fast.scored[
+        fast.scored["eligible"]]) == full.explanation["n_eligible"]
+    assert fast.explanation["n_excluded"] == full.explanation["n_excluded"]
+    assert "prefilter" not in full.explanation and len(full.scored) == 20_000
+    # the same on a layer that was not prepared (host district and distances computed by the filter)
+    raw = select_sites(spec, candidates=parcels_20k, prefilter_above=10_000)
+    assert raw.ranked["cand_id"].tolist() == full.ranked["cand_id"].tolist()
+    assert raw.ranked["score"].tolist() == full.ranked["score"].tolist()
+
+
+def test_prepared_columns_are_reused_and_blank_host_districts_filled(parcels_20k):
+    from geoplan import parcels
+    from geoplan.siting import corridor_distances
+    from geoplan.siting_candidates import normalise_candidates
+
+    layer = parcels_20k.head(3000)
+    prepared = parcels.prepare_parcels(layer)
+    plain = normalise_candidates(layer)
+    cands = normalise_candidates(prepared)
+    assert "dist_km_CY_MID" in cands and "dist_km_CY_MID" not in plain
+    for axis in (None, "CY_MID"):
+        d0, n0, b0 = corridor_distances(plain, axis)
+        d1, n1, b1 = corridor_distances(cands, axis)
+        np.testing.assert_array_equal(d0, d1)
+        assert list(n0) == list(n1) and list(b0) == list(b1)
+    # stored distances are trusted: a changed value shows that they are read, not recomputed
+    poked = prepared.copy()
+    poked.loc[0, "dist_km_CY_MID"] = 12345.0
+    assert corridor_distances(normalise_candidates(poked), "CY_MID")[0][0] == 12345.0
+    # blank host districts are looked up, the others kept
+    holed = prepared.copy()
+    holed["host_adcode"] = holed["host_adcode"].astype("Int64")
+    holed.loc[holed.index[::3], "host_adcode"] = pd.NA
+    filled = normalise_candidates(holed)["host_adcode"]
+    assert filled.astype("Int64").tolist() == plain["host_adcode"].astype("Int64").tolist()
+    holed.loc[5, "host_adcode"] = 500101  # a supplied code wins over the lookup
+    assert normalise_candidates(holed)["host_adcode"].iloc[5] == 500101
+
+
+def test_corridor_proximity_without_chainage():
+    from geoplan import corridor
+    from geoplan.siting_candidates import park_candidates
+
+    c = park_candidates()
+    full = corridor.corridor_proximity(c)
+    short = corridor.corridor_proximity(c, chainage=False)
+    assert not [col for col in short.columns if "chainage" in col]
+    assert "nearest_chainage_km" in full
+    same = [col for col in short.columns if col != short.geometry.name]
+    pd.testing.assert_frame_equal(pd.DataFrame(short[same]), pd.DataFrame(full[same]))
