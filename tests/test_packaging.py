@@ -21,6 +21,7 @@ def test_environment_yml_matches_pyproject():
     pip_deps |= {_name(r) for r in pyproject["project"]["optional-dependencies"]["test"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    conda |= {_name(d) for d in env["dependencies"] if isinstance(d, dict) for d in d.get("pip", [])}
     assert pip_deps == conda, f"only in pyproject: {pip_deps - conda}; only in environment.yml: {conda - pip_deps}"
 
 

@@ -161,3 +161,18 @@ def test_build_fails_loudly_on_bad_evidence_or_unknown_place(tmp_path) -> None:
     assert "industry_district_assignments_002.csv row 2" in res.stderr
     assert "industry_district_assignments_000_001_003.csv row 2: place '火星区' resolves to nothing" in res.stderr
     assert not (tmp_path / "data" / "assignments.csv").exists()
+
+
+@pytest.mark.skipif(not (seeds_dir().exists() and reference_dir().exists()), reason="../shared seeds/reference absent")
+def test_build_reproduces_the_committed_tables(tmp_path) -> None:
+    """data/ is exactly what scripts/build_plan_data.py makes from ../shared (no hand edits)."""
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data" / "boundaries", data / "boundaries")  # seats for district_seat parks
+    env = dict(os.environ, GEOPLAN_DATA_DIR=str(data))
+    res = subprocess.run([sys.executable, str(PROJECT_ROOT / "scripts" / "build_plan_data.py")], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    built = sorted(p.name for p in data.glob("*.csv"))
+    assert len(built) >= 9
+    for name in built:
+        assert (data / name).read_bytes() == (PROJECT_ROOT / "data" / name).read_bytes(), f"data/{name} differs from a rebuild"
