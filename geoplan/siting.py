@@ -309,9 +309,11 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
 
     e = out[elig]
     s_elig = S[order][elig]  # unrounded criterion scores, in base order (which is the tie-break)
-    stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(e)), list(e["cand_id"]),
+    stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(e)), e["cand_id"].to_numpy(object).tolist(),
                             cfg["stability"])
-    names = dict(zip(out["cand_id"], out["name_zh"]))
+    top_ids = [row["cand_id"] for row in stab.get("top", [])]
+    hit = out[out["cand_id"].isin(top_ids)]
+    names = dict(zip(hit["cand_id"], hit["name_zh"]))
     for row in stab.get("top", []):
         row["name_zh"] = names.get(row["cand_id"], "")
 
@@ -389,10 +391,13 @@ def _candidate_notes(cands: pd.DataFrame, cols: dict, spec: SiteSpec) -> np.ndar
     codes = [pd.factorize(f)[0] for f in facts[:5]]
     codes.append(np.fromiter((id(c) for c in facts[5]), dtype=np.int64, count=len(facts[5])))
     codes.append(pd.factorize(facts[6])[0])
-    key = np.column_stack(codes)
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    codes[5] = pd.factorize(codes[5])[0]
+    inverse = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:  # one code per combination so far, renumbered each step (stays below n)
+        inverse = pd.factorize(inverse * (int(c.max(initial=0)) + 1) + c)[0]
+    first = np.unique(inverse, return_index=True)[1]
     per_key = _object_array(_notes_rows(*(f[first] for f in facts), spec=spec))
-    return per_key[inverse.ravel()]
+    return per_key[inverse]
 
 
 def _notes_rows(*facts, spec: SiteSpec) -> list[list[str]]:
