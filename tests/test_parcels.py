@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 
+from benchmarks.parcels import M2_PER_MU, MU_MAX, MU_MIN, generate_parcels
 from geoplan import catalog, parcels
 from geoplan.corridor import corridor_proximity
 from geoplan.crs import CHINA_ALBERS
 from geoplan.errors import InputError
-from geoplan.paths import PROJECT_ROOT
-
-sys.path.insert(0, str(PROJECT_ROOT))  # the benchmarks package lives beside geoplan, not inside it
-from benchmarks.parcels import M2_PER_MU, MU_MAX, MU_MIN, generate_parcels
 
 N = 2000
 

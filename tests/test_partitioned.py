@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
 
 pytest.importorskip("dask_geopandas")
 
+from benchmarks.parcels import generate_parcels
 from geoplan import catalog, intensity, parcels
 from geoplan.corridor import corridor_proximity
 from geoplan.partitioned import aggregate_partitioned, run_partitioned, to_partitions
-from geoplan.paths import PROJECT_ROOT
-
-sys.path.insert(0, str(PROJECT_ROOT))
-from benchmarks.parcels import generate_parcels
 
 
 @pytest.fixture(scope="module")
