@@ -6,7 +6,7 @@ columns are described in ``docs/DATA_CONTRACT.md``.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,7 +30,7 @@ def _path(*parts: str) -> Path:
     return p
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_csv(name: str) -> pd.DataFrame:
     df = pd.read_csv(_path(name), dtype=str, keep_default_na=False)
     return df
@@ -47,7 +47,7 @@ def _table(name: str, numeric: tuple[str, ...] = (), integer: tuple[str, ...] = 
     return df
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_geojson(name: str) -> gpd.GeoDataFrame:
     gdf = gpd.read_file(_path("boundaries", name), engine="pyogrio")
     if gdf.crs is None or not gdf.crs.equals(WGS84):

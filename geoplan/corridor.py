@@ -8,7 +8,7 @@ Chongqing end (the catalogue stores the lines Chengdu end first).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -38,7 +38,7 @@ def band_labels(bands_km: Sequence[float] = DEFAULT_BANDS_KM) -> list[tuple[str,
     b = [float(x) for x in bands_km]
     if not b or any(x <= 0 for x in b) or any(b[i] >= b[i + 1] for i in range(len(b) - 1)):
         raise InputError(f"bands must be increasing positive km values, got {list(bands_km)}")
-    fmt = lambda x: f"{x:g}"  # noqa: E731
+    fmt = lambda x: f"{x:g}"
     out = [(f"0-{fmt(b[0])}", f"≤{fmt(b[0])}公里", f"≤{fmt(b[0])} km")]
     for lo, hi in zip(b[:-1], b[1:]):
         out.append((f"{fmt(lo)}-{fmt(hi)}", f"{fmt(lo)}–{fmt(hi)}公里", f"{fmt(lo)}–{fmt(hi)} km"))

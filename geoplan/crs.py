@@ -12,8 +12,9 @@ All conversion functions are vectorised: they take and return numpy arrays (lon,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -184,7 +185,7 @@ def convert_geometries(geoms, src: str, dst: str):
     return shapely.transform(geoms, _xy)
 
 
-def convert_gdf(gdf: "gpd.GeoDataFrame", src: str, dst: str) -> "gpd.GeoDataFrame":
+def convert_gdf(gdf: gpd.GeoDataFrame, src: str, dst: str) -> gpd.GeoDataFrame:
     """A copy of ``gdf`` whose (lon/lat) geometries are converted from src to dst (wgs84/gcj02/bd09)."""
     if gdf.crs is not None and not gdf.crs.is_geographic:
         raise CRSError(f"GCJ-02/BD-09 conversion needs lon/lat coordinates, the data is in {gdf.crs.name}")
@@ -318,14 +319,14 @@ def check_in_region(lon, lat) -> np.ndarray:
     return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
 
 
-def to_metric(gdf: "gpd.GeoDataFrame") -> "gpd.GeoDataFrame":
+def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """``gdf`` projected to REGION_METRIC (metres; for distances and buffers)."""
     if gdf.crs is None:
         raise CRSError("the GeoDataFrame has no CRS; set it (WGS84 lon/lat?) before projecting")
     return gdf.to_crs(REGION_METRIC)
 
 
-def area_km2(gdf: "gpd.GeoDataFrame") -> np.ndarray:
+def area_km2(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """Polygon areas in km², computed in the CHINA_ALBERS equal-area projection."""
     if gdf.crs is None:
         raise CRSError("the GeoDataFrame has no CRS; set it (WGS84 lon/lat?) before measuring areas")

@@ -18,7 +18,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,22 @@ import shapely
 
 from . import __version__
 from .crs import WGS84, ParsedCRS, convert_gdf, parse_crs
-from .encoding import detect_dbf_encoding, detect_text_encoding, short_field_names, truncate_utf8
+from .encoding import (
+    detect_dbf_encoding,
+    detect_text_encoding,
+    short_field_names,
+    truncate_utf8,
+)
 from .errors import CRSError, InputError
-from .validate import (DEFAULT_MAX_BYTES, ValidationReport, check_file_size, check_region, check_zip,
-                       safe_layer_name, safe_output_path)
+from .validate import (
+    DEFAULT_MAX_BYTES,
+    ValidationReport,
+    check_file_size,
+    check_region,
+    check_zip,
+    safe_layer_name,
+    safe_output_path,
+)
 
 FORMATS = ("geojson", "gpkg", "shp", "csv")
 _EXT_FORMAT = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "shp", ".csv": "csv"}
@@ -100,7 +112,7 @@ def export_metadata(metadata: dict[str, Any] | None, *, layer: str, crs: str, pr
         "crs": crs,
         "coordinate_precision": precision,
         "n_features": n_features,
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "generator": f"geoplan {__version__}",
     }
     out.update(meta)  # crs_note, precision_note and anything else the caller gives

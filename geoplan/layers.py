@@ -6,9 +6,10 @@ the GeoDataFrame (WGS84) and ``layer_spec`` returns the spec with its metadata.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -23,7 +24,7 @@ from .paths import layers_dir
 REQUIRED_SPEC_KEYS = ("id", "title", "source", "geometry_type", "fields", "style", "metadata")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _specs() -> dict[str, dict[str, Any]]:
     specs: dict[str, dict[str, Any]] = {}
     folder = layers_dir()

@@ -9,8 +9,8 @@ travel time (osmnx speeds from ``maxspeed`` or the defaults below), each to its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import geopandas as gpd
 import networkx as nx

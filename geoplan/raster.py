@@ -8,9 +8,9 @@ raster and the vector measure agree to float precision and memory stays at one b
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -19,7 +19,12 @@ import shapely
 from pyproj import CRS, Transformer
 from rasterio.features import geometry_mask, rasterize
 from rasterio.transform import from_origin
-from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
+from rasterio.warp import (
+    Resampling,
+    calculate_default_transform,
+    reproject,
+    transform_bounds,
+)
 from rasterio.windows import Window
 
 from .corridor import corridor_lines, segment_distance
@@ -292,7 +297,7 @@ def slope_raster(dem_path: str | Path, out: str | Path, threshold_deg: float = D
             "threshold_deg": threshold_deg, "share_ok": float(mask[ok].mean()) if ok.any() else None}
 
 
-def district_intensity(values: "dict[int, float]") -> gpd.GeoDataFrame:
+def district_intensity(values: dict[int, float]) -> gpd.GeoDataFrame:
     """District polygons with a ``value`` column from adcode → value (others empty)."""
     d = chongqing_area()
     d["value"] = d["adcode"].map(values).astype(float)

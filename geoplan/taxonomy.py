@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
@@ -31,12 +31,12 @@ def normalize_text(s: str) -> str:
 
 
 # ---------------------------------------------------------------- lookup tables
-@lru_cache(maxsize=None)
+@cache
 def _industry_table() -> pd.DataFrame:
     return catalog.industries().set_index("industry_id", drop=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _industry_lookup() -> dict[str, str]:
     """normalised alias/name/id → industry_id (the build guarantees one id per alias)."""
     ind = _industry_table()
@@ -48,13 +48,13 @@ def _industry_lookup() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _place_lookup() -> dict[str, tuple[str, str]]:
     pa = catalog.place_aliases()
     return {normalize_text(a): (t, i) for a, t, i in zip(pa["alias"], pa["place_type"], pa["place_id"])}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ancestors() -> dict[str, tuple[str, ...]]:
     """industry_id → its ancestors, nearest first (parent, grandparent …)."""
     parent = dict(zip(_industry_table()["industry_id"], _industry_table()["parent_id"]))
@@ -153,7 +153,7 @@ def industry_relation(query_id: str, other_id: str) -> str | None:
     if query_id == other_id or query_id in anc[other_id] or other_id in anc[query_id]:
         return "direct"
     kind = _industry_table()["kind"]
-    mid = lambda i: {a for a in anc[i] if kind[a] not in ("sector", "system")}  # noqa: E731
+    mid = lambda i: {a for a in anc[i] if kind[a] not in ("sector", "system")}
     if mid(query_id) & mid(other_id):
         return "same_chain"
     sec = _industry_table()["sector_id"]
@@ -173,7 +173,7 @@ def resolve_place(text: str) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------- assignment queries
-@lru_cache(maxsize=None)
+@cache
 def _combined_assignments() -> pd.DataFrame:
     """Plan assignments plus one row per (park, lead industry), marked 'park lead industries'."""
     a = catalog.assignments()

@@ -27,7 +27,7 @@ from pyproj import Geod
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from geoplan.crs import CHINA_ALBERS, WGS84, gcj02_to_wgs84  # noqa: E402
+from geoplan.crs import CHINA_ALBERS, WGS84, gcj02_to_wgs84
 
 FULL_DECIMALS = 6  # ~0.1 m; the source itself has 6 decimals
 DISPLAY_DECIMALS = 5  # ~1 m

@@ -42,8 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geoplan.paths import data_dir, reference_dir, seeds_dir  # noqa: E402
-from geoplan.taxonomy import normalize_text  # noqa: E402
+from geoplan.paths import data_dir, reference_dir, seeds_dir
+from geoplan.taxonomy import normalize_text
 
 SOURCES = ROOT / "scripts" / "sources"
 F000, F001, F002, F003, F004 = ("000_4c7d3a6e3c69ce02.txt", "001_8734aef2fc347d61.txt",
@@ -425,7 +425,7 @@ def build_regions() -> list[dict]:
     counts = {k: len(v) for k, v in members.items()}
     if counts != {"central_urban": 9, "new_main_urban": 12, "ne_three_gorges": 11, "se_wuling": 6}:
         fail(f"{DRAFT}yiqu_liangqun_membership.csv: expected 9/12/11/6 members, got {counts}")
-    j = lambda codes: ";".join(str(c) for c in sorted(codes))  # noqa: E731
+    j = lambda codes: ";".join(str(c) for c in sorted(codes))
     yq_note = ("members from shared/reference/yiqu_liangqun_membership.csv (general knowledge, to verify; "
                "the seeds never list the members, 002 L609)")
     R = [

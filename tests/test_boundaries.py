@@ -116,7 +116,7 @@ def test_display_copy_is_gap_and_overlap_free(full, display):
     # no slivers: each district keeps its area within 3 % (Yuzhong, the smallest, is ~23 km²)
     np.testing.assert_allclose(areas, full["area_km2"].to_numpy(), rtol=0.03)
     # interior holes of the union (gaps) are no more than in the full copy
-    holes = lambda g: sum(len(p.interiors) for p in shapely.get_parts(g))  # noqa: E731
+    holes = lambda g: sum(len(p.interiors) for p in shapely.get_parts(g))
     assert holes(shapely.union_all(d)) <= holes(shapely.union_all(full.geometry.values))
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
 import subprocess
 import sys
+from pathlib import Path
 
 import geopandas as gpd
 import pyogrio

@@ -132,4 +132,4 @@ def test_corpus_cli(case, generated, tmp_path, monkeypatch, capsys):
         new = _files(tmp_path) - before
         assert len(new) == 1 and next(iter(new)).startswith("work/"), new
         if case["expect"] != "ok":
-            assert re.search(r"^(repaired|warning): ", err, re.M), err
+            assert re.search(r"^(repaired|warning): ", err, re.MULTILINE), err

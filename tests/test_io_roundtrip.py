@@ -6,7 +6,7 @@ import csv
 import io as _io
 import json
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,7 +22,7 @@ from geoplan.encoding import truncate_utf8
 FORMATS = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip", "csv": ".csv"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _layer(lid: str) -> gpd.GeoDataFrame:
     return layers.load_layer(lid)
 

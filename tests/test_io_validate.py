@@ -13,11 +13,23 @@ import shapely
 from pyproj import Geod
 
 from geoplan import catalog, io
-from geoplan.encoding import (detect_dbf_encoding, detect_text_encoding, encoding_from_cpg, short_field_names,
-                              truncate_utf8)
+from geoplan.encoding import (
+    detect_dbf_encoding,
+    detect_text_encoding,
+    encoding_from_cpg,
+    short_field_names,
+    truncate_utf8,
+)
 from geoplan.errors import CRSError, InputError
-from geoplan.validate import (ValidationReport, check_zip, merge_park_polygons, safe_layer_name,
-                              safe_output_path, safe_text, validate_gdf)
+from geoplan.validate import (
+    ValidationReport,
+    check_zip,
+    merge_park_polygons,
+    safe_layer_name,
+    safe_output_path,
+    safe_text,
+    validate_gdf,
+)
 
 CORPUS = Path(__file__).parent / "corpus"
 GEOD = Geod(ellps="WGS84")

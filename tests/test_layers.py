@@ -81,8 +81,9 @@ def test_cli_layers_lists_counts(capsys):
 
 
 def test_assignments_cover_every_draft_row_that_names_a_place():
-    from geoplan.paths import reference_dir
     import pandas as pd
+
+    from geoplan.paths import reference_dir
 
     drafts = sorted(reference_dir().glob("industry_district_assignments_*.csv"))
     if not drafts:

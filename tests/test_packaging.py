@@ -28,7 +28,7 @@ def test_environment_yml_matches_pyproject():
 def test_readme_quick_start_has_exactly_two_commands():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", section, flags=re.S)
+    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", section, flags=re.DOTALL)
     commands = [ln for b in blocks for ln in b.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     assert commands == ["python3 tasks.py app", "python3 tasks.py test"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -6,8 +6,15 @@ import pytest
 
 from geoplan import catalog
 from geoplan.errors import ResolutionError
-from geoplan.taxonomy import (industries_for_place, industry_relation, normalize_text, places_for_industry,
-                              resolve_industry, resolve_place, suggest_industries)
+from geoplan.taxonomy import (
+    industries_for_place,
+    industry_relation,
+    normalize_text,
+    places_for_industry,
+    resolve_industry,
+    resolve_place,
+    suggest_industries,
+)
 
 
 def test_normalize_text() -> None:
