@@ -64,11 +64,7 @@ def sidebar_tiles(lang: str) -> tuple[str, str | None]:
             st.sidebar.warning(t("tianditu_no_key", lang))
             choice_ = "none"
     elif choice_ == "amap":
-        if maps.amap_available():
-            st.sidebar.caption(t("amap_note", lang))
-        else:
-            st.sidebar.warning(t("amap_unavailable", lang))
-            choice_ = "none"
+        st.sidebar.caption(t("amap_note", lang))
     if choice_ == "none":
         st.sidebar.caption(t("offline_note", lang))
     return choice_, key

@@ -30,19 +30,17 @@ def a_geoplan(parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.Data
     from geoplan.corridor import corridor_proximity
 
     out = corridor_proximity(parcels, corridors=corridors)
-    ids = list(corridors["corridor_id"])
-    res = pd.DataFrame({f"d_{c}": out[f"dist_km_{c}"].to_numpy() for c in ids})
-    res.insert(0, "parcel_id", out["parcel_id"].to_numpy())
-    res["nearest"] = out["nearest_corridor"].to_numpy()
-    res["nearest_km"] = out["nearest_km"].to_numpy()
-    return res
+    return _distance_frame(out, parcels, corridors)
 
 
 def a_distances(parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.DataFrame:
     """Distances + nearest only (what the baselines compute), via geoplan.parcels.corridor_distances."""
-    out = gparcels.corridor_distances(parcels, corridors)
-    ids = list(corridors["corridor_id"])
-    res = pd.DataFrame({f"d_{c}": out[f"dist_km_{c}"].to_numpy() for c in ids})
+    return _distance_frame(gparcels.corridor_distances(parcels, corridors), parcels, corridors)
+
+
+def _distance_frame(out: pd.DataFrame, parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The columns every method of workload (a) is compared on."""
+    res = pd.DataFrame({f"d_{c}": out[f"dist_km_{c}"].to_numpy() for c in corridors["corridor_id"]})
     res.insert(0, "parcel_id", parcels["parcel_id"].to_numpy())
     res["nearest"] = out["nearest_corridor"].to_numpy()
     res["nearest_km"] = out["nearest_km"].to_numpy()

@@ -30,10 +30,6 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "高德底图为GCJ-02坐标：图上数据已临时偏移至GCJ-02，仅用于显示；下载数据仍为WGS84。",
         "en": "AMap tiles are GCJ-02: the data are shifted to GCJ-02 for display only; downloads stay WGS84.",
     },
-    "amap_unavailable": {
-        "zh": "GCJ-02 转换暂不可用，已改用无底图。",
-        "en": "GCJ-02 conversion is not available yet; showing no tiles.",
-    },
     "offline_note": {"zh": "无底图时完全离线可用。", "en": "Without tiles the app works fully offline."},
     "error": {"zh": "出错：", "en": "Error: "},
     "download_geojson": {"zh": "下载 GeoJSON", "en": "Download GeoJSON"},

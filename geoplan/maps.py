@@ -133,13 +133,6 @@ def to_display(gdf: gpd.GeoDataFrame, tiles: str) -> gpd.GeoDataFrame:
     return _crs.convert_gdf(gdf, "wgs84", "gcj02")
 
 
-def amap_available() -> bool:
-    """Whether ``geoplan.crs`` offers the WGS84 → GCJ-02 conversion AMap display needs."""
-    from . import crs as _crs
-
-    return hasattr(_crs, "convert_gdf")
-
-
 def base_map(tiles: str = "none", *, tianditu_key: str | None = None, assets: str = "local",
              location: Sequence[float] = CHONGQING_CENTER, zoom: int = 7) -> folium.Map:
     """An empty map: no tile layer by default; ``assets='local'`` loads the vendored Leaflet only."""
