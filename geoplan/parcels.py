@@ -144,31 +144,15 @@ def parcels_by_district(gdf: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | Non
 
 # ---------------------------------------------------------------- query-independent parcel facts
 def corridor_distances(gdf: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
-    """Planar distance (km, ``REGION_METRIC``) of every parcel to each axis, and the nearest axis.
+    """Distance (km) of every parcel to each axis and the nearest axis: ``corridor.axis_distances``.
 
-    The same GEOS distance as ``geoplan.corridor.corridor_proximity`` (from the nearest edge; 0 when
-    touching or crossing; ties → catalogue order) without chainage, bands and labels, which cost
-    three times the distances themselves at 10⁶ parcels (``shortest_line`` + ``line_locate_point``
-    + per-row label lists). Returns ``dist_km_<ID>`` per axis, ``nearest_corridor``, ``nearest_km``.
+    The distances of ``corridor.corridor_proximity`` without chainage, bands and labels, which cost
+    three times the distances themselves at 10⁶ parcels. Returns ``dist_km_<ID>`` per axis,
+    ``nearest_corridor``, ``nearest_km``.
     """
-    from .corridor import corridor_lines
-    from .crs import REGION_METRIC
+    from .corridor import axis_distances
 
-    if gdf.crs is None:
-        raise CRSError("the parcel layer has no CRS; set one (e.g. EPSG:4326) before measuring distances")
-    geoms = np.asarray(gdf.geometry.values)
-    bad = np.flatnonzero(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    if len(bad):
-        raise InputError("geometry is missing or empty", row=int(bad[0]) + 1, field="geometry")
-    lines = corridor_lines(corridors)
-    gm = np.asarray(gdf.geometry.to_crs(REGION_METRIC).values)
-    ids = list(lines["corridor_id"])
-    dist = np.column_stack([shapely.distance(gm, line) / 1000.0 for line in lines.geometry.values])
-    out = pd.DataFrame({f"dist_km_{c}": dist[:, j] for j, c in enumerate(ids)}, index=gdf.index)
-    k = np.argmin(dist, axis=1)
-    out["nearest_corridor"] = pd.Categorical.from_codes(k, categories=ids).astype(str)
-    out["nearest_km"] = dist[np.arange(len(gm)), k]
-    return out
+    return axis_distances(gdf, corridors)
 
 
 def prepare_parcels(gdf: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None = None,

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from . import catalog, corridor, parcels, taxonomy
 from . import siting_criteria as crit
@@ -345,8 +344,7 @@ def corridor_distances(cands: gpd.GeoDataFrame, axis: str | None = None
         dist = np.full((len(cands), len(ids)), np.nan)
     redo = np.isnan(dist).any(axis=1)
     if redo.any():
-        geoms = np.asarray(cands.geometry.values[redo].to_crs(corridor.REGION_METRIC))
-        dist[redo] = np.column_stack([shapely.distance(geoms, line) / 1000.0 for line in lines.geometry.values])
+        dist[redo] = corridor.distance_matrix(cands[redo], lines)
     k = np.argmin(dist, axis=1)
     d = dist[np.arange(len(dist)), k]
     return d, np.array(ids, dtype=object)[k], corridor.assign_band(d)[0]
