@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from . import catalog, parcels
-from .crs import CHINA_ALBERS, WGS84
+from .crs import WGS84, area_km2
 from .errors import CRSError, InputError
 
 M2_PER_MU = 10000.0 / 15.0
@@ -96,8 +96,7 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
     # a blank cell in a land column stays unknown; only a layer without one counts its polygons
     need_area = polygonal & (landc is None)
     if need_area.any():
-        area_m2 = shapely.area(np.asarray(g.geometry.to_crs(CHINA_ALBERS).values)[need_area])
-        land[need_area] = area_m2 / M2_PER_MU
+        land[need_area] = area_km2(g[need_area]) * 1e6 / M2_PER_MU
         land_source[need_area] = "polygon area (whole parcel counted as available)"
     out["available_land_mu"] = land
     out["land_source"] = land_source

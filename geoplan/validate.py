@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .crs import CHINA_ALBERS, REGION_BBOX, check_in_region, detect_gk_prefixed
+from .crs import REGION_BBOX, area_km2, check_in_region, detect_gk_prefixed
 from .errors import CRSError, InputError
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -397,7 +397,7 @@ def merge_park_polygons(parks_points: gpd.GeoDataFrame, polygons: gpd.GeoDataFra
     if unknown:
         raise InputError(f"polygons for unknown {key}: {', '.join(unknown[:10])}; valid ids are those of "
                          "the parks layer (geoplan export parks)", field=key)
-    area = poly.geometry.to_crs(CHINA_ALBERS).area.to_numpy() / 1e6
+    area = area_km2(poly)
     by_key = dict(zip(keys, zip(poly.geometry.to_numpy(), area)))
     pts = parks_points.copy()
     pts["geometry_kind"] = "point"

@@ -27,7 +27,7 @@ from pyproj import Geod
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from geoplan.crs import CHINA_ALBERS, WGS84, gcj02_to_wgs84
+from geoplan.crs import WGS84, area_km2, gcj02_to_wgs84
 
 FULL_DECIMALS = 6  # ~0.1 m; the source itself has 6 decimals
 DISPLAY_DECIMALS = 5  # ~1 m
@@ -197,7 +197,7 @@ def _as_polygonal(g: shapely.Geometry) -> shapely.Geometry:
 
 def _area_km2(geoms: np.ndarray) -> np.ndarray:
     import geopandas as gpd
-    return shapely.area(gpd.GeoSeries(geoms, crs=WGS84).to_crs(CHINA_ALBERS).values) / 1e6
+    return area_km2(gpd.GeoDataFrame(geometry=geoms, crs=WGS84))
 
 
 def _feature_json(props: dict, geom: shapely.Geometry) -> str:
