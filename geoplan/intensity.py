@@ -329,18 +329,14 @@ YIQU_LIANGQUN = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wulin
 
 
 def locate_districts(gdf) -> pd.Series:
-    """The adcode of the district containing each geometry's representative point (empty outside)."""
-    import shapely
+    """The adcode of the district containing each geometry (empty outside Chongqing).
 
-    from . import catalog
+    The library's one host-district rule (``parcels.parcels_by_district``: centroid, or a point on
+    the surface when the centroid falls outside a concave polygon), as site selection uses.
+    """
+    from .parcels import parcels_by_district
 
-    d = catalog.districts()
-    pts = np.asarray(gdf.geometry.to_crs(d.crs).representative_point().values)
-    tree = shapely.STRtree(np.asarray(d.geometry.values))
-    src, hit = tree.query(pts, predicate="within")
-    codes = pd.Series(pd.NA, index=gdf.index, dtype="Int64")
-    codes.iloc[src] = d["adcode"].to_numpy()[hit]
-    return codes
+    return parcels_by_district(gdf).rename(None)
 
 
 def district_region_map() -> dict[int, str]:
