@@ -96,14 +96,18 @@ def regions_table() -> pd.DataFrame:
     return _table("regions.csv")
 
 
+def adcodes(cell: str) -> list[int]:
+    """The adcodes of a ``;``-separated cell such as ``member_adcodes`` (empty cell → [])."""
+    return [int(c) for c in cell.split(";") if c]
+
+
 def region_members(region_id: str) -> list[int]:
     """Adcodes of a named region's members (full and partial); empty when the seeds name none."""
     t = regions_table().set_index("region_id")
     if region_id not in t.index:
         raise DataError(f"region '{region_id}' is not in data/regions.csv")
     row = t.loc[region_id]
-    codes = [c for c in (row["member_adcodes"] + ";" + row["partial_adcodes"]).split(";") if c]
-    return [int(c) for c in codes]
+    return adcodes(row["member_adcodes"]) + adcodes(row["partial_adcodes"])
 
 
 def regions(include_empty: bool = False) -> gpd.GeoDataFrame:
@@ -116,7 +120,7 @@ def regions(include_empty: bool = False) -> gpd.GeoDataFrame:
     d = districts(display=True).set_index("adcode")
     geoms = []
     for _, row in t.iterrows():  # a dozen rows: clarity over vectorisation
-        codes = [int(c) for c in (row["member_adcodes"] + ";" + row["partial_adcodes"]).split(";") if c]
+        codes = adcodes(row["member_adcodes"]) + adcodes(row["partial_adcodes"])
         geoms.append(shapely.union_all(d.loc[codes].geometry.to_numpy()) if codes else None)
     gdf = gpd.GeoDataFrame(t, geometry=geoms, crs=WGS84)
     if include_empty:

@@ -52,7 +52,7 @@ def related_assignments(industry_id: str, fit_cfg: dict, min_relation: str = "sa
 
 def _region_partials() -> dict[str, set[int]]:
     t = catalog.regions_table()
-    return {r: {int(c) for c in p.split(";") if c} for r, p in zip(t["region_id"], t["partial_adcodes"])}
+    return {r: set(catalog.adcodes(p)) for r, p in zip(t["region_id"], t["partial_adcodes"])}
 
 
 def build_support_table(rows: pd.DataFrame) -> SupportTable:
