@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geoplan import layers as gl
+from geoplan.data import layers as gl
 from geoplan import maps
 from geoplan.errors import GeoplanError
 from geoplan.i18n import t
@@ -149,7 +149,7 @@ def layer_notes(layer_ids: list[str], lang: str) -> None:
             st.text(f"{t('source', lang)}: {md.get('source', '')}\n{md.get('crs_note', '')}\n{md.get('precision_note', '')}")
 
 
-def _choice_key(name: str, lang: str) -> str:
+def choice_key(name: str, lang: str) -> str:
     """Widget key per language: a widget whose option labels change keeps showing its old labels in
     Streamlit, so each language gets its own widget, and ``_val_<name>`` carries the value across."""
     return name if lang == "zh" else f"{name}__{lang}"
@@ -157,7 +157,7 @@ def _choice_key(name: str, lang: str) -> str:
 
 def _localized(widget: Any, label: str, options: list[Any], name: str, lang: str, value: Any, value_kw: dict,
                **kw: Any) -> Any:
-    key = _choice_key(name, lang)
+    key = choice_key(name, lang)
     switched = st.session_state.get(f"_lang_{name}") not in (None, lang)
     if key in st.session_state:
         if switched:  # the other language's widget was the live one: carry its value over

@@ -67,7 +67,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                    highlight_ids=shown["park_id"] if pick_band != "all" else ())
     maps.add_legend(m, [maps.categorical_legend(sp["corridors"], lang, kind="line"),
                         {"title": t("band", lang),
-                         "items": [(maps._swatch(BAND_COLORS[i]), names[c]) for i, c in enumerate(codes)]},
+                         "items": [(maps.swatch(BAND_COLORS[i]), names[c]) for i, c in enumerate(codes)]},
                         maps.parks_legend(sp["parks"], lang)], t("legend", lang))
     common.show_map(m, key=f"cor_map_{lang}_{tiles}_{set_name}_{pick_band}")
 

@@ -10,7 +10,8 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geoplan import catalog, maps, taxonomy
+from geoplan.data import catalog, taxonomy
+from geoplan import maps
 from geoplan.errors import ResolutionError
 from geoplan.i18n import name_col, pick, t
 

@@ -13,7 +13,9 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geoplan import catalog, maps, siting, siting_spec
+from geoplan.data import catalog
+from geoplan import maps, siting
+from geoplan.siting import CRITERIA
 from geoplan.errors import GeoplanError
 from geoplan.i18n import name_col, t
 
@@ -24,12 +26,12 @@ REGION_IDS = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
 
 
 def _load_spec(name: str, data: bytes) -> dict[str, Any]:
-    """A spec file (JSON/YAML) read through geoplan.siting_spec.load_spec (validated)."""
+    """A spec file (JSON/YAML) read through geoplan.siting.load_spec (validated)."""
 
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / Path(name).name
         p.write_bytes(data)
-        return siting_spec.load_spec(p).to_dict()
+        return siting.load_spec(p).to_dict()
 
 
 def _prefill(spec: dict[str, Any], lang: str) -> None:
@@ -42,7 +44,7 @@ def _prefill(spec: dict[str, Any], lang: str) -> None:
         st.session_state[k] = v
     regions = [r for r in spec.get("regions", []) if r in REGION_IDS]
     st.session_state["_val_sit_regions"] = regions
-    st.session_state[common._choice_key("sit_regions", lang)] = regions
+    st.session_state[common.choice_key("sit_regions", lang)] = regions
 
 
 DEFAULTS = {"sit_industry": "新能源汽车", "sit_land": 300.0, "sit_inv": 10.0, "sit_maxkm": 0.0, "sit_axis": "",
@@ -98,7 +100,6 @@ def _criterion_label(c: str, lang: str) -> str:
 
 
 def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
-    from geoplan.siting_spec import CRITERIA
 
     ranked = res.ranked
     st.subheader(t("ranked", lang) + f" ({len(ranked)})")

@@ -70,7 +70,8 @@ def _measure_app(pw, url: str) -> dict[str, float]:
 
 def _measure_baseline(pw, tmp: Path) -> dict[str, float]:
     """A bare folium HTML file (same layers, CDN-free Leaflet inlined) opened from disk."""
-    from geoplan import catalog, layers, maps
+    from geoplan.data import catalog, layers
+    from geoplan import maps
 
     specs = {i: layers.layer_spec(i) for i in layers.layer_ids()}
     regions = layers.load_layer("regions", display=True)

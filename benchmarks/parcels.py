@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from geoplan import catalog
+from geoplan.data import catalog
 from geoplan.crs import REGION_METRIC, WGS84
 from geoplan.errors import DataError, InputError
 

@@ -26,7 +26,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geoplan import catalog
+from geoplan.data import catalog
 from geoplan.crs import REGION_METRIC
 
 INDUSTRIAL = ("M1", "M2", "M3")
@@ -57,8 +57,8 @@ def default_query(industry_text: str = "新能源汽车", land_mu: float = 150.0
                   output_yi: float = 30.0, regions: tuple[str, ...] = ("central_urban", "new_main_urban"),
                   top: int = 20) -> Query:
     """The benchmark's site query, with lookup tables built from geoplan's taxonomy and plans."""
-    from geoplan import taxonomy
-    from geoplan.siting_spec import default_weights, siting_defaults
+    from geoplan.data import taxonomy
+    from geoplan.siting.spec import default_weights, siting_defaults
 
     iid = taxonomy.resolve_industry(industry_text)
     ind = catalog.industries()

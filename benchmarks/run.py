@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from geoplan import catalog
+from geoplan.data import catalog
 from geoplan.parcels import load_parcels, prepare_parcels
 
 from . import baselines as bl

@@ -4,7 +4,7 @@
 (b) the site query over all parcels: ``geoplan.siting.select_sites`` (full: citations, floors,
     stability) and a vectorised implementation of the simplified query of ``benchmarks.query``
     built from geoplan's parcel helpers, against which the baselines are checked
-(c) land-weighted 亩均产值 of parcels per district (``geoplan.parcels.parcels_by_district`` +
+(c) land-weighted 亩均产值 of parcels per district (``geoplan.spatial.parcels_by_district`` +
     ``geoplan.intensity.aggregate``)
 (d) 100 m distance-to-corridor raster over Chongqing (``geoplan.raster.distance_raster``)
 """
@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geoplan import parcels as gparcels
+from geoplan import spatial
+from geoplan.corridor import axis_distances
+from geoplan.siting import prefilter
 from geoplan.crs import REGION_METRIC
 
 from .query import INDUSTRIAL, Query
@@ -34,8 +36,8 @@ def a_geoplan(parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.Data
 
 
 def a_distances(parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Distances + nearest only (what the baselines compute), via geoplan.parcels.corridor_distances."""
-    return _distance_frame(gparcels.corridor_distances(parcels, corridors), parcels, corridors)
+    """Distances + nearest only (what the baselines compute), via geoplan.corridor.axis_distances."""
+    return _distance_frame(axis_distances(parcels, corridors), parcels, corridors)
 
 
 def _distance_frame(out: pd.DataFrame, parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -81,8 +83,8 @@ def b_vectorised(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, lines: 
         d = sub["nearest_km"].to_numpy(float)
     else:
         part = parcels.iloc[cand]
-        x, y = gparcels.parcel_points(part)
-        host = gparcels.host_adcodes(x, y, districts)
+        x, y = spatial.parcel_points(part)
+        host = spatial.host_adcodes(x, y, districts)
         gm = np.asarray(part.geometry.to_crs(REGION_METRIC).values)
         d = np.full(len(part), np.inf)
         for line in lines.geometry.values:
@@ -113,7 +115,7 @@ def b_select_sites_prefiltered(prepared: gpd.GeoDataFrame, q: Query) -> pd.DataF
     """``select_sites`` on the rows of a (prepared or plain) layer that can pass its cheap gates."""
     from geoplan.siting import select_sites
 
-    return select_sites(dict(q.spec), candidates=gparcels.prefilter(prepared, q.spec)).ranked
+    return select_sites(dict(q.spec), candidates=prefilter(prepared, q.spec)).ranked
 
 
 def check_ranked(ref: pd.DataFrame, other: pd.DataFrame) -> str:
@@ -134,7 +136,7 @@ def c_geoplan(parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, prepared: 
     """District lookup (or the prepared ``host_adcode``) + ``intensity.normalise``/``aggregate``."""
     from geoplan import intensity
 
-    adcode = parcels["host_adcode"] if prepared else gparcels.parcels_by_district(parcels, districts)
+    adcode = parcels["host_adcode"] if prepared else spatial.parcels_by_district(parcels, districts)
     df = pd.DataFrame({"parcel_id": parcels["parcel_id"].to_numpy(), "adcode": adcode.to_numpy(),
                        "land_mu": parcels["built_mu"].to_numpy(), "output_yi": parcels["output_yi"].to_numpy()})
     df = df[df["adcode"].notna() & (df["land_mu"] > 0)]  # vacant parcels have no built land

@@ -14,9 +14,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
+from .data import catalog
 from .crs import REGION_METRIC, WGS84
 from .errors import CRSError, InputError
+
 
 DEFAULT_BANDS_KM = (10.0, 30.0, 60.0)
 METHOD = "straight_line"
@@ -25,7 +26,6 @@ METHOD = "straight_line"
 def corridor_lines(corridors: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """The axes in ``REGION_METRIC`` (metres), Chengdu end first, with ``length_km``."""
     if corridors is None:
-        from . import catalog
 
         corridors = catalog.corridors()
     out = corridors.to_crs(REGION_METRIC)

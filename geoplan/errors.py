@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+__all__ = ["CRSError", "ConfigError", "DataError", "GeoplanError", "InputError", "ResolutionError",
+           "UnknownLayerError"]
+
 
 class GeoplanError(Exception):
     """Base class for every error geoplan raises on purpose."""
@@ -17,6 +20,7 @@ class InputError(GeoplanError, ValueError):
     def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
                  field: str | None = None) -> None:
         self.file, self.row, self.field = file, row, field
+        self.bare = message  # the message without the "file …, row …:" prefix
         where = []
         if file:
             where.append(f"file {file}")
@@ -47,3 +51,7 @@ class ResolutionError(GeoplanError, LookupError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class ConfigError(InputError):
+    """A configuration file (``config/*.yaml`` or a user's method file) is malformed."""

@@ -26,10 +26,11 @@ from rasterio.warp import (
     transform_bounds,
 )
 from rasterio.windows import Window
-
+from .data import catalog
 from .corridor import corridor_lines, segment_distance
 from .crs import REGION_METRIC, WGS84
 from .errors import DataError, InputError
+
 
 RASTER_CRS = CRS.from_epsg(4545)  # CGCS2000 / 3-degree Gauss-Kruger CM 108E
 NODATA_F32 = -9999.0
@@ -61,7 +62,6 @@ class Grid:
 
 def chongqing_area() -> gpd.GeoDataFrame:
     """The 38 district polygons (WGS84), the default extent and mask."""
-    from . import catalog
 
     return catalog.districts()
 

@@ -9,7 +9,7 @@ import pytest
 from appserver import ROOT
 from streamlit.testing.v1 import AppTest
 
-from geoplan import catalog, taxonomy
+from geoplan.data import catalog, taxonomy
 from geoplan.i18n import LABELS, t
 
 APP = str(ROOT / "app.py")
@@ -197,7 +197,7 @@ def test_pages_offer_downloads_with_provenance():
 
 def test_geojson_download_carries_provenance():
     from app_pages import common
-    from geoplan import layers
+    from geoplan.data import layers
 
     a = layers.load_layer("assignments", display=True)
     a = a[a["industry_id"] == taxonomy.resolve_industry("汽车")]

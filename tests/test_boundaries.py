@@ -14,7 +14,7 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geoplan import catalog
+from geoplan.data import catalog
 from geoplan.crs import CHINA_ALBERS, REGION_BBOX, check_in_region
 from geoplan.paths import PROJECT_ROOT, data_dir, reference_dir, seeds_dir
 

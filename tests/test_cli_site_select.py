@@ -126,7 +126,7 @@ def test_candidate_layer_from_file(tmp_path, capsys):
     import geopandas as gpd
     import shapely
 
-    from geoplan import catalog
+    from geoplan.data import catalog
 
     p = catalog.parks().head(3)
     g = gpd.GeoDataFrame({"parcel_id": ["x", "y", "z"], "available_land_mu": [500, 10, None]},

@@ -10,7 +10,8 @@ import pytest
 import shapely
 from pyproj import Geod, Transformer
 
-from geoplan import catalog, corridor
+from geoplan.data import catalog
+from geoplan import corridor
 from geoplan.cli import main
 from geoplan.crs import REGION_METRIC, WGS84
 from geoplan.errors import CRSError, InputError

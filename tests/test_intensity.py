@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from geoplan import catalog, grading
+from geoplan.data import catalog
+from geoplan.intensity import grading
 from geoplan import intensity as I
+from geoplan import units
 from geoplan.cli import main
 from geoplan.errors import InputError
 from geoplan.paths import seeds_dir
@@ -29,13 +31,13 @@ def test_land_units_convert_to_mu():
         one = df.iloc[:1].assign(**{col: [val]})
         norm, _ = I.normalise(one)
         assert norm["land_mu"].iloc[0] == pytest.approx(15.0, rel=1e-12), col
-    assert I.M2_PER_MU == pytest.approx(666.67, abs=0.005)
-    assert I.LAND_TO_MU["km2"] == 1500.0
+    assert units.M2_PER_MU == pytest.approx(666.67, abs=0.005)
+    assert units.LAND_TO_MU["km2"] == 1500.0
 
 
 def test_money_units_and_same_result_in_any_unit():
     a = metrics(pd.DataFrame({"id": ["x"], "land_mu": [100], "output_yi": [3], "tax_wan": [500]}))
-    b = metrics(pd.DataFrame({"id": ["x"], "land_m2": [100 * I.M2_PER_MU], "output_wan": [30000],
+    b = metrics(pd.DataFrame({"id": ["x"], "land_m2": [100 * units.M2_PER_MU], "output_wan": [30000],
                               "tax_yuan": [5_000_000]}))
     for col in ("output_per_mu", "tax_per_mu"):
         assert a[col].iloc[0] == pytest.approx(b[col].iloc[0])

@@ -14,7 +14,8 @@ import pyogrio
 import pytest
 import shapely
 
-from geoplan import errors, layers
+from geoplan import errors
+from geoplan.data import layers
 from geoplan.cli import main
 from geoplan.crs import CHINA_ALBERS
 

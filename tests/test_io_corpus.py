@@ -13,7 +13,7 @@ import yaml
 
 from geoplan import errors, io
 from geoplan.cli import main
-from geoplan.validate import safe_text
+from geoplan.io.validate import safe_text
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = yaml.safe_load((CORPUS / "MANIFEST.yaml").read_text(encoding="utf-8"))["cases"]

@@ -16,8 +16,9 @@ import pyogrio
 import pytest
 import shapely
 
-from geoplan import errors, io, layers
-from geoplan.encoding import truncate_utf8
+from geoplan import errors, io
+from geoplan.data import layers
+from geoplan.io.encoding import truncate_utf8
 
 FORMATS = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip", "csv": ".csv"}
 
@@ -83,7 +84,7 @@ def _read_back(path: Path, fmt: str, name: str) -> gpd.GeoDataFrame:
         parts = [pyogrio.read_dataframe(f"/vsizip/{path}/{m}", encoding="UTF-8") for m in shps]
         gdf = pd.concat(parts, ignore_index=True)
         if len(parts) > 1:
-            gdf = gdf.sort_values(io.ROW_FIELD).drop(columns=io.ROW_FIELD).reset_index(drop=True)
+            gdf = gdf.sort_values(io.shapefile.ROW_FIELD).drop(columns=io.shapefile.ROW_FIELD).reset_index(drop=True)
         return gdf
     if fmt == "gpkg":
         return pyogrio.read_dataframe(path, layer=name)
@@ -116,7 +117,7 @@ def test_layer_round_trip(lid, fmt, tmp_path):
         if fmt == "csv":  # CSV is text: compare numbers after parsing
             got = pd.to_numeric(got, errors="coerce") if pd.api.types.is_numeric_dtype(gdf[col]) else got
         assert_same_values(gdf[col], got, what=f"{lid}.{col} ({fmt})",
-                           max_bytes=io.DBF_MAX_BYTES if fmt == "shp" else None)
+                           max_bytes=io.shapefile.DBF_MAX_BYTES if fmt == "shp" else None)
 
 
 def test_geojson_is_rfc7946_with_metadata(tmp_path):
@@ -174,7 +175,7 @@ def test_mixed_layer_shapefile_split_and_read_back(tmp_path):
     with zipfile.ZipFile(out) as zf:
         shps = sorted(m for m in zf.namelist() if m.endswith(".shp"))
         meta = json.loads(zf.read("assignments_metadata.json"))["geoplan"]
-    families = sorted({io._FAMILY[t] for t in shapely.get_type_id(gdf.geometry.dropna().to_numpy())})
+    families = sorted({io.shapefile._FAMILY[t] for t in shapely.get_type_id(gdf.geometry.dropna().to_numpy())})
     assert shps == [f"assignments_{f}.shp" for f in families]
     assert sum(meta["split_by_geometry"].values()) == len(gdf)
     back = io.read_vector(out, region_check=False)  # our reader reassembles the parts in order
@@ -192,7 +193,7 @@ def test_interrupted_write_leaves_nothing_and_keeps_old_file(tmp_path, monkeypat
         real(*args, **kwargs)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(io.pyogrio, "write_dataframe", write_then_interrupt)
+    monkeypatch.setattr(io.write.pyogrio, "write_dataframe", write_then_interrupt)
     for ext in (".geojson", ".gpkg", ".zip"):
         out = tmp_path / f"x{ext}"
         out.write_text("old")

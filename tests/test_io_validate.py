@@ -12,8 +12,9 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geoplan import catalog, io
-from geoplan.encoding import (
+from geoplan.data import catalog
+from geoplan import io
+from geoplan.io.encoding import (
     detect_dbf_encoding,
     detect_text_encoding,
     encoding_from_cpg,
@@ -21,7 +22,7 @@ from geoplan.encoding import (
     truncate_utf8,
 )
 from geoplan.errors import CRSError, InputError
-from geoplan.validate import (
+from geoplan.io.validate import (
     ValidationReport,
     check_zip,
     merge_park_polygons,

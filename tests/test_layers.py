@@ -7,7 +7,7 @@ import json
 import pytest
 import shapely
 
-from geoplan import catalog, layers
+from geoplan.data import catalog, layers
 from geoplan.cli import main
 from geoplan.errors import UnknownLayerError
 

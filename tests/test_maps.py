@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from geoplan import catalog, layers, maps
+from geoplan.data import catalog, layers
+from geoplan import maps
 from geoplan.crs import WGS84
 from geoplan.i18n import LABELS, t
 
@@ -41,7 +42,7 @@ def test_industry_map_no_tiles_local_leaflet_and_payload(frames):
     # offline: no tile layer and no CDN script or stylesheet
     assert "L.tileLayer" not in html
     srcs = set(re.findall(r'(?:src|href)="([^"]+)"', html))
-    assert srcs == {maps.LOCAL_LEAFLET_JS, maps.LOCAL_LEAFLET_CSS}
+    assert srcs == {maps.base.LOCAL_LEAFLET_JS, maps.base.LOCAL_LEAFLET_CSS}
     assert len(html.encode()) < 1.5 * 1024 * 1024
     # every district and every park is in the map, parks by tier symbol
     assert html.count('"adcode"') >= len(frames["districts"])
@@ -76,7 +77,7 @@ def test_park_popup_cites_plan_sentence_seed_and_line(frames):
     rows = a[(a["place_type"] == "park") & (a["place_id"] == row["place_id"])]
     html = maps.park_popup(park, rows, "zh")
     assert maps.esc(row["source"]) + f":{int(row['source_line'])}" in html
-    assert maps.esc(maps._short(row["evidence_zh"])) in html
+    assert maps.esc(maps.popups._short(row["evidence_zh"])) in html
     assert maps.esc(park["name_zh"]) in html
 
 
@@ -151,7 +152,7 @@ def test_labels_cover_precision_values(frames):
 
 
 def test_highlight_group_draws_direct_places_strongly(frames):
-    from geoplan import taxonomy
+    from geoplan.data import taxonomy
 
     rows = taxonomy.places_for_industry(taxonomy.resolve_industry("集成电路"))
     assert {"direct"} < set(rows["relation"])  # related rows too

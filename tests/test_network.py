@@ -9,7 +9,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geoplan import catalog, corridor, network
+from geoplan.data import catalog
+from geoplan import corridor, network
 from geoplan.cli import main
 from geoplan.crs import WGS84
 from geoplan.errors import InputError

@@ -8,7 +8,9 @@ import pytest
 import shapely
 
 from benchmarks.parcels import M2_PER_MU, MU_MAX, MU_MIN, generate_parcels
-from geoplan import catalog, parcels
+from geoplan.data import catalog
+from geoplan import corridor, parcels, spatial
+from geoplan.siting import prefilter
 from geoplan.corridor import corridor_proximity
 from geoplan.crs import CHINA_ALBERS
 from geoplan.errors import InputError
@@ -48,13 +50,13 @@ def test_parcels_sit_in_their_district_in_proportion_to_weight():
     assert set(g["gen_adcode"]) == {500101, 500102}
     share = (g["gen_adcode"] == 500102).mean()
     assert 0.70 < share < 0.80  # 0.75 expected; binomial sd ≈ 0.01
-    x, y = parcels.parcel_points(g)
-    assert (parcels.host_adcodes(x, y) == g["gen_adcode"].to_numpy()).mean() > 0.99
+    x, y = spatial.parcel_points(g)
+    assert (spatial.host_adcodes(x, y) == g["gen_adcode"].to_numpy()).mean() > 0.99
 
 
 def test_host_adcodes_match_a_spatial_join(layer):
-    x, y = parcels.parcel_points(layer)
-    fast = parcels.host_adcodes(x, y)
+    x, y = spatial.parcel_points(layer)
+    fast = spatial.host_adcodes(x, y)
     d = catalog.districts()
     pts = gpd.GeoDataFrame(geometry=shapely.points(x, y), crs=d.crs)
     j = gpd.sjoin(pts, d[["adcode", "geometry"]], predicate="within", how="left")
@@ -65,7 +67,7 @@ def test_host_adcodes_match_a_spatial_join(layer):
 
 
 def test_corridor_distances_equal_corridor_proximity(layer):
-    fast = parcels.corridor_distances(layer)
+    fast = corridor.axis_distances(layer)
     ref = corridor_proximity(layer)
     for cid in catalog.CORRIDOR_IDS:
         assert np.allclose(fast[f"dist_km_{cid}"], ref[f"dist_km_{cid}"], rtol=0, atol=1e-9)
@@ -102,7 +104,7 @@ def test_prefilter_keeps_select_sites_ranking(layer):
     prepared = parcels.prepare_parcels(layer)
     spec = {"industry": "新能源汽车", "land_mu": 120, "max_corridor_km": 60,
             "regions": ["central_urban", "new_main_urban"], "top": 15}
-    short = parcels.prefilter(prepared, spec)
+    short = prefilter(prepared, spec)
     assert 0 < len(short) < len(prepared) / 4  # the cheap gates do remove most parcels
     full = select_sites(spec, candidates=prepared)
     fast = select_sites(spec, candidates=short)
@@ -114,6 +116,6 @@ def test_prefilter_keeps_select_sites_ranking(layer):
     assert not full.scored.loc[dropped, "eligible"].any()
     assert (short["available_mu"] >= 120).all()
     # a layer that was not prepared gives the same rows (host district and distances computed on the fly)
-    raw = parcels.prefilter(layer, spec)
+    raw = prefilter(layer, spec)
     assert raw["parcel_id"].tolist() == short["parcel_id"].tolist()
     assert (raw["host_adcode"].to_numpy() == short["host_adcode"].to_numpy()).all()

@@ -9,7 +9,8 @@ import pytest
 pytest.importorskip("dask_geopandas")
 
 from benchmarks.parcels import generate_parcels
-from geoplan import catalog, intensity, parcels
+from geoplan.data import catalog
+from geoplan import intensity, spatial
 from geoplan.corridor import corridor_proximity
 from geoplan.partitioned import aggregate_partitioned, run_partitioned, to_partitions
 
@@ -32,7 +33,7 @@ def test_workload_a_two_partitions_equals_in_memory(layer):
 
 def test_land_weighted_aggregate_over_partitions_equals_in_memory(layer):
     def rows(df):
-        return pd.DataFrame({"adcode": parcels.parcels_by_district(df).to_numpy(),
+        return pd.DataFrame({"adcode": spatial.parcels_by_district(df).to_numpy(),
                              "land_mu": df["built_mu"].to_numpy(), "output_yi": df["output_yi"].to_numpy()})
 
     got = aggregate_partitioned(rows, layer, by="adcode", numerator="output_yi", denominator="land_mu",

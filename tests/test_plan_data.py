@@ -10,7 +10,7 @@ import sys
 import pytest
 import shapely
 
-from geoplan import catalog
+from geoplan.data import catalog
 from geoplan.paths import PROJECT_ROOT, data_dir, reference_dir, seeds_dir
 
 CQ_ADCODES = {500101, 500102, 500103, 500104, 500105, 500106, 500107, 500108, 500109, 500110, 500111, 500112,

@@ -11,7 +11,8 @@ import rasterio
 from pyproj import CRS, Transformer
 from rasterio.transform import from_origin
 
-from geoplan import catalog, corridor, raster
+from geoplan.data import catalog
+from geoplan import corridor, raster
 from geoplan.cli import main
 from geoplan.crs import WGS84
 

@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from geoplan import catalog, paths, taxonomy
+from geoplan.data import catalog, taxonomy
+from geoplan import paths
 from geoplan.crs import CHINA_ALBERS, WGS84
 from geoplan.errors import InputError, ResolutionError
 from geoplan.siting import CRITERIA, GATES, select_sites
-from geoplan.siting_spec import SiteSpec, default_weights, load_spec, save_spec
-from geoplan.siting_stability import stability_report
+from geoplan.siting.spec import SiteSpec, default_weights, load_spec, save_spec
+from geoplan.siting.stability import stability_report
 
 NEV = {"industry": "新能源汽车", "land_mu": 300}
 
@@ -341,8 +342,8 @@ def test_weights_change_the_ranking_in_the_expected_direction():
 
 def test_corridor_distances_agree_with_corridor_proximity():
     from geoplan import corridor
-    from geoplan.siting import corridor_distances
-    from geoplan.siting_candidates import park_candidates
+    from geoplan.siting.criteria import axis_distance as corridor_distances
+    from geoplan.siting.candidates import park_candidates
 
     c = park_candidates()
     prox = corridor.corridor_proximity(c)
@@ -393,8 +394,8 @@ def test_internal_prefilter_keeps_ranking_and_says_how_many_it_removed(parcels_2
 
 def test_prepared_columns_are_reused_and_blank_host_districts_filled(parcels_20k):
     from geoplan import parcels
-    from geoplan.siting import corridor_distances
-    from geoplan.siting_candidates import normalise_candidates
+    from geoplan.siting.criteria import axis_distance as corridor_distances
+    from geoplan.siting.candidates import normalise_candidates
 
     layer = parcels_20k.head(3000)
     prepared = parcels.prepare_parcels(layer)
@@ -422,7 +423,7 @@ def test_prepared_columns_are_reused_and_blank_host_districts_filled(parcels_20k
 
 def test_corridor_proximity_without_chainage():
     from geoplan import corridor
-    from geoplan.siting_candidates import park_candidates
+    from geoplan.siting.candidates import park_candidates
 
     c = park_candidates()
     full = corridor.corridor_proximity(c)

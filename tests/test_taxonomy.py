@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geoplan import catalog
+from geoplan.data import catalog
 from geoplan.errors import ResolutionError
-from geoplan.taxonomy import (
+from geoplan.data.taxonomy import (
     industries_for_place,
     industry_relation,
     normalize_text,

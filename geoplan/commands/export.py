@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import io, layers
+from .. import io
+from ..data import layers
 from ..errors import InputError
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .. import io
-from ..validate import DEFAULT_MAX_BYTES
+from ..io.validate import DEFAULT_MAX_BYTES
 
 
 def register(sub: argparse._SubParsersAction) -> None:

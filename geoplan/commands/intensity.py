@@ -10,12 +10,12 @@ from typing import Any
 
 import pandas as pd
 
-from .. import grading
+from ..intensity import grading
 from .. import intensity as I
-from ..paths import PROJECT_ROOT
+from ..siting.criteria import default_floor_path
 
 LEVELS = ("project", "park", "district", "region", "cluster")
-EXAMPLE_FLOORS = PROJECT_ROOT / "data" / "examples" / "standard_land_floors_example.csv"
+EXAMPLE_FLOORS = default_floor_path()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,7 +45,7 @@ def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, str, str | None]:
 
         df = gio.read_table(args.input, crs=args.crs)
         return df, args.input, None
-    from .. import catalog
+    from ..data import catalog
 
     return catalog.tongliang_projects(), "data/tongliang_projects.csv", "plan guidance figures / 规划指导数据"
 

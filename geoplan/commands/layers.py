@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .. import layers
+from ..data import layers
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -39,11 +39,11 @@ def load(args: argparse.Namespace):
         return gio.read_any(args.input, crs=args.crs)
     layer = args.layer or "parks"
     try:
-        from ..layers import load_layer
+        from ..data.layers import load_layer
 
         return load_layer(layer)
     except ImportError:  # layer catalogue absent: the two layers straight from the catalogue
-        from .. import catalog
+        from ..data import catalog
 
         return catalog.parks() if layer == "parks" else catalog.districts()
 

@@ -44,7 +44,7 @@ def _bbox(text: str | None):
 
 def _embedded_intensity():
     """Tongliang's projects aggregated land-weighted to their district, on the district polygons."""
-    from .. import catalog
+    from ..data import catalog
     from .. import intensity as I
 
     norm, _ = I.normalise(catalog.tongliang_projects(), id_col="project_id")

@@ -7,7 +7,7 @@ import sys
 import unicodedata
 
 from ..errors import InputError
-from ..siting_spec import AXES, SiteSpec, load_spec, save_spec
+from ..siting.spec import AXES, SiteSpec, load_spec, save_spec
 
 # CLI option → spec field (only options the user gave override a --spec file)
 _FIELDS = {"industry": "industry", "land_mu": "land_mu", "investment": "investment_yi",

@@ -12,14 +12,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from .. import spatial
+from ..data import catalog
+from ..crs import WGS84, area_km2
+from ..errors import CRSError, InputError
+from ..units import M2_PER_MU
 
-from . import catalog, parcels
-from .crs import WGS84, area_km2
-from .errors import CRSError, InputError
 
-M2_PER_MU = 10000.0 / 15.0
 ID_COLUMNS = ("cand_id", "park_id", "parcel_id", "id")
 NAME_COLUMNS = ("name_zh", "name", "名称")
+# first match wins: a park override, a parcel layer's free land, its area
 LAND_COLUMNS = ("available_land_mu", "available_mu", "area_mu", "land_mu")
 DIST_PREFIX = "dist_km_"
 
@@ -122,7 +124,7 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
         if outside.any():
             pos = shapely.point_on_surface(gm[outside])
             x[outside], y[outside] = shapely.get_x(pos), shapely.get_y(pos)
-        code = parcels.host_adcodes(x, y, d)
+        code = spatial.host_adcodes(x, y, d)
         filled = host.astype("Float64").to_numpy(float, na_value=np.nan)
         filled[missing] = np.where(code >= 0, code, np.nan)
         host = pd.Series(filled, index=g.index).astype("Int64")

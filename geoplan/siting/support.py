@@ -14,14 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from ..data import catalog
+from ..data import taxonomy
+from ..data.taxonomy import RELATION_ORDER
 
-from . import catalog, taxonomy
 
-RELATION_ORDER = ("direct", "same_chain", "same_sector")
-ROLE_SOURCE_PREFIX = "002_"
-ROLE_LINE = 609
-# The four parts of 一区两群 plus "两群" together, whose roles seed 002 L609 states.
-ROLE_REGIONS = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling", "two_groups")
 
 
 @dataclass(frozen=True)
@@ -147,28 +144,25 @@ def profile_fit(industry_id: str, industry_ids: pd.Series, fit_cfg: dict) -> np.
     return out
 
 
-SEI_GROUP_ID = "sei_all"
-SEI_PLAN_ID = "sei_14th_fyp"
-
-
-def sei_evidence(industry_id: str) -> dict | None:
+def sei_evidence(industry_id: str, roles_cfg: dict) -> dict | None:
     """Why the industry counts as a 战略性新兴产业 (for the 中心城区 role), or None.
 
     It does when the taxonomy files it as ``sei`` (itself or an ancestor), or when the SEI plan
     (seed 003, plan ``sei_14th_fyp``) assigns it by name; the first such assignment is the evidence.
     """
     ind = catalog.industries().set_index("industry_id")
-    chain = [industry_id] + list(taxonomy._ancestors().get(industry_id, ()))
+    chain = [industry_id] + list(taxonomy.industry_ancestors(industry_id))
     for i in chain:
         if i in ind.index and ind.at[i, "kind"] == "sei":
             return {"source": ind.at[i, "source"], "source_line": int(ind.at[i, "source_line"]),
                     "evidence_zh": ind.at[i, "evidence_zh"], "why": f"{i} is filed as an SEI in the taxonomy"}
     a = catalog.assignments()
-    hit = a[(a["plan_id"] == SEI_PLAN_ID) & (a["industry_id"] == industry_id)].sort_values("source_line")
+    sei_plan = roles_cfg["sei_plan"]
+    hit = a[(a["plan_id"] == sei_plan) & (a["industry_id"] == industry_id)].sort_values("source_line")
     if len(hit):
         r = hit.iloc[0]
         return {"source": r["source"], "source_line": int(r["source_line"]), "evidence_zh": r["evidence_zh"],
-                "why": f"the SEI plan ({SEI_PLAN_ID}) assigns {industry_id} by name"}
+                "why": f"the SEI plan ({sei_plan}) assigns {industry_id} by name"}
     return None
 
 
@@ -178,15 +172,16 @@ def role_rows(industry_id: str, fit_cfg: dict) -> pd.DataFrame:
     The 中心城区 row names 战略性新兴产业 as a group; an industry that is an SEI (see
     :func:`sei_evidence`) relates to it as ``sei_member`` (scored like ``same_chain``).
     """
+    roles = fit_cfg["region_roles"]
     a = catalog.assignments()
-    m = (a["source"].str.startswith(ROLE_SOURCE_PREFIX) & (a["source_line"] == ROLE_LINE)
-         & (a["place_type"] == "region") & a["place_id"].isin(ROLE_REGIONS))
+    m = ((a["source"] == roles["source"]) & (a["source_line"] == int(roles["source_line"]))
+         & (a["place_type"] == "region") & a["place_id"].isin(roles["regions"]))
     r = a[m].copy()
     r["relation"] = [taxonomy.industry_relation(industry_id, i) for i in r["industry_id"]]
     r["role_score"] = r["relation"].map(fit_cfg["relation"]).astype(float).fillna(0.0)
     r["membership_evidence"] = None
-    sei = sei_evidence(industry_id)
-    grp = (r["industry_id"] == SEI_GROUP_ID) & r["relation"].isna()
+    sei = sei_evidence(industry_id, roles)
+    grp = (r["industry_id"] == roles["sei_group"]) & r["relation"].isna()
     if sei and grp.any():
         r.loc[grp, "relation"] = "sei_member"
         r.loc[grp, "role_score"] = float(fit_cfg["relation"]["same_chain"])

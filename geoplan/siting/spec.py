@@ -13,26 +13,74 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
+from ..data.catalog import CORRIDOR_IDS
+from ..data.taxonomy import RELATION_ORDER
 import yaml
 
-from .errors import InputError
-from .paths import PROJECT_ROOT
+from ..config import config_path, load_config, number, safe_yaml, validate
+from ..errors import ConfigError
 
-DEFAULTS_PATH = PROJECT_ROOT / "config" / "siting_defaults.yaml"
+
 CRITERIA = ("industry_fit", "corridor", "intensity", "tier", "region_role")
-AXES = ("CY_MAIN", "CY_MID", "CSY")
-RELATIONS = ("direct", "same_chain", "same_sector")  # strongest first
+AXES = CORRIDOR_IDS
+RELATIONS = RELATION_ORDER  # strongest first
+DEFAULTS_FILE = "siting_defaults.yaml"
+
+
+def _text(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"'{key}' must be a non-empty text, got {value!r}", field=key)
+    return value
+
+
+def _texts(value: Any, key: str) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"'{key}' must be a non-empty list, got {value!r}", field=key)
+    return [_text(v, f"{key}[{i}]") for i, v in enumerate(value)]
+
+
+def _margins(value: Any, key: str) -> dict[str, float]:
+    if not isinstance(value, dict) or not value:
+        raise ConfigError(f"'{key}' must map location precisions to km", field=key)
+    return {str(k): number(0)(v, f"{key}.{k}") for k, v in value.items()}
+
+
+_W = number(0)
+_UNIT = number(0, 1)
+SCHEMA = {
+    "weights": {c: _W for c in CRITERIA},
+    "industry_fit": {
+        "relation": {r: _UNIT for r in RELATION_ORDER},
+        "place_level": {"park": _UNIT, "district": _UNIT, "region": _UNIT},
+        "strength": {"lead": _UNIT, "listed": _UNIT},
+        "plan_share": _UNIT,
+        "region_roles": {"source": _text, "source_line": number(1, integer=True), "regions": _texts,
+                         "sei_group": _text, "sei_plan": _text},
+    },
+    "corridor": {"scale_km": number(0, lo_open=True), "precision_margin_km": _margins},
+    "intensity": {"neutral": _UNIT},
+    "tier_scores": {k: _UNIT for k in ("2", "10", "36", "other", "unknown")},
+    "stability": {"perturbation": number(0, 1), "random_draws": number(0, 100_000, integer=True),
+                  "seed": number(0, integer=True), "top_k": number(1, integer=True)},
+}
 
 
 @cache
 def _defaults_cached(path: str) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return validate(load_config(path), SCHEMA, file=path)
 
 
 def siting_defaults() -> dict:
-    """The scoring defaults of ``config/siting_defaults.yaml`` (a fresh copy)."""
-    return json.loads(json.dumps(_defaults_cached(str(DEFAULTS_PATH))))
+    """The validated scoring defaults of ``config/siting_defaults.yaml`` (a fresh copy).
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, malformed, lacks a key or has a value out of range; the message
+        names the file and the dotted key (e.g. ``industry_fit.plan_share``).
+    """
+    return json.loads(json.dumps(_defaults_cached(str(config_path(DEFAULTS_FILE)))))
 
 
 def default_weights() -> dict[str, float]:
@@ -165,10 +213,13 @@ def load_spec(path: str | Path) -> SiteSpec:
     if not p.exists():
         raise InputError("spec file not found", file=str(p))
     text = p.read_text(encoding="utf-8")
-    try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot parse the spec: {exc}", file=str(p)) from None
+    if p.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"cannot parse the spec: {exc}", file=str(p)) from None
+    else:
+        data = safe_yaml(text, file=str(p))
     return SiteSpec.from_dict(data or {}, file=str(p))
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
+from ..config import safe_yaml
+from ..errors import InputError
+from ..paths import config_dir
+from .metrics import METRICS
 
-from .errors import InputError
-from .intensity import METRICS
-from .paths import PROJECT_ROOT
 
 GRADES = ("A", "B", "C", "D")
 GRADE_LABELS = {"A": ("优先发展", "priority"), "B": ("鼓励提升", "encouraged to improve"),
@@ -25,16 +25,19 @@ GRADE_LABELS = {"A": ("优先发展", "priority"), "B": ("鼓励提升", "encour
 
 
 def config_path() -> Path:
-    return PROJECT_ROOT / "config" / "grading.yaml"
+    """The default grading configuration, ``config/grading.yaml``."""
+    return config_dir() / "grading.yaml"
 
 
 def load_config(path: str | Path | None = None) -> dict[str, Any]:
     """The grading configuration (default ``config/grading.yaml``), checked."""
     p = Path(path) if path else config_path()
     try:
-        cfg = yaml.safe_load(p.read_text(encoding="utf-8"))
+        cfg = safe_yaml(p.read_bytes(), file=str(p))
     except FileNotFoundError as exc:
         raise InputError("grading configuration not found", file=str(p)) from exc
+    except IsADirectoryError:
+        raise InputError("is a folder, not a grading configuration file", file=str(p)) from None
     if not isinstance(cfg, dict) or not isinstance(cfg.get("schemes"), dict):
         raise InputError("needs a 'schemes' mapping", file=str(p))
     for name, s in cfg["schemes"].items():

@@ -15,11 +15,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import yaml
-
 from . import catalog
-from .crs import WGS84
-from .errors import DataError, UnknownLayerError
-from .paths import layers_dir
+from ..crs import WGS84
+from ..errors import DataError, UnknownLayerError
+from ..paths import layers_dir
+
 
 REQUIRED_SPEC_KEYS = ("id", "title", "source", "geometry_type", "fields", "style", "metadata")
 

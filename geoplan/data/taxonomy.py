@@ -13,9 +13,9 @@ import unicodedata
 from functools import cache
 
 import pandas as pd
-
 from . import catalog
-from .errors import DataError, ResolutionError
+from ..errors import DataError, ResolutionError
+
 
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "［": "[", "］": "]",
                            "〔": "[", "〕": "]", "｛": "{", "｝": "}"})

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from .. import corridor
+from .. import intensity
+from ..data import catalog
+import geopandas as gpd
+from ..errors import DataError, InputError
+from ..paths import data_dir
 
-from . import catalog, intensity
-from .errors import DataError, InputError
-from .paths import data_dir
 
 PASS, FAIL, UNKNOWN, NA = "pass", "fail", "unknown", "n/a"
 YI_TO_WAN = 1e4
@@ -144,7 +147,6 @@ def floors_gate(floor_values: pd.DataFrame, metrics: dict[str, float | None]
 
 
 # ---------------------------------------------------------------- 亩均产值 benchmarks
-TONGLIANG_ADCODE = 500151
 
 
 def intensity_benchmarks(host_adcodes: np.ndarray, own: np.ndarray | None = None
@@ -155,7 +157,6 @@ def intensity_benchmarks(host_adcodes: np.ndarray, own: np.ndarray | None = None
     planned projects (Tongliang, seed 004 附表2, land-weighted) → the municipal park target
     (园区规模工业用地产出强度, seed 000). NaN + "none" when nothing is known.
     """
-    from . import catalog
 
     codes = pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int).to_numpy()
     n = len(codes)
@@ -166,13 +167,17 @@ def intensity_benchmarks(host_adcodes: np.ndarray, own: np.ndarray | None = None
         value[:] = float(target["wan_per_mu"])
         label[:] = (f"municipal park target 园区规模工业用地产出强度 {target['yi_per_km2']:g} 亿元/km² "
                     f"({int(target['year'])}, {target['source']})")
-    except (IndexError, KeyError):
+    except (IndexError, KeyError, DataError):
         pass
     try:
-        tl, _ = intensity.normalise(catalog.tongliang_projects(), id_col="project_id")
+        projects = catalog.tongliang_projects()
+        tl, _ = intensity.normalise(projects, id_col="project_id")
         agg = intensity.aggregate(tl, metrics=["output_per_mu"]).iloc[0]
         if np.isfinite(agg["output_per_mu"]):
-            m = codes == TONGLIANG_ADCODE
+            # the district hosting the plan's projects (their host parks' district, data/parks.csv)
+            p = catalog.parks().drop_duplicates("park_id").set_index("park_id")["host_adcode"]
+            hosts = pd.to_numeric(projects["host_park_id"].map(p), errors="coerce").dropna().astype(int)
+            m = np.isin(codes, hosts.unique())
             value[m] = float(agg["output_per_mu"])
             label[m] = (f"Tongliang planned projects, land-weighted ({int(agg['output_per_mu_n'])} projects, "
                         f"{agg['output_per_mu_base']:.0f} 亩; seed 004 附表2, plan guidance figures)")
@@ -184,3 +189,31 @@ def intensity_benchmarks(host_adcodes: np.ndarray, own: np.ndarray | None = None
         value[m] = o[m]
         label[m] = "candidate's own 亩均产值 (output_per_mu column)"
     return value, label
+
+
+def axis_distance(cands: gpd.GeoDataFrame, axis: str | None = None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distance (km) to ``axis`` or to the nearest axis, that axis' id, and the distance band.
+
+    The same lines, CRS and measure as ``corridor.corridor_proximity`` (tests check they agree),
+    without its chainage, which site selection does not use. ``dist_km_<axis>`` columns (from
+    ``parcels.prepare_parcels``) are reused; only rows without them are measured.
+    """
+    lines = corridor.corridor_lines()
+    ids = list(lines["corridor_id"])
+    if axis is not None:
+        lines, ids = lines[lines["corridor_id"] == axis], [axis]
+    have = [f"dist_km_{c}" for c in ids]
+    if all(c in cands.columns for c in have):  # written by parcels.prepare_parcels: same lines and measure
+        dist = np.column_stack([pd.to_numeric(cands[c], errors="coerce").to_numpy(float) for c in have])
+    else:
+        dist = np.full((len(cands), len(ids)), np.nan)
+    redo = np.isnan(dist).any(axis=1)
+    if redo.any():
+        dist[redo] = corridor.distance_matrix(cands[redo], lines)
+    k = np.argmin(dist, axis=1)
+    d = dist[np.arange(len(dist)), k]
+    return d, np.array(ids, dtype=object)[k], corridor.assign_band(d)[0]
+
+
+GATES = ("gate_industry", "gate_land", "gate_floors", "gate_corridor", "gate_area", "gate_excluded")

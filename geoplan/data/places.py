@@ -1,0 +1,39 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+from . import catalog
+from . import taxonomy
+from ..errors import DataError, InputError
+
+YIQU_LIANGQUN = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
+
+
+def district_region_map() -> dict[int, str]:
+    """adcode → 一区两群 region id (central_urban, new_main_urban, ne_three_gorges, se_wuling).
+
+    Taken from the districts' ``region_id``; the regions table also holds overlapping groupings
+    (主城都市区, "两群") that would count a district twice.
+    """
+
+    d = catalog.districts()
+    m = {int(a): r for a, r in zip(d["adcode"], d["region_id"]) if r in YIQU_LIANGQUN}
+    if not m:
+        raise DataError("data/boundaries/districts.geojson has no 一区两群 region_id values")
+    return m
+
+
+def place_adcodes(text: str) -> tuple[set[int], set[str], str]:
+    """(adcodes, park ids, label) of a place name (region → members, district, park)."""
+    ptype, pid = taxonomy.resolve_place(text)
+    if ptype == "region":
+        members = set(catalog.region_members(pid))
+        if not members:
+            note = catalog.regions_table().set_index("region_id").at[pid, "members_note"]
+            raise InputError(f"region '{text}' ({pid}) has no member districts in data/regions.csv"
+                             + (f" ({note})" if note else "") + "; name its districts instead",
+                             field="regions")
+        return members, set(), f"region {pid}"
+    if ptype == "district":
+        return {int(pid)}, set(), f"district {pid}"
+    return set(), {pid}, f"park {pid}"

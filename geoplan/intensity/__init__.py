@@ -1,0 +1,24 @@
+"""Land-output intensity (亩均效益): units, per-row metrics, aggregation, targets, floors, grading.
+
+Pure functions: a DataFrame (or GeoDataFrame) in, the same kind out. Inputs name their units in the
+column name (``land_mu``, ``land_m2``, ``output_yi``, ``tax_wan`` …) or through ``land_unit`` /
+``money_unit``; a bare ``land`` or ``output`` column without a unit is an error, never a guess.
+Aggregates are Σ numerator / Σ denominator over the rows that state both (never a mean of ratios).
+
+Modules: ``normalise`` (columns and units), ``metrics`` (the indicators), ``aggregate`` (to park,
+district, region), ``targets`` (municipal targets), ``floors`` (标准地 floors), ``grading``
+(A–D schemes of ``config/grading.yaml``), ``evaluate`` (all of it in one call).
+"""
+
+from . import grading
+from .aggregate import LEVEL_KEYS, aggregate, attach_places, locate_districts, place_names
+from .evaluate import evaluate
+from .floors import FLOOR_METRICS, check_floors, read_floors
+from .metrics import METRIC_LABELS, METRICS, Metric, compute_metrics
+from .normalise import CANONICAL, COUNT_FIELDS, MONEY_FIELDS, normalise
+from .targets import TARGET_INDICATOR_ZH, benchmark_municipal, municipal_output_target
+
+__all__ = ["CANONICAL", "COUNT_FIELDS", "FLOOR_METRICS", "LEVEL_KEYS", "METRICS", "METRIC_LABELS",
+           "MONEY_FIELDS", "TARGET_INDICATOR_ZH", "Metric", "aggregate", "attach_places",
+           "benchmark_municipal", "check_floors", "compute_metrics", "evaluate", "grading",
+           "locate_districts", "municipal_output_target", "normalise", "place_names", "read_floors"]

@@ -1,0 +1,189 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from . import criteria as crit
+from ..data import catalog
+from .spec import CRITERIA, SiteSpec
+from .criteria import GATES
+
+CRITERION_LABELS = {
+    "industry_fit": ("产业契合度", "industry fit (plan support)"),
+    "corridor": ("成渝通道临近度", "corridor proximity"),
+    "intensity": ("亩均产值效应", "effect on 亩均产值 (output per mu)"),
+    "tier": ("园区层级", "park tier (2+10+36)"),
+    "region_role": ("一区两群功能契合", "一区两群 role fit (seed 002 L609)"),
+}
+
+
+CRITERION_METHODS = {
+    "industry_fit": "plan_share × best citation (relation × place level × strength) + (1 − plan_share) × the "
+                    "park's own lead industries (data/parks.csv), all factors in config/siting_defaults.yaml",
+    "corridor": "1 − distance / scale_km (clipped to 0–1), straight line to the nearest axis or to the chosen axis",
+    "intensity": "r / (1 + r), r = project 亩均产值 / benchmark (park figure → host district's planned projects → "
+                 "municipal park target); 0.5 when either is unknown",
+    "tier": "tier_scores in config/siting_defaults.yaml; a sub-area takes its parent park's tier",
+    "region_role": "relation of the industry to the roles seed 002 line 609 gives the candidate's 一区两群 part "
+                   "(战略性新兴产业 → 中心城区 counts SEIs named by the SEI plan, seed 003)",
+}
+
+
+GATE_LABELS = {
+    "gate_industry": ("规划产业支持", "plan support for the industry"),
+    "gate_land": ("可用地 ≥ 需求", "available land ≥ need"),
+    "gate_floors": ("标准地控制指标", "标准地 floors"),
+    "gate_corridor": ("距通道最大距离", "corridor distance ≤ maximum"),
+    "gate_area": ("指定区域", "inside the requested regions/districts"),
+    "gate_excluded": ("未被排除", "not excluded by the spec"),
+}
+
+
+PRECISION_NOTES = {
+    "district_seat": ("location is the host district's seat (按区县政府驻地近似); the park may be 10–30 km "
+                      "away, so its corridor distance is approximate"),
+    "town_center": "location is a town centre (±5 km); corridor distance approximate",
+}
+
+
+def _refs(cites: list[dict]) -> str:
+    seen = dict.fromkeys(f"{c['source'][:3]} L{c['source_line']}" for c in cites)
+    return "; ".join(seen)
+
+
+def _object_array(values) -> np.ndarray:
+    """A 1-d object array of ``values`` (lists stay list objects, not a 2-d array)."""
+    a = np.empty(len(values), dtype=object)
+    a[:] = list(values)
+    return a
+
+
+def _citation_columns(cites: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """n_citations and citation_refs per row, computed once per distinct citation list (candidates
+    sharing a support key share one list object)."""
+    keys = np.fromiter((id(c) for c in cites), dtype=np.int64, count=len(cites))
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    n = np.array([len(cites[i]) for i in first], dtype=np.int64)
+    refs = _object_array([_refs(cites[i]) for i in first])
+    return n[inverse], refs[inverse]
+
+
+def _failed_gates(failed_mask: np.ndarray) -> np.ndarray:
+    """'gate_a;gate_b' per row from a rows × GATES boolean mask, by a lookup on the bit pattern."""
+    bits = (failed_mask.astype(np.int64) << np.arange(len(GATES))).sum(axis=1)
+    table = _object_array([";".join(g for j, g in enumerate(GATES) if b >> j & 1)
+                           for b in range(1 << len(GATES))])
+    return table[bits]
+
+
+def _candidate_notes(cands: pd.DataFrame, cols: dict, spec: SiteSpec) -> np.ndarray:
+    """Per-row notes, built once per distinct combination of the facts they depend on."""
+    facts = [cands["location_precision"].to_numpy(object), np.asarray(cols["gate_land"], object),
+             cands["membership_confidence"].to_numpy(object), np.asarray(cols["support_relation"], object),
+             np.asarray(cols["support_level"], object), cols["citations"],
+             np.asarray(cols["benchmark_source"], object)]
+    codes = [pd.factorize(f)[0] for f in facts[:5]]
+    codes.append(np.fromiter((id(c) for c in facts[5]), dtype=np.int64, count=len(facts[5])))
+    codes.append(pd.factorize(facts[6])[0])
+    codes[5] = pd.factorize(codes[5])[0]
+    inverse = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:  # one code per combination so far, renumbered each step (stays below n)
+        inverse = pd.factorize(inverse * (int(c.max(initial=0)) + 1) + c)[0]
+    first = np.unique(inverse, return_index=True)[1]
+    per_key = _object_array(_notes_rows(*(f[first] for f in facts), spec=spec))
+    return per_key[inverse]
+
+
+def _notes_rows(*facts, spec: SiteSpec) -> list[list[str]]:
+    notes = []
+    for prec, land, conf, rel, lvl, cites, bsrc in zip(*facts):
+        n = []
+        if prec in PRECISION_NOTES:
+            n.append(PRECISION_NOTES[prec])
+        if land == crit.UNKNOWN:
+            n.append(f"available land unknown (可用地未知): confirm ≥ {spec.land_mu:g} 亩 with the park")
+        if conf and conf not in ("confirmed",):
+            n.append(f"membership in the 2+10+36 system: {conf}")
+        if rel != "none" and lvl == "region":
+            regions = sorted({c["place_zh"] for c in cites if c["place_type"] == "region"})
+            n.append("plan support only from region-wide statements (" + "、".join(regions) + ")")
+        if any(c.get("partial_member") for c in cites):
+            n.append("host district is only partly inside a cited region (e.g. 垫江西南部)")
+        if bsrc == "none":
+            n.append("no 亩均产值 benchmark: intensity effect neutral")
+        notes.append(n)
+    return notes
+
+
+def _gate_dict(row: pd.Series) -> dict:
+    land = row["available_land_mu"]
+    values = {
+        "gate_industry": f"{row['support_relation']} at {row['support_level'] or '—'} level"
+                         if row["support_relation"] != "none" else "no plan assigns this or a related industry here",
+        "gate_land": "unknown" if pd.isna(land) else f"{land:.0f} 亩 available",
+        "gate_floors": "; ".join(row["floor_details"]) or "no floor for this park",
+        "gate_corridor": f"{row['corridor_km']:.1f} km to {row['corridor_id']} (±{row['corridor_margin_km']:g} km)",
+        "gate_area": f"host {row['host_zh']} ({row['region_zh']})",
+        "gate_excluded": "",
+    }
+    return {g: {"status": row[g], "value": values[g], "label_zh": GATE_LABELS[g][0],
+                "label_en": GATE_LABELS[g][1]} for g in GATES}
+
+
+def _candidate_dict(row: pd.Series, max_cites: int = 8) -> dict:
+    return {
+        "rank": None if pd.isna(row["rank"]) else int(row["rank"]),
+        "cand_id": row["cand_id"], "name_zh": row["name_zh"], "name_en": row["name_en"],
+        "tier": row["tier"], "tier_source": row["tier_source"], "host_adcode": None if pd.isna(row["host_adcode"]) else int(row["host_adcode"]),
+        "host_zh": row["host_zh"], "region_id": row["region_id"], "region_zh": row["region_zh"],
+        "location_precision": row["location_precision"],
+        "lon": round(float(row.geometry.centroid.x), 5), "lat": round(float(row.geometry.centroid.y), 5),
+        "score": float(row["score"]),
+        "contributions": {c: float(row[f"c_{c}"]) for c in CRITERIA},
+        "criterion_scores": {c: float(row[f"s_{c}"]) for c in CRITERIA},
+        "gates": _gate_dict(row),
+        "failed_gates": [g for g in row["failed_gates"].split(";") if g],
+        "support": {"relation": row["support_relation"], "level": row["support_level"],
+                    "n_citations": int(row["n_citations"])},
+        "citations": row["citations"][:max_cites],
+        "region_role_citations": row["role_citations"][:2],
+        "intensity_benchmark": {"output_per_mu": None if np.isnan(row["benchmark_output_per_mu"])
+                                else round(float(row["benchmark_output_per_mu"]), 1),
+                                "source": row["benchmark_source"]},
+        "available_land_mu": None if pd.isna(row["available_land_mu"]) else float(row["available_land_mu"]),
+        "land_source": row["land_source"],
+        "notes": row["notes"],
+    }
+
+
+def _explain(spec, industry_id, weights, metrics, ranked, excluded, out, notes, floor_path, area_label) -> dict:
+    ind = catalog.industries().set_index("industry_id").loc[industry_id]
+    elig = out[out["eligible"]]
+    n_unknown_land = int((elig["gate_land"] == crit.UNKNOWN).sum())
+    if n_unknown_land:
+        notes.append(f"{n_unknown_land} of {len(elig)} eligible candidates have no available-land figure "
+                     "(land gate 'unknown', not 'pass')")
+    n_seat = int((elig["location_precision"] == "district_seat").sum())
+    if n_seat:
+        notes.append(f"{n_seat} eligible candidates are located at their district seat: corridor distances "
+                     "for them are approximate")
+    total = sum(weights.values())
+    return {
+        "query": spec.to_dict(),
+        "industry": {"id": industry_id, "name_zh": ind["name_zh"], "name_en": ind["name_en"],
+                     "kind": ind["kind"]},
+        "weights": {c: round(weights[c] / total, 4) for c in CRITERIA},
+        "criteria": {c: {"label_zh": CRITERION_LABELS[c][0], "label_en": CRITERION_LABELS[c][1],
+                         "method": CRITERION_METHODS[c]} for c in CRITERIA},
+        "project_metrics_wan_per_mu": {k: None if v is None else round(v, 2) for k, v in metrics.items()},
+        "floor_table": floor_path,
+        "area_filter": area_label,
+        "n_candidates": len(out),
+        "n_eligible": len(elig),
+        "n_excluded": len(excluded),
+        "ranked": [_candidate_dict(r) for _, r in ranked.iterrows()],
+        "excluded_best": [_candidate_dict(r, max_cites=3) for _, r in excluded.head(5).iterrows()],
+        "excluded_by_gate": {g: int((out[g] == crit.FAIL).sum()) for g in GATES},
+        "notes": notes,
+    }

@@ -1,0 +1,69 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from ..corridor import axis_distances
+from ..data.places import place_adcodes
+from ..spatial import parcels_by_district
+from .spec import SiteSpec, siting_defaults
+from .candidates import LAND_COLUMNS
+
+# ---------------------------------------------------------------- site selection over many parcels
+
+
+def prefilter(candidates: gpd.GeoDataFrame, spec) -> gpd.GeoDataFrame:
+    """The rows of a parcel layer that can still pass site selection's land, area and corridor gates.
+
+    ``geoplan.siting.select_sites`` scores every candidate, with citations and notes per row; at 10⁶
+    parcels that costs tens of seconds, mostly on parcels a cheap attribute test already rules out.
+    A candidate's score and gates do not depend on the other candidates, so dropping rows that
+    certainly *fail* a gate leaves the ranked list (and the stability report) unchanged:
+
+    * land: available land (the first of ``available_land_mu``, ``available_mu``, ``area_mu``,
+      ``land_mu``) below ``spec.land_mu`` (unknown land is kept: its gate is "unknown", not "fail");
+    * area: ``host_adcode`` known and outside ``spec.regions``/``spec.districts`` (rows with a
+      ``park_id`` are kept: a park may be named directly);
+    * corridor: with ``spec.max_corridor_km`` and distance columns from :func:`prepare_parcels`,
+      distance minus the location-precision margin beyond the maximum.
+
+    A layer without those columns (not prepared) gets them computed for the rows that pass the land
+    test only, so the filter stays cheap; ``host_adcode`` is then added to the returned rows (the
+    same lookup ``select_sites`` would do). Use ``select_sites(spec, candidates=prefilter(layer,
+    spec))``; its excluded list then holds only the parcels that got past this filter.
+    """
+
+    if isinstance(spec, dict):
+        spec = SiteSpec.from_dict(spec)
+    out = candidates
+    landc = next((c for c in LAND_COLUMNS if c in out.columns), None)
+    if landc is not None:
+        land = pd.to_numeric(out[landc], errors="coerce").to_numpy(float)
+        out = out[~(land < spec.land_mu)]  # NaN compares False: unknown land stays
+    names = list(spec.regions) + list(spec.districts)
+    if names:
+        if "host_adcode" not in out.columns:
+            out = out.copy()
+            out["host_adcode"] = parcels_by_district(out).to_numpy()
+        codes: set[int] = set()
+        for name in names:
+            codes |= place_adcodes(name)[0]
+        host = pd.to_numeric(out["host_adcode"], errors="coerce")
+        outside = host.notna().to_numpy() & ~host.isin(list(codes)).to_numpy()
+        if "park_id" in out.columns:
+            outside &= out["park_id"].fillna("").astype(str).eq("").to_numpy()
+        out = out[~outside]
+    if spec.max_corridor_km is not None and len(out):
+        margins = siting_defaults()["corridor"]["precision_margin_km"]
+        if "location_precision" in out.columns:
+            m = out["location_precision"].map(margins).fillna(0).to_numpy(float)
+        else:  # what normalise_candidates assigns: polygons "geometry", points "user_point"
+            polygonal = np.isin(shapely.get_type_id(np.asarray(out.geometry.values)), (3, 6))
+            m = np.where(polygonal, float(margins.get("geometry", 0)), float(margins.get("user_point", 0)))
+        dcol = f"dist_km_{spec.axis}" if spec.axis else "nearest_km"
+        d = (out[dcol] if dcol in out.columns else axis_distances(out)[dcol]).to_numpy(float)
+        out = out[~(d - m > spec.max_corridor_km)]
+    return out

@@ -1,0 +1,226 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from . import criteria as crit
+from .prefilter import prefilter
+from . import support as sup
+from ..data import taxonomy
+from ..data.places import place_adcodes
+from ..errors import ResolutionError
+from .candidates import normalise_candidates, park_candidates
+from .explain import _candidate_notes, _citation_columns, _explain, _failed_gates, _object_array
+from .result import SiteSelectionResult
+from .spec import CRITERIA, SiteSpec, siting_defaults
+from .stability import stability_report
+from .criteria import GATES
+
+
+
+PREFILTER_ABOVE = 50_000  # candidate layers larger than this go through parcels.prefilter first
+
+
+# ---------------------------------------------------------------- query resolution
+def resolve_industry_text(text: str) -> str:
+    """Industry id for free text; the error lists the nearest taxonomy entries."""
+    try:
+        return taxonomy.resolve_industry(text)
+    except ResolutionError as exc:
+        if exc.candidates:
+            raise
+        sugg = taxonomy.suggest_industries(text, 5)
+        hint = "; ".join(f"{i} ({zh} / {en})" for i, zh, en in sugg) or "none"
+        raise ResolutionError(f"{exc} Nearest taxonomy entries: {hint}",
+                              candidates=[s[0] for s in sugg]) from None
+
+
+def _relation(query_id: str, other_id: str) -> str | None:
+    """industry_relation, or None when ``other_id`` is not a taxonomy id (e.g. a typo in a floor table)."""
+    try:
+        return taxonomy.industry_relation(query_id, other_id)
+    except ResolutionError:
+        return None
+
+
+def _area_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> tuple[np.ndarray, str]:
+    names = list(spec.regions) + list(spec.districts)
+    if not names:
+        return np.full(len(cands), crit.NA, dtype=object), ""
+    codes, parks, labels = set(), set(), []
+    for name in names:
+        c, p, lab = place_adcodes(name)
+        codes |= c
+        parks |= p
+        labels.append(f"{name} → {lab}")
+    ok = cands["host_adcode"].isin(list(codes)).to_numpy() | cands["park_id"].isin(list(parks)).to_numpy()
+    return np.where(ok, crit.PASS, crit.FAIL).astype(object), "; ".join(labels)
+
+
+def _excluded_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> np.ndarray:
+    if not spec.exclude:
+        return np.full(len(cands), crit.NA, dtype=object)
+    hit = np.zeros(len(cands), bool)
+    ids = set(cands["cand_id"])
+    for name in spec.exclude:
+        if name in ids:
+            hit |= (cands["cand_id"] == name).to_numpy()
+            continue
+        c, p, _ = place_adcodes(name)
+        hit |= cands["host_adcode"].isin(list(c)).to_numpy()
+        hit |= cands["park_id"].isin(list(p)).to_numpy() | cands["parent_park_id"].isin(list(p)).to_numpy()
+    return np.where(hit, crit.FAIL, np.where(len(spec.exclude) > 0, crit.PASS, crit.NA)).astype(object)
+
+
+# ---------------------------------------------------------------- the query
+def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = None,
+                 prefilter_above: int | None = PREFILTER_ABOVE) -> SiteSelectionResult:
+    """Rank candidate sites for a project (see the module docstring).
+
+    A candidate layer with more than ``prefilter_above`` rows first goes through
+    ``geoplan.parcels.prefilter``, which drops the rows that certainly fail the land, area or
+    corridor gate; the ranked list and the stability report are the same, the excluded list then
+    holds only the rows that got past the filter, and the explanation says how many were removed
+    (``prefilter``). ``prefilter_above=None`` scores every row.
+    """
+    if isinstance(spec, dict):
+        spec = SiteSpec.from_dict(spec)
+    cfg = siting_defaults()
+    fit_cfg = cfg["industry_fit"]
+    industry_id = resolve_industry_text(spec.industry)
+    notes: list[str] = []
+    pre = None
+    if (candidates is not None and prefilter_above is not None and len(candidates) > prefilter_above
+            and isinstance(candidates, gpd.GeoDataFrame) and candidates.crs is not None):
+        short = prefilter(candidates, spec)
+        if len(short):  # keep the whole layer when nothing passes, so the excluded list explains why
+            pre = {"n_input": len(candidates), "n_removed": len(candidates) - len(short),
+                   "n_kept": len(short), "threshold": prefilter_above}
+            notes.append(f"{pre['n_removed']:,} of {pre['n_input']:,} candidates certainly fail the land, "
+                         "area or corridor gate (parcels.prefilter) and were not scored; the ranking is the "
+                         "same, the excluded list holds only the candidates scored")
+            candidates = short
+    cands = park_candidates() if candidates is None else normalise_candidates(candidates)
+    n = len(cands)
+
+    # plan support (gate + industry fit)
+    rows = sup.related_assignments(industry_id, fit_cfg, spec.min_relation)
+    table = sup.build_support_table(rows)
+    support = sup.support_for_candidates(table, cands["park_id"].to_numpy(), cands["parent_park_id"].to_numpy(),
+                                         cands["host_adcode"].to_numpy())
+    profile = sup.profile_fit(industry_id, cands["industry_ids"], fit_cfg)
+    share = float(fit_cfg["plan_share"])
+    s_fit = share * support["plan_fit"].to_numpy() + (1 - share) * profile
+    gate_industry = np.where(support["support_relation"].to_numpy() != "none", crit.PASS, crit.FAIL)
+
+    # land
+    gate_land = crit.land_gate(cands["available_land_mu"].to_numpy(float), spec.land_mu)
+
+    # 标准地 floors
+    metrics = crit.project_metrics(spec.land_mu, spec.investment_yi, spec.output_yi, spec.tax_wan)
+    floors, floor_path = crit.load_floors(spec.floors)
+    if floors is not None:
+        related = [i for i in floors["industry_id"].unique() if i != "*" and _relation(industry_id, i)]
+        fv = crit.floors_for(floors, industry_id, related, cands["park_id"].to_numpy())
+        gate_floors, floor_details = crit.floors_gate(fv, metrics)
+        if floor_path == str(crit.default_floor_path()):
+            notes.append(f"标准地 floors from {floor_path}: an illustrative EXAMPLE, not Chongqing policy "
+                         "(pass --floors your_table.csv, or floors: none)")
+    else:
+        gate_floors, floor_details = np.full(n, crit.NA, dtype=object), [[] for _ in range(n)]
+        notes.append("no 标准地 floor table given or found: floors gate is n/a")
+
+    # corridor
+    dist, nearest_id, band = crit.axis_distance(cands, spec.axis)
+    margins = cands["location_precision"].map(cfg["corridor"]["precision_margin_km"]).fillna(0).to_numpy(float)
+    gate_corr = crit.corridor_gate(dist, margins, spec.max_corridor_km)
+    s_corr = crit.corridor_score(dist, float(cfg["corridor"]["scale_km"]))
+
+    # intensity
+    bench, bench_label = crit.intensity_benchmarks(cands["host_adcode"].to_numpy(), cands["output_per_mu"].to_numpy())
+    neutral = float(cfg["intensity"]["neutral"])
+    s_int = crit.intensity_score(metrics["output_per_mu"], bench, neutral)
+    if metrics["output_per_mu"] is None:
+        notes.append("no expected output given: the 亩均产值 effect is neutral (0.5) for every candidate")
+
+    # tier, region role
+    s_tier = crit.tier_score(cands["tier"], cfg["tier_scores"])
+    s_role, role_cites, role_note = sup.role_fit(industry_id, cands["host_adcode"].to_numpy(), fit_cfg, neutral)
+    notes.append(role_note)
+
+    gate_area, area_label = _area_gate(spec, cands)
+    gate_excl = _excluded_gate(spec, cands)
+
+    # score
+    w = spec.effective_weights()
+    wv = np.array([w[c] for c in CRITERIA])
+    S = np.column_stack([s_fit, s_corr, s_int, s_tier, s_role])
+    contrib = S * (wv / wv.sum()) * 100.0
+    score = contrib.sum(axis=1)
+
+    cites = support["citations"].to_numpy()
+    cite_n, cite_refs = _citation_columns(cites)
+    gates = np.column_stack([np.asarray(a, dtype=object) for a in
+                             (gate_industry, gate_land, gate_floors, gate_corr, gate_area, gate_excl)])
+    failed_mask = gates == crit.FAIL
+    eligible = ~failed_mask.any(axis=1)
+    cols: dict[str, object] = {"industry_id": np.full(n, industry_id, dtype=object),
+                               "score": np.round(score, 3)}
+    for j, c in enumerate(CRITERIA):
+        cols[f"s_{c}"] = np.round(S[:, j], 4)
+        cols[f"c_{c}"] = np.round(contrib[:, j], 3)
+    cols.update({
+        "support_relation": support["support_relation"].to_numpy(),
+        "support_level": support["support_level"].to_numpy(),
+        "plan_fit": support["plan_fit"].to_numpy(),
+        "profile_fit": profile,
+        "citations": cites,
+        "n_citations": cite_n,
+        "citation_refs": cite_refs,
+        "role_citations": _object_array(role_cites),
+        "corridor_km": np.round(dist, 2),
+        "corridor_id": nearest_id,
+        "corridor_band": band,
+        "corridor_margin_km": margins,
+        "benchmark_output_per_mu": bench,
+        "benchmark_source": bench_label,
+        **{g: gates[:, j] for j, g in enumerate(GATES)},
+        "floor_details": _object_array(floor_details),
+        "eligible": eligible,
+        "failed_gates": _failed_gates(failed_mask),
+    })
+    cols["notes"] = _candidate_notes(cands, cols, spec)
+
+    # eligible first; then by score, plan fit, tier, id (stable and documented)
+    order = np.lexsort((cands["cand_id"].to_numpy(), -s_tier, -cols["plan_fit"], -score, ~eligible))
+    new_cols = pd.DataFrame({k: (v[order] if isinstance(v, np.ndarray) else np.asarray(v)[order])
+                             for k, v in cols.items()})
+    base = cands.take(order).reset_index(drop=True)
+    base = base.drop(columns=[c for c in new_cols.columns if c in base.columns])
+    out = gpd.GeoDataFrame(pd.concat([pd.DataFrame(base), new_cols], axis=1),
+                           geometry=cands.geometry.name, crs=cands.crs)
+    elig = out["eligible"].to_numpy()
+    out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out.loc[elig, "rank"] = np.arange(1, elig.sum() + 1)
+    ranked = out[elig].head(spec.top).reset_index(drop=True)
+    excluded = out[~elig].reset_index(drop=True)
+
+    e = out[elig]
+    s_elig = S[order][elig]  # unrounded criterion scores, in base order (which is the tie-break)
+    stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(e)), e["cand_id"].to_numpy(object).tolist(),
+                            cfg["stability"])
+    top_ids = [row["cand_id"] for row in stab.get("top", [])]
+    hit = out[out["cand_id"].isin(top_ids)]
+    names = dict(zip(hit["cand_id"], hit["name_zh"]))
+    for row in stab.get("top", []):
+        row["name_zh"] = names.get(row["cand_id"], "")
+
+    explanation = _explain(spec, industry_id, w, metrics, ranked, excluded, out, notes, floor_path,
+                           area_label)
+    if pre is not None:  # counts over the whole input layer; excluded_by_gate counts the scored rows
+        explanation["prefilter"] = pre
+        explanation["n_candidates"] = pre["n_input"]
+        explanation["n_excluded"] = pre["n_input"] - explanation["n_eligible"]
+    return SiteSelectionResult(spec, ranked, excluded, out, explanation, stab)

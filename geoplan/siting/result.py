@@ -1,0 +1,54 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from .spec import SiteSpec
+
+@dataclass
+class SiteSelectionResult:
+    """Ranked candidates, excluded ones, an explanation dict and the stability report."""
+
+    spec: SiteSpec
+    ranked: gpd.GeoDataFrame  # top ``spec.top`` candidates passing every gate, best first
+    excluded: gpd.GeoDataFrame  # candidates failing a gate, best score first
+    scored: gpd.GeoDataFrame  # every candidate with scores and gates (eligible ones have a rank)
+    explanation: dict = field(default_factory=dict)
+    stability: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {**self.explanation, "stability": self.stability}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The explanation (query, ranked candidates with gates, contributions, citations, excluded
+        candidates and why, notes) plus the stability report, as JSON."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=_json_default)
+
+    def to_geojson(self) -> str:
+        """The ranked candidates as a GeoJSON FeatureCollection (lists/dicts as JSON strings)."""
+        return flat_frame(self.ranked).to_json(ensure_ascii=False, default=_json_default)
+
+
+def _json_default(o):
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return None if np.isnan(o) else float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if o is pd.NA:
+        return None
+    return str(o)
+
+
+def flat_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy with list/dict columns as JSON text (for GeoJSON, GeoPackage, CSV)."""
+    out = gdf.copy()
+    for c in out.columns:
+        if c != out.geometry.name and out[c].map(lambda v: isinstance(v, (list, dict))).any():
+            out[c] = out[c].map(lambda v: json.dumps(v, ensure_ascii=False, default=_json_default))
+    return out

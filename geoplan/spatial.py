@@ -1,0 +1,59 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from .data import catalog
+from .crs import WGS84
+from .errors import CRSError, InputError
+
+def host_adcodes(x: np.ndarray, y: np.ndarray, districts: gpd.GeoDataFrame | None = None) -> np.ndarray:
+    """Adcode of the district containing each WGS84 point (x = lon, y = lat); -1 outside all.
+
+    Points on a shared border go to the first district (by adcode) that contains them.
+    """
+    if districts is None:
+
+        districts = catalog.districts()
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.shape != y.shape:
+        raise InputError(f"x and y have different shapes {x.shape} and {y.shape}")
+    d = districts.sort_values("adcode")
+    code = np.full(x.shape, -1, dtype=np.int64)
+    for poly, adcode in zip(d.geometry.to_numpy(), d["adcode"].to_numpy()):
+        shapely.prepare(poly)  # in place; preparing an already prepared geometry is a no-op
+        x0, y0, x1, y1 = poly.bounds
+        idx = np.flatnonzero((code < 0) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+        if idx.size:
+            inside = shapely.contains_xy(poly, x[idx], y[idx])
+            code[idx[inside]] = adcode
+    return code
+
+
+def parcel_points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """lon/lat (WGS84) of each parcel's centroid, or of a point on its surface where the centroid
+    falls outside it (concave parcels); points give their own coordinates. The same rule as
+    ``geoplan.siting_candidates`` uses for the host district."""
+    if gdf.crs is None:
+        raise CRSError("the parcel layer has no CRS; set one (e.g. EPSG:4326)")
+    g = gdf if gdf.crs.equals(WGS84) else gdf.to_crs(WGS84)
+    geoms = np.asarray(g.geometry.values)
+    pts = shapely.centroid(geoms)
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
+    outside = polygonal & ~shapely.contains_xy(geoms, x, y)
+    if outside.any():
+        pos = shapely.point_on_surface(geoms[outside])
+        x[outside], y[outside] = shapely.get_x(pos), shapely.get_y(pos)
+    return x, y
+
+
+def parcels_by_district(gdf: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None = None) -> pd.Series:
+    """The host district adcode of every parcel (by :func:`parcel_points`), as a nullable integer Series."""
+    x, y = parcel_points(gdf)
+    code = host_adcodes(x, y, districts)
+    return pd.Series(code, index=gdf.index, name="adcode").where(code >= 0).astype("Int64")
