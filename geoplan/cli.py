@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from .errors import GeoplanError
 
+from .errors import GeoplanError
 
 # One module per subcommand, in the order `geoplan --help` lists them.
 COMMAND_MODULES = [

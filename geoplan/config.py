@@ -37,11 +37,11 @@ class _NoAliasLoader(yaml.SafeLoader):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(
                 None, None, "YAML aliases (*name) are not accepted", event.start_mark)
-        node = super().compose_node(parent, index)
-        if getattr(node, "anchor", None):
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
             raise yaml.constructor.ConstructorError(
-                None, None, "YAML anchors (&name) are not accepted", node.start_mark)
-        return node
+                None, None, "YAML anchors (&name) are not accepted", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _depth(obj: Any, limit: int) -> int:

@@ -14,10 +14,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from .data import catalog
-from .crs import REGION_METRIC, WGS84
-from .errors import CRSError, InputError
 
+from .crs import REGION_METRIC, WGS84
+from .data import catalog
+from .errors import CRSError, InputError
 
 DEFAULT_BANDS_KM = (10.0, 30.0, 60.0)
 METHOD = "straight_line"
@@ -95,13 +95,40 @@ def axis_distances(gdf: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame | None = N
 
 def corridor_proximity(gdf: gpd.GeoDataFrame, bands_km: Sequence[float] = DEFAULT_BANDS_KM,
                        corridors: gpd.GeoDataFrame | None = None, chainage: bool = True) -> gpd.GeoDataFrame:
-    """Distance (km) of every geometry to each axis and to the nearest one, its band and chainage.
+    """Distance (km) of every geometry to each Chengdu–Chongqing axis and to the nearest one.
 
     Adds ``dist_km_<ID>`` and ``chainage_km_<ID>`` per axis, ``nearest_corridor`` (+ ``_zh``/``_en``),
     ``nearest_km``, ``nearest_chainage_km``, ``band``/``band_zh``/``band_en`` and ``method``.
     Polygons measure from their nearest edge; a geometry touching or crossing an axis is at 0.
-    ``chainage=False`` skips the linear referencing (about two thirds of the time at 10⁶ parcels) and
-    leaves out the ``chainage_km_<ID>`` and ``nearest_chainage_km`` columns.
+    Distances are straight lines in a transverse Mercator on 107° E (≤ 0.2 % scale error).
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Any geometries with a CRS.
+    bands_km : sequence of float, default (10, 30, 60)
+        Upper edges of the distance bands.
+    corridors : geopandas.GeoDataFrame, optional
+        Axes to measure to (default: the embedded three).
+    chainage : bool, default True
+        ``False`` skips the linear referencing (about two thirds of the time at 10⁶ parcels).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Raises
+    ------
+    CRSError
+        When ``gdf`` has no CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, geoplan as gp
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"name": ["铜梁"]}, geometry=[Point(106.05, 29.85)], crs=4326)
+    >>> gp.corridor_proximity(g)["nearest_corridor"].iloc[0]
+    'CY_MID'
     """
     lines = corridor_lines(corridors)
     geoms = _metric_geoms(gdf)

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 from pyproj import CRS
-from .errors import CRSError
 
+from .errors import CRSError
 
 if TYPE_CHECKING:  # geopandas is only needed by the GeoDataFrame helpers
     import geopandas as gpd

@@ -17,10 +17,10 @@ import networkx as nx
 import numpy as np
 import shapely
 from pyproj import Transformer
+
 from .corridor import corridor_lines
 from .crs import REGION_METRIC, WGS84
 from .errors import CRSError, InputError
-
 
 # highway values that carry motor traffic (osmnx's "drive" filter, minus service roads)
 DRIVE_HIGHWAYS = frozenset({

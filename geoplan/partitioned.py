@@ -14,8 +14,8 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from .errors import InputError
 
+from .errors import InputError
 
 
 def _dask_geopandas():

@@ -26,11 +26,12 @@ from rasterio.warp import (
     transform_bounds,
 )
 from rasterio.windows import Window
-from .data import catalog
+from tqdm import tqdm
+
 from .corridor import corridor_lines, segment_distance
 from .crs import REGION_METRIC, WGS84
+from .data import catalog
 from .errors import DataError, InputError
-
 
 RASTER_CRS = CRS.from_epsg(4545)  # CGCS2000 / 3-degree Gauss-Kruger CM 108E
 NODATA_F32 = -9999.0
@@ -89,7 +90,6 @@ def _blocks(grid: Grid, block_rows: int) -> list[tuple[int, int]]:
 def _progress(items: list, enabled: bool, desc: str) -> Iterable:
     if not enabled:
         return items
-    from tqdm import tqdm
 
     return tqdm(items, desc=desc, unit="block")
 
@@ -147,10 +147,36 @@ def distance_raster(out: str | Path, res_m: float = 100.0, bbox: Sequence[float]
                     corridor_id: str | None = None, mask_to_chongqing: bool | None = None,
                     corridors: gpd.GeoDataFrame | None = None, block_rows: int = 256,
                     progress: bool = False) -> dict:
-    """Write a float32 GeoTIFF of straight-line distance (km) to the nearest axis (or ``corridor_id``).
+    """Write a float32 GeoTIFF of straight-line distance (km) to the nearest axis.
 
-    Cells outside Chongqing are nodata when ``mask_to_chongqing`` (default: when no ``bbox`` given).
-    Returns the grid size, CRS and nodata.
+    Parameters
+    ----------
+    out : str or path-like
+        The GeoTIFF to write (EPSG:4545, CGCS2000 3° Gauss–Krüger CM 108° E).
+    res_m : float, default 100
+        Cell size in metres.
+    bbox : sequence of float, optional
+        (lon0, lat0, lon1, lat1); default Chongqing's extent.
+    corridor_id : str, optional
+        Distance to this axis only.
+    mask_to_chongqing : bool, optional
+        Cells outside Chongqing are nodata (default: when no ``bbox`` is given).
+    corridors : geopandas.GeoDataFrame, optional
+    block_rows : int, default 256
+    progress : bool, default False
+        Show a progress bar.
+
+    Returns
+    -------
+    dict
+        ``path``, ``width``, ``height``, ``res_m``, ``crs`` and ``nodata``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geoplan as gp
+    >>> info = gp.distance_raster(pathlib.Path(tempfile.mkdtemp()) / "d.tif", res_m=5000)
+    >>> info["crs"], info["nodata"]
+    ('EPSG:4545', -9999.0)
     """
     lines = corridor_lines(corridors)
     if corridor_id is not None:

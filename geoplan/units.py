@@ -1,7 +1,10 @@
-"""TODO docstring."""
+"""Units of land and money: one home for the conversion factors.
+
+1 亩 = 10000/15 m² (= 666.67 m², the plans' figure); 1 km² = 1,500 亩; 1 ha = 15 亩;
+1 亿元 = 10⁴ 万元; 1 亿元/km² = 6.67 万元/亩.
+"""
 
 from __future__ import annotations
-
 
 # 1 亩 = 10000/15 m² (= 666.67 m², the plans' figure); 1 km² = 1,500 亩; 1 ha = 15 亩.
 M2_PER_MU = 10000.0 / 15.0

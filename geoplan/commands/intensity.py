@@ -10,8 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..intensity import grading
 from .. import intensity as I
+from .. import io as gio
+from ..data import catalog
+from ..intensity import grading
 from ..siting.criteria import default_floor_path
 
 LEVELS = ("project", "park", "district", "region", "cluster")
@@ -41,11 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, str, str | None]:
     if args.input:
-        from .. import io as gio
-
         df = gio.read_table(args.input, crs=args.crs)
         return df, args.input, None
-    from ..data import catalog
 
     return catalog.tongliang_projects(), "data/tongliang_projects.csv", "plan guidance figures / 规划指导数据"
 

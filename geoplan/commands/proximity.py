@@ -8,7 +8,11 @@ import sys
 
 import pandas as pd
 
-from .. import corridor
+from .. import corridor, network
+from .. import io as gio
+from ..data import catalog
+from ..data.layers import load_layer
+from ..errors import InputError
 from .intensity import records
 
 LAYERS = ("parks", "districts")
@@ -34,23 +38,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def load(args: argparse.Namespace):
     if args.input:
-        from .. import io as gio
-
         return gio.read_any(args.input, crs=args.crs)
     layer = args.layer or "parks"
     try:
-        from ..data.layers import load_layer
-
         return load_layer(layer)
     except ImportError:  # layer catalogue absent: the two layers straight from the catalogue
-        from ..data import catalog
 
         return catalog.parks() if layer == "parks" else catalog.districts()
 
 
 def compute(args: argparse.Namespace):
-    from ..errors import InputError
-
     try:
         bands = tuple(float(x) for x in args.bands.split(","))
     except ValueError:
@@ -58,8 +55,6 @@ def compute(args: argparse.Namespace):
     gdf = load(args)
     res = corridor.corridor_proximity(gdf, bands_km=bands)
     if args.osm:
-        from .. import network
-
         net = network.network_proximity(gdf, args.osm, access_km=args.access_km)
         extra = [c for c in net.columns if c.startswith("net_") or c in ("snap_m",)]
         res = pd.concat([res, net[extra]], axis=1)

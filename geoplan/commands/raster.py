@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from .. import intensity as I
+from .. import io as gio
 from .. import raster
+from ..data import catalog
 from ..errors import InputError
 
 
@@ -44,8 +47,6 @@ def _bbox(text: str | None):
 
 def _embedded_intensity():
     """Tongliang's projects aggregated land-weighted to their district, on the district polygons."""
-    from ..data import catalog
-    from .. import intensity as I
 
     norm, _ = I.normalise(catalog.tongliang_projects(), id_col="project_id")
     agg = I.aggregate(I.attach_places(I.compute_metrics(norm)), "adcode")
@@ -61,8 +62,6 @@ def run(args: argparse.Namespace) -> int:
                                       corridor_id=args.corridor, progress=progress)
     elif args.kind == "intensity":
         if args.input:
-            from .. import io as gio
-
             gdf = gio.read_any(args.input, crs=args.crs)
         else:
             gdf = _embedded_intensity()

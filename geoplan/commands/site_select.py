@@ -7,6 +7,8 @@ import sys
 import unicodedata
 
 from ..errors import InputError
+from ..io import import_file
+from ..siting import select_sites
 from ..siting.spec import AXES, SiteSpec, load_spec, save_spec
 
 # CLI option → spec field (only options the user gave override a --spec file)
@@ -70,15 +72,11 @@ def build_spec(args: argparse.Namespace) -> SiteSpec:
 
 
 def _read_candidates(path: str):
-    from ..io import import_file
-
     gdf, _report = import_file(path)  # validated, repaired, WGS84; errors name file/row/field
     return gdf
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..siting import select_sites
-
     spec = build_spec(args)
     if args.save_spec:
         save_spec(spec, args.save_spec)

@@ -12,10 +12,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
+
 from ..crs import WGS84
 from ..errors import DataError
 from ..paths import data_dir
-
 
 CORRIDOR_IDS = ("CY_MAIN", "CY_MID", "CSY")
 

@@ -15,11 +15,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import yaml
-from . import catalog
+
 from ..crs import WGS84
 from ..errors import DataError, UnknownLayerError
 from ..paths import layers_dir
-
+from . import catalog
 
 REQUIRED_SPEC_KEYS = ("id", "title", "source", "geometry_type", "fields", "style", "metadata")
 
@@ -44,7 +44,18 @@ def _specs() -> dict[str, dict[str, Any]]:
 
 
 def layer_ids() -> list[str]:
-    """Ids of every layer in the catalogue, in display order."""
+    """Ids of every layer in the catalogue, in display order.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import geoplan as gp
+    >>> "parks" in gp.layer_ids()
+    True
+    """
     return list(_specs())
 
 
@@ -130,7 +141,33 @@ def _load(layer_id: str, display: bool) -> gpd.GeoDataFrame:
 
 
 def load_layer(layer_id: str, display: bool = False) -> gpd.GeoDataFrame:
-    """The layer as a GeoDataFrame in WGS84; ``display=True`` uses simplified boundaries."""
+    """The layer as a GeoDataFrame in WGS84 (EPSG:4326), with its metadata in ``.attrs``.
+
+    Parameters
+    ----------
+    layer_id : str
+        One of :func:`layer_ids` (``districts``, ``parks``, ``corridors``, ``regions``,
+        ``assignments``, ``tongliang_projects``, ``context``).
+    display : bool, default False
+        Use the simplified display boundaries (a valid coverage, ~1/10 of the vertices).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A fresh copy the caller may modify.
+
+    Raises
+    ------
+    UnknownLayerError
+        For an id the catalogue does not have (the message lists the valid ids).
+
+    Examples
+    --------
+    >>> import geoplan as gp
+    >>> d = gp.load_layer("districts")
+    >>> len(d), d.crs.to_epsg()
+    (38, 4326)
+    """
     layer_spec(layer_id)  # validates the id with a helpful message
     return _load(layer_id, display).copy()
 

@@ -1,10 +1,9 @@
-"""TODO docstring."""
+"""Place names → district codes: regions to member districts, districts, parks; the 一区两群 parts."""
 
 from __future__ import annotations
 
-from . import catalog
-from . import taxonomy
 from ..errors import DataError, InputError
+from . import catalog, taxonomy
 
 YIQU_LIANGQUN = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
 

@@ -13,9 +13,9 @@ import unicodedata
 from functools import cache
 
 import pandas as pd
-from . import catalog
-from ..errors import DataError, ResolutionError
 
+from ..errors import DataError, ResolutionError
+from . import catalog
 
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "［": "[", "］": "]",
                            "〔": "[", "〕": "]", "｛": "{", "｝": "}"})
@@ -121,7 +121,28 @@ def _describe_industry(iid: str) -> str:
 
 # ---------------------------------------------------------------- industries
 def resolve_industry(text: str) -> str:
-    """Industry id for a name, alias or id; ResolutionError (with ``.candidates``) otherwise."""
+    """Industry id for a name, an alias or an id (中文 or English).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        The taxonomy id (``data/industries.csv``).
+
+    Raises
+    ------
+    ResolutionError
+        When nothing or several entries match; ``.candidates`` lists them.
+
+    Examples
+    --------
+    >>> import geoplan as gp
+    >>> gp.resolve_industry("新能源汽车"), gp.resolve_industry("integrated circuits")
+    ('nev', 'ic')
+    """
     return _resolve(text, _industry_lookup(), "industry", _describe_industry)
 
 
@@ -204,9 +225,26 @@ def _combined_assignments() -> pd.DataFrame:
 
 
 def industries_for_place(place_type: str, place_id: str) -> pd.DataFrame:
-    """Assignments (and park lead industries) naming this place.
+    """Assignments (and park lead industries) naming a place.
 
-    For a district, rows of the parks it hosts are included (``matched_via`` = "park in district").
+    Parameters
+    ----------
+    place_type : {"district", "park", "region"}
+    place_id : str
+        An adcode (as text), a park id or a region id.
+
+    Returns
+    -------
+    pandas.DataFrame
+        For a district, the rows of the parks it hosts are included (``matched_via`` =
+        "park in district").
+
+    Examples
+    --------
+    >>> import geoplan as gp
+    >>> rows = gp.industries_for_place("district", "500151")
+    >>> len(rows) > 0
+    True
     """
     c = _combined_assignments()
     place_id = str(place_id)
@@ -221,7 +259,27 @@ def industries_for_place(place_type: str, place_id: str) -> pd.DataFrame:
 
 
 def places_for_industry(industry_id: str, include_related: bool = True) -> pd.DataFrame:
-    """Places assigned this industry, with a ``relation`` column (direct / same_chain / same_sector)."""
+    """Places the plans assign this industry to, with the plan sentence of each.
+
+    Parameters
+    ----------
+    industry_id : str
+        A taxonomy id (see :func:`resolve_industry`).
+    include_related : bool, default True
+        Also places assigned a related industry (``relation`` same_chain / same_sector).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Assignment rows with ``place_type``, ``place_id``, ``relation``, source and evidence.
+
+    Examples
+    --------
+    >>> import geoplan as gp
+    >>> rows = gp.places_for_industry("ic", include_related=False)
+    >>> "cq_gaoxin" in set(rows["place_id"])
+    True
+    """
     industry_id = industry_id if industry_id in _ancestors() else resolve_industry(industry_id)
     c = _combined_assignments()
     rel = {i: industry_relation(industry_id, i) for i in c["industry_id"].unique()}

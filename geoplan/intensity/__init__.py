@@ -11,7 +11,13 @@ district, region), ``targets`` (municipal targets), ``floors`` (标准地 floors
 """
 
 from . import grading
-from .aggregate import LEVEL_KEYS, aggregate, attach_places, locate_districts, place_names
+from .aggregate import (
+           LEVEL_KEYS,
+           aggregate,
+           attach_places,
+           locate_districts,
+           place_names,
+)
 from .evaluate import evaluate
 from .floors import FLOOR_METRICS, check_floors, read_floors
 from .metrics import METRIC_LABELS, METRICS, Metric, compute_metrics

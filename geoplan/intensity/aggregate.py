@@ -1,14 +1,16 @@
-"""TODO docstring."""
+"""Land-weighted aggregation (Σ numerator / Σ denominator) and the place keys it groups by."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from ..data import catalog
 from ..data.places import district_region_map
 from ..errors import InputError
 from ..spatial import parcels_by_district
 from .metrics import METRICS
+
 
 def aggregate(df: pd.DataFrame, by: str | list[str] | None = None,
               metrics: list[str] | None = None) -> pd.DataFrame:

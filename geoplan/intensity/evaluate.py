@@ -1,26 +1,65 @@
-"""TODO docstring."""
+"""The whole intensity evaluation in one call: normalise, metrics, aggregate, benchmark, grade, floors."""
 
 from __future__ import annotations
 
 import pandas as pd
-from . import grading
+
 from ..errors import InputError
+from . import grading
 from .aggregate import LEVEL_KEYS, aggregate, attach_places, place_names
 from .floors import check_floors
 from .metrics import compute_metrics
 from .normalise import normalise
 from .targets import benchmark_municipal, municipal_output_target
 
+
 def evaluate(df: pd.DataFrame, level: str = "project", *, scheme: str | None = None,
              grading_config: dict | None = None, floors: pd.DataFrame | None = None,
              id_col: str | None = None, land_unit: str | None = None, money_unit: str | None = None,
              on_bad: str = "raise", file: str | None = None) -> dict[str, pd.DataFrame]:
-    """Metrics, land-weighted aggregation to ``level``, municipal benchmark, grade and floors.
+    """Land-output intensity (亩均效益) of a table: metrics, aggregation, benchmark, grade, floors.
 
-    ``level`` is ``project`` (one row per input row) or ``park`` / ``district`` / ``region`` /
-    ``cluster``. Returns ``table`` (the graded rows or aggregates), ``rows`` (per-row metrics),
-    ``total`` (Σ/Σ over everything), ``excluded`` (bad rows dropped with ``on_bad="exclude"``)
-    and ``target`` (the municipal 产出强度 targets).
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per enterprise, project or parcel; columns name their units (``land_mu``,
+        ``land_m2``, ``output_yi``, ``tax_wan`` …) or ``land_unit``/``money_unit`` say them.
+    level : {"project", "park", "district", "region", "cluster"}, default "project"
+        ``project`` keeps one row per input row; the others aggregate land-weighted
+        (Σ numerator / Σ denominator).
+    scheme : str, optional
+        Grading scheme of ``config/grading.yaml`` (default: its ``default``).
+    grading_config : dict, optional
+        A grading configuration to use instead of the file.
+    floors : pandas.DataFrame, optional
+        A 标准地 floors table (see :func:`geoplan.intensity.read_floors`).
+    id_col, land_unit, money_unit : str, optional
+        The id column and the units of bare ``land``/money columns.
+    on_bad : {"raise", "exclude"}, default "raise"
+        Bad rows raise, or are dropped and returned in ``excluded`` with a reason.
+    file : str, optional
+        The user's file name, for messages.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``table`` (graded rows or aggregates), ``rows`` (per-row metrics), ``total`` (Σ/Σ over
+        everything), ``excluded`` and ``target`` (the municipal 产出强度 targets).
+
+    Raises
+    ------
+    InputError
+        For a missing unit, a non-numeric cell (with ``on_bad="raise"``), an unknown level.
+
+    Examples
+    --------
+    >>> import pandas as pd, geoplan as gp
+    >>> df = pd.DataFrame({"id": ["a", "b"], "land_mu": [100, 50], "output_wan": [30000, 5000]})
+    >>> out = gp.evaluate_intensity(df)
+    >>> out["table"]["output_per_mu"].tolist()
+    [300.0, 100.0]
+    >>> round(float(out["total"]["output_per_mu"].iloc[0]), 1)  # (30000 + 5000) / 150
+    233.3
     """
 
     if level != "project" and level not in LEVEL_KEYS:

@@ -1,9 +1,10 @@
-"""TODO docstring."""
+"""标准地 floors: read a park × industry floors table and compare rows with it."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from ..errors import InputError
 
 FLOOR_METRICS = {"investment_per_mu": "investment_per_mu_min", "tax_per_mu": "tax_per_mu_min",

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from ..config import safe_yaml
 from ..errors import InputError
 from ..paths import config_dir
 from .metrics import METRICS
-
 
 GRADES = ("A", "B", "C", "D")
 GRADE_LABELS = {"A": ("优先发展", "priority"), "B": ("鼓励提升", "encouraged to improve"),

@@ -1,12 +1,15 @@
-"""TODO docstring."""
+"""The intensity indicators (亩均产值, 亩均税收, 亩均增加值 …) and their per-row computation."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
 from ..errors import InputError
 from .normalise import CANONICAL
+
 
 @dataclass(frozen=True)
 class Metric:

@@ -1,10 +1,12 @@
-"""TODO docstring."""
+"""Input columns and units → canonical columns (``land_mu``, ``<field>_wan``, counts), with bad rows reported."""
 
 from __future__ import annotations
 
 import re
+
 import numpy as np
 import pandas as pd
+
 from ..errors import InputError
 from ..units import LAND_TO_MU, MONEY_TO_WAN
 

@@ -1,8 +1,9 @@
-"""TODO docstring."""
+"""Municipal targets for land-output intensity, read from ``data/targets.csv``, and benchmarks against them."""
 
 from __future__ import annotations
 
 import pandas as pd
+
 from ..data import catalog
 from ..errors import DataError
 from ..units import WAN_PER_MU_PER_YI_PER_KM2

@@ -6,7 +6,15 @@ names), ``validate`` (geometry, attributes, region checks, safe names), ``encodi
 """
 
 from .atomic import atomic_output
-from .read import TABLE_EXTS, VECTOR_EXTS, import_bytes, import_file, read_any, read_table, read_vector
+from .read import (
+    TABLE_EXTS,
+    VECTOR_EXTS,
+    import_bytes,
+    import_file,
+    read_any,
+    read_table,
+    read_vector,
+)
 from .validate import (
     DEFAULT_MAX_BYTES,
     Issue,

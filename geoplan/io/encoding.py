@@ -7,8 +7,8 @@ them as Latin-1 and produce mojibake, so we detect the encoding ourselves before
 from __future__ import annotations
 
 import struct
-from ..errors import InputError
 
+from ..errors import InputError
 
 # .cpg contents seen in the wild → Python/GDAL codec names. GB18030 is a superset of GBK and
 # GB2312, so decoding GBK files as GB18030 never loses characters.

@@ -1,4 +1,8 @@
-"""TODO docstring."""
+"""Readers of the formats GIS teams use (GeoJSON, GeoPackage, zipped Shapefile, CSV/Excel), with CRS
+handling and hostile-input guards.
+
+Validation lives in :mod:`geoplan.io.validate`, text encodings in :mod:`geoplan.io.encoding`.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,28 @@ import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
 import pyogrio.raw
 import shapely
-from ..crs import ParsedCRS, WGS84, convert_gdf, parse_crs
+from pyproj import CRS
+
+from ..crs import WGS84, ParsedCRS, convert_gdf, parse_crs
 from ..errors import CRSError, InputError
 from .encoding import detect_text_encoding
 from .shapefile import ROW_FIELD, _shapefile_source
-from .validate import DEFAULT_MAX_BYTES, ValidationReport, check_file_size, check_region, check_zip, safe_layer_name, validate_gdf
+from .validate import (
+    DEFAULT_MAX_BYTES,
+    ValidationReport,
+    check_file_size,
+    check_region,
+    check_zip,
+    safe_layer_name,
+    validate_gdf,
+)
 
 VECTOR_EXTS = (".geojson", ".json", ".gpkg", ".zip", ".shp")
 
@@ -48,7 +63,6 @@ def _declared(crs: str | ParsedCRS | None) -> ParsedCRS | None:
 
 def _to_wgs84(gdf: gpd.GeoDataFrame, declared: ParsedCRS | None, file_crs: Any, file: str) -> gpd.GeoDataFrame:
     """Set the CRS (declared wins over the file's only where they agree) and convert to WGS84."""
-    from pyproj import CRS
 
     fcrs = CRS.from_user_input(file_crs) if file_crs else None
     if declared is None:
@@ -273,7 +287,41 @@ def read_table(path: str | os.PathLike, *, lon: str | None = None, lat: str | No
 def read_any(path: str | os.PathLike, *, layer: str | None = None, crs: str | None = None,
              lon: str | None = None, lat: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
              report: ValidationReport | None = None) -> gpd.GeoDataFrame:
-    """Read a vector file or a table with coordinates (dispatch on the extension) into WGS84."""
+    """Read a vector file or a table with coordinates into WGS84 (dispatch on the extension).
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``.geojson``/``.json``, ``.gpkg``, ``.shp``/``.zip``, ``.csv``/``.txt``/``.xlsx``.
+    layer : str, optional
+        GeoPackage layer (or Shapefile inside a zip).
+    crs : str, optional
+        The declared CRS (``wgs84``, ``cgcs2000``, ``gcj02``, ``bd09``, ``EPSG:<code>``, ``gk3:<zone>``);
+        GCJ-02 and BD-09 are converted to WGS84.
+    lon, lat : str, optional
+        Coordinate columns of a table (recognised by name when omitted).
+    max_bytes : int
+        Refuse larger files.
+    report : ValidationReport, optional
+        Collects warnings and repairs.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Raises
+    ------
+    InputError, CRSError
+        Naming the file, the row and the field.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geoplan as gp
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> p = gp.write_layer(gp.load_layer("corridors"), tmp / "c.geojson")
+    >>> len(gp.read_any(p))
+    3
+    """
     p = Path(path)
     if p.suffix.lower() in TABLE_EXTS:
         out = read_table(p, lon=lon, lat=lat, crs=crs, sheet=layer, max_bytes=max_bytes, report=report)
@@ -289,9 +337,39 @@ def import_file(path: str | os.PathLike, *, layer: str | None = None, crs: str |
                 lon: str | None = None, lat: str | None = None, id_field: str | None = None,
                 required: tuple[str, ...] = (), max_bytes: int = DEFAULT_MAX_BYTES,
                 raise_errors: bool = True) -> tuple[gpd.GeoDataFrame, ValidationReport]:
-    """Read and validate a user file: returns the repaired WGS84 layer and the report.
+    """Read and validate a user file: the repaired WGS84 layer and the validation report.
 
-    With ``raise_errors`` an InputError names the errors (after collecting all of them).
+    Parameters
+    ----------
+    path : str or path-like
+        Any format :func:`read_any` reads.
+    layer, crs, lon, lat : str, optional
+        As for :func:`read_any`.
+    id_field : str, optional
+        A column that must be unique and non-empty.
+    required : tuple of str
+        Columns that must exist.
+    max_bytes : int
+        Refuse larger files.
+    raise_errors : bool, default True
+        Raise one InputError naming all errors (after collecting them), or return them in the report.
+
+    Returns
+    -------
+    (geopandas.GeoDataFrame, ValidationReport)
+
+    Raises
+    ------
+    InputError
+        When the file has errors and ``raise_errors`` is true.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geoplan as gp
+    >>> p = gp.write_layer(gp.load_layer("districts"), pathlib.Path(tempfile.mkdtemp()) / "d.gpkg")
+    >>> gdf, report = gp.import_file(p, id_field="adcode")
+    >>> len(gdf), report.ok
+    (38, True)
     """
 
     report = ValidationReport(file=str(path))

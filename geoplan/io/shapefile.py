@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Shapefile specifics: split by geometry family, DBF encodings and 10-byte field names, zip sets."""
 
 from __future__ import annotations
 
@@ -10,16 +10,18 @@ import tempfile
 import warnings
 import zipfile
 from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
 import pyogrio.raw
 import shapely
+
 from ..errors import InputError
+from .atomic import atomic_output
 from .encoding import detect_dbf_encoding, short_field_names, truncate_utf8
 from .validate import check_file_size, check_zip
-from .atomic import atomic_output
 
 DBF_MAX_BYTES = 254
 

@@ -20,9 +20,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
 from ..crs import REGION_BBOX, area_km2, check_in_region, detect_gk_prefixed
 from ..errors import CRSError, InputError
-
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 100          # uncompressed / compressed; real shapefiles stay far below

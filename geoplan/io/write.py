@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Writers: GeoJSON (RFC 7946), GeoPackage, Shapefile and CSV in the user's CRS, atomically, with metadata."""
 
 from __future__ import annotations
 
@@ -8,18 +8,20 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
 import pyogrio.raw
 import shapely
+
 from .._version import __version__
-from ..crs import ParsedCRS, WGS84, parse_crs
+from ..crs import WGS84, ParsedCRS, parse_crs
 from ..errors import CRSError, InputError
+from .atomic import atomic_output
 from .shapefile import _write_shp_zip
 from .validate import safe_layer_name, safe_output_path
-from .atomic import atomic_output
 
 FORMATS = ("geojson", "gpkg", "shp", "csv")
 
@@ -102,11 +104,44 @@ def _prepare(gdf: gpd.GeoDataFrame | pd.DataFrame, target: ParsedCRS) -> gpd.Geo
 def write_layer(gdf: gpd.GeoDataFrame | pd.DataFrame, path: str | os.PathLike, fmt: str | None = None, *,
                 crs: str | None = None, layer_name: str | None = None,
                 metadata: dict[str, Any] | None = None, precision: int = 6) -> Path:
-    """Write one layer atomically as geojson, gpkg, shp (zipped) or csv; returns the written path.
+    """Write one layer atomically as GeoJSON, GeoPackage, Shapefile or CSV.
 
     GeoJSON is RFC 7946 (WGS84, right-hand rule, ``precision`` decimals, no ``crs`` member) with
-    the metadata in a top-level ``"geoplan"`` member. ``crs`` (gpkg/shp only): wgs84, cgcs2000,
-    EPSG code or Gauss–Krüger zone (see :func:`geoplan.crs.parse_crs`).
+    the metadata in a top-level ``"geoplan"`` member.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame or pandas.DataFrame
+        The layer (WGS84).
+    path : str or path-like
+        The output; the format follows the extension unless ``fmt`` is given.
+    fmt : {"geojson", "gpkg", "shp", "csv"}, optional
+    crs : str, optional
+        Output CRS for gpkg/shp: wgs84, cgcs2000, an EPSG code or a Gauss–Krüger zone
+        (see :func:`geoplan.crs.parse_crs`).
+    layer_name : str, optional
+    metadata : dict, optional
+        Provenance written beside the data.
+    precision : int, default 6
+        Coordinate decimals in GeoJSON.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Raises
+    ------
+    InputError
+        For an unsafe output path or an unknown format.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, json, geoplan as gp
+    >>> p = gp.write_layer(gp.load_layer("corridors"), pathlib.Path(tempfile.mkdtemp()) / "c.geojson")
+    >>> doc = json.loads(p.read_text(encoding="utf-8"))
+    >>> doc["type"], "crs" in doc
+    ('FeatureCollection', False)
     """
     out = safe_output_path(path)
     fmt = format_from_path(out, fmt)

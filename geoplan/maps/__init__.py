@@ -5,7 +5,14 @@ escaping), ``popups`` (place cards with plan sentences), ``layers`` (districts, 
 the industry map), ``classify`` (choropleth classes and palettes).
 """
 
-from .base import TILE_CHOICES, base_map, display_datum, fit_to, tianditu_url, to_display
+from .base import (
+    TILE_CHOICES,
+    base_map,
+    display_datum,
+    fit_to,
+    tianditu_url,
+    to_display,
+)
 from .classify import choropleth_map, class_legend, classify, palette, value_fill
 from .layers import (
     add_corridors,

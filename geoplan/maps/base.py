@@ -1,13 +1,16 @@
-"""TODO docstring."""
+"""The base map: tiles (none by default), vendored Leaflet, the display datum (GCJ-02 only for AMap)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 import folium
 import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Element
+from folium.template import Template as _FoliumTemplate
+
 from ..crs import convert_gdf
 
 TILE_CHOICES = ("none", "osm", "tianditu", "amap")
@@ -40,7 +43,6 @@ vertical-align:top;color:#555}.gp ul{padding-left:16px;margin:2px 0}.gp q{displa
 def _utf8_json() -> None:
     """Let folium's templates write UTF-8 JSON: Chinese text as \\uXXXX escapes would take 6 bytes a
     character instead of 3. (Its htmlsafe JSON still escapes < > & ' inside the script.)"""
-    from folium.template import Template as _FoliumTemplate
 
     env = _FoliumTemplate("").environment  # the environment every folium template shares
     env.policies["json.dumps_kwargs"] = {**env.policies.get("json.dumps_kwargs", {}), "ensure_ascii": False}

@@ -1,16 +1,19 @@
-"""TODO docstring."""
+"""Choropleth classification (quantiles, natural breaks …), palettes and their legends."""
 
 from __future__ import annotations
 
 from typing import Any
+
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
 from ..i18n import name_col, t
 from .base import _round_geoms, base_map, to_display
 from .layers import add_polygons
-from .symbols import NO_DATA, SEQUENTIAL, swatch, add_legend, esc
+from .symbols import NO_DATA, SEQUENTIAL, add_legend, esc, swatch
+
 
 def classify(values: pd.Series, scheme: str = "Quantiles", k: int = 5) -> tuple[np.ndarray, np.ndarray]:
     """Class bins (upper bounds) and the class index of each value (-1 for missing), via mapclassify."""

@@ -1,22 +1,45 @@
-"""TODO docstring."""
+"""Folium maps built from the layer specs in ``layers/*.yaml`` (no Streamlit here).
+
+Design choices:
+- **Offline first.** ``tiles="none"`` draws no tile layer (the districts are the base), and the
+  map's JavaScript/CSS point at a vendored Leaflet (``assets="local"``, served by the app from
+  ``static/leaflet``) instead of a CDN. Only Leaflet is loaded: no jQuery/Bootstrap/awesome-markers.
+- **Escaping.** Every text that reaches HTML goes through :func:`esc` (HTML entities plus the
+  characters that would end a JavaScript template literal, because folium puts tooltips in one).
+  Popup HTML is assembled here from escaped parts only.
+- **Display only.** ``to_display`` shifts WGS84 data to GCJ-02 when (and only when) AMap tiles
+  are chosen; analyses and downloads stay WGS84.
+- **Small payload.** Only the columns a popup/tooltip needs are embedded, coordinates are rounded
+  to 4 decimals (~10 m, finer than the display simplification) and popups list a bounded number of plan sentences.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
+
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
 from ..crs import REGION_METRIC
 from ..i18n import name_col, t
 from .base import _round_geoms, base_map, to_display
 from .popups import _area_label, _rows_by_place, district_popup, park_popup
-from .symbols import HIGHLIGHT, NO_DATA, swatch, add_legend, categorical_legend, esc, legend_html, marker_svg, parks_legend
-from .symbols import precision_label
-
-
+from .symbols import (
+    HIGHLIGHT,
+    NO_DATA,
+    add_legend,
+    categorical_legend,
+    esc,
+    legend_html,
+    marker_svg,
+    parks_legend,
+    precision_label,
+    swatch,
+)
 
 
 # ---------------------------------------------------------------- layers

@@ -1,14 +1,15 @@
-"""TODO docstring."""
+"""Place cards (popups) listing the plan sentences that assign industries to a park or district."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
 from typing import Any
+
 import pandas as pd
+
 from ..i18n import name_col, pick, t
-from .symbols import esc
-from .symbols import precision_label
+from .symbols import esc, precision_label
 
 APPROX_DEFAULT = ("district_seat", "town_center")
 

@@ -1,17 +1,19 @@
-"""TODO docstring."""
+"""Marker symbols, swatches, legends and HTML escaping for the folium maps."""
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Iterable
 from typing import Any
+
 import folium
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
-from ..i18n import pick
+
+from ..i18n import pick, t
 from ..io.validate import safe_text
-from ..i18n import t
 
 HIGHLIGHT = "#f1c40f"
 
@@ -134,7 +136,6 @@ def categorical_legend(spec: dict[str, Any], lang: str, kind: str = "fill") -> d
 
 def svg_img(svg: str) -> str:
     """An ``<img>`` holding an SVG as a data URI (survives HTML sanitisers that drop inline SVG)."""
-    import base64
 
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return f'<img src="data:image/svg+xml;base64,{data}" style="vertical-align:middle;margin-right:4px">'

@@ -17,7 +17,14 @@ from .explain import CRITERION_LABELS, GATE_LABELS
 from .prefilter import prefilter
 from .query import resolve_industry_text, select_sites
 from .result import SiteSelectionResult, flat_frame
-from .spec import CRITERIA, SiteSpec, default_weights, load_spec, save_spec, siting_defaults
+from .spec import (
+           CRITERIA,
+           SiteSpec,
+           default_weights,
+           load_spec,
+           save_spec,
+           siting_defaults,
+)
 from .stability import stability_report
 
 __all__ = ["CRITERIA", "CRITERION_LABELS", "GATES", "GATE_LABELS", "SiteSelectionResult", "SiteSpec", "default_weights", "flat_frame",

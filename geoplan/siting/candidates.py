@@ -12,12 +12,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
 from .. import spatial
-from ..data import catalog
 from ..crs import WGS84, area_km2
+from ..data import catalog
 from ..errors import CRSError, InputError
 from ..units import M2_PER_MU
-
 
 ID_COLUMNS = ("cand_id", "park_id", "parcel_id", "id")
 NAME_COLUMNS = ("name_zh", "name", "名称")

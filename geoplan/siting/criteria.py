@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-from .. import corridor
-from .. import intensity
+
+from .. import corridor, intensity
 from ..data import catalog
-import geopandas as gpd
 from ..errors import DataError, InputError
 from ..paths import data_dir
-
 
 PASS, FAIL, UNKNOWN, NA = "pass", "fail", "unknown", "n/a"
 YI_TO_WAN = 1e4

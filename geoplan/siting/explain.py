@@ -1,13 +1,18 @@
-"""TODO docstring."""
+"""Explaining a site-selection result: criterion and gate labels, per-candidate notes, the explanation dict.
+
+Notes and citation summaries are built once per distinct combination of the facts they depend on,
+so a 10⁵-row parcel layer costs a few hundred string builds, not one per row.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from . import criteria as crit
+
 from ..data import catalog
-from .spec import CRITERIA, SiteSpec
+from . import criteria as crit
 from .criteria import GATES
+from .spec import CRITERIA, SiteSpec
 
 CRITERION_LABELS = {
     "industry_fit": ("产业契合度", "industry fit (plan support)"),

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Drop rows of a large candidate layer that certainly fail a cheap gate, before scoring."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
 from ..corridor import axis_distances
 from ..data.places import place_adcodes
 from ..spatial import parcels_by_district
-from .spec import SiteSpec, siting_defaults
 from .candidates import LAND_COLUMNS
+from .spec import SiteSpec, siting_defaults
 
 # ---------------------------------------------------------------- site selection over many parcels
 

@@ -1,24 +1,39 @@
-"""TODO docstring."""
+"""Site selection for investment projects: gates, weighted score, plan citations, stability.
+
+``select_sites(spec, candidates=None)`` answers "a project in industry X needs N 亩 … which parks
+should we offer, and why?". Candidates are the embedded parks or a user layer (same code path).
+
+Gates (pass / fail / unknown / n/a; only *fail* excludes): plan support for the industry at the
+park, its host district or a region containing it; available land ≥ need (unknown ≠ pass);
+标准地 floors; corridor distance; requested regions/districts; exclusions.
+Score (0–100) = Σ weight × criterion score (0–1) / Σ weights; the per-criterion contributions add up
+to the score. Defaults and their reasons: ``config/siting_defaults.yaml``.
+"""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from . import criteria as crit
-from .prefilter import prefilter
-from . import support as sup
+
 from ..data import taxonomy
 from ..data.places import place_adcodes
 from ..errors import ResolutionError
+from . import criteria as crit
+from . import support as sup
 from .candidates import normalise_candidates, park_candidates
-from .explain import _candidate_notes, _citation_columns, _explain, _failed_gates, _object_array
+from .criteria import GATES
+from .explain import (
+    _candidate_notes,
+    _citation_columns,
+    _explain,
+    _failed_gates,
+    _object_array,
+)
+from .prefilter import prefilter
 from .result import SiteSelectionResult
 from .spec import CRITERIA, SiteSpec, siting_defaults
 from .stability import stability_report
-from .criteria import GATES
-
-
 
 PREFILTER_ABOVE = 50_000  # candidate layers larger than this go through parcels.prefilter first
 
@@ -77,13 +92,41 @@ def _excluded_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> np.ndarray:
 # ---------------------------------------------------------------- the query
 def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = None,
                  prefilter_above: int | None = PREFILTER_ABOVE) -> SiteSelectionResult:
-    """Rank candidate sites for a project (see the module docstring).
+    """Rank candidate sites for an investment project, with gates, reasons and citations.
 
-    A candidate layer with more than ``prefilter_above`` rows first goes through
-    ``geoplan.parcels.prefilter``, which drops the rows that certainly fail the land, area or
-    corridor gate; the ranked list and the stability report are the same, the excluded list then
-    holds only the rows that got past the filter, and the explanation says how many were removed
-    (``prefilter``). ``prefilter_above=None`` scores every row.
+    Parameters
+    ----------
+    spec : SiteSpec or dict
+        The project: ``industry`` (free text, 中文 or English), ``land_mu`` (亩) and optional
+        money figures, corridor limit, regions, exclusions and weight overrides.
+    candidates : geopandas.GeoDataFrame, optional
+        A user layer of parcels or park polygons; the embedded parks when omitted.
+    prefilter_above : int or None, default 50_000
+        Layers with more rows first go through :func:`geoplan.siting.prefilter`, which drops rows
+        that certainly fail the land, area or corridor gate (the ranking is unchanged; the
+        explanation says how many were removed). ``None`` scores every row.
+
+    Returns
+    -------
+    SiteSelectionResult
+        ``ranked`` (the top ``spec.top`` eligible candidates), ``excluded`` (failing a gate, best
+        first), ``scored`` (all), ``explanation`` and ``stability``.
+
+    Raises
+    ------
+    ResolutionError
+        When the industry text matches no taxonomy entry (the nearest entries are suggested).
+    InputError
+        For an invalid spec (the field is named).
+
+    Examples
+    --------
+    >>> import geoplan as gp
+    >>> r = gp.select_sites({"industry": "新能源汽车", "land_mu": 300, "top": 5})
+    >>> r.explanation["industry"]["id"], len(r.ranked)
+    ('nev', 5)
+    >>> bool((r.ranked["gate_industry"] == "pass").all())
+    True
     """
     if isinstance(spec, dict):
         spec = SiteSpec.from_dict(spec)

@@ -1,13 +1,16 @@
-"""TODO docstring."""
+"""The result of a site-selection query and its exports (JSON, GeoJSON, flat tables)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
 from .spec import SiteSpec
+
 
 @dataclass
 class SiteSelectionResult:

@@ -13,14 +13,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..data.catalog import CORRIDOR_IDS
-from ..data.taxonomy import RELATION_ORDER
 import yaml
 
 from ..config import config_path, load_config, number, safe_yaml, validate
-from ..errors import ConfigError
-
+from ..data.catalog import CORRIDOR_IDS
+from ..data.taxonomy import RELATION_ORDER
+from ..errors import ConfigError, InputError
 
 CRITERIA = ("industry_fit", "corridor", "intensity", "tier", "region_role")
 AXES = CORRIDOR_IDS
@@ -208,7 +206,29 @@ def _number(value: Any, name: str) -> float | None:
 
 
 def load_spec(path: str | Path) -> SiteSpec:
-    """Read a spec from ``.yaml``/``.yml`` or ``.json``."""
+    """Read a site-selection spec from ``.yaml``/``.yml`` or ``.json``.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    SiteSpec
+
+    Raises
+    ------
+    InputError
+        Naming the file, for a missing file, a parse error, YAML anchors/aliases or a bad field.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geoplan as gp
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.yaml"
+    >>> _ = p.write_text("industry: 新能源汽车\\nland_mu: 300\\n", encoding="utf-8")
+    >>> gp.load_spec(p).land_mu
+    300.0
+    """
     p = Path(path)
     if not p.exists():
         raise InputError("spec file not found", file=str(p))

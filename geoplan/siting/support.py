@@ -14,11 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from ..data import catalog
-from ..data import taxonomy
+
+from ..data import catalog, taxonomy
 from ..data.taxonomy import RELATION_ORDER
-
-
 
 
 @dataclass(frozen=True)
