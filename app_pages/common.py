@@ -14,8 +14,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geoplan.data import layers as gl
 from geoplan import maps
+from geoplan.data import layers as gl
 from geoplan.errors import GeoplanError
 from geoplan.i18n import t
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 import streamlit as st
 
-from geoplan.data import catalog, taxonomy
 from geoplan import maps
+from geoplan.data import catalog, taxonomy
+from geoplan.data.layers import join_geometry
 from geoplan.errors import ResolutionError
 from geoplan.i18n import name_col, pick, t
+from geoplan.spatial import place_at
 
 from . import common
 
@@ -80,24 +79,15 @@ def resolve(text: str, lang: str) -> tuple[str | None, pd.DataFrame]:
 
 
 def _clicked_place(click: dict[str, Any] | None, tiles: str) -> tuple[str, str] | None:
-    """(place_type, place_id) of the park or district under the last click."""
+    """(place_type, place_id) of the park or district under the last click (geoplan.spatial.place_at)."""
     if not click or not click.get("last_object_clicked"):
         return None
     c = click["last_object_clicked"]
     try:
-        pt = shapely.Point(float(c["lng"]), float(c["lat"]))
+        lon, lat = float(c["lng"]), float(c["lat"])
     except (KeyError, TypeError, ValueError):
         return None
-    f = _frames()
-    parks = maps.to_display(f["parks"], tiles)
-    d = shapely.distance(parks.geometry.to_numpy(), pt)
-    if len(d) and np.nanmin(d) < 0.005:
-        return "park", str(parks["park_id"].iloc[int(np.nanargmin(d))])
-    dist = maps.to_display(f["districts"], tiles)
-    inside = shapely.contains_xy(dist.geometry.to_numpy(), pt.x, pt.y)
-    if inside.any():
-        return "district", str(int(dist["adcode"].to_numpy()[inside.argmax()]))
-    return None
+    return place_at(lon, lat, datum=maps.display_datum(tiles))
 
 
 def _place_details(place: tuple[str, str], lang: str) -> None:
@@ -120,19 +110,6 @@ def _place_details(place: tuple[str, str], lang: str) -> None:
         st.caption(t("no_industries", lang))
     else:
         st.dataframe(_table(rows, lang), hide_index=True, width="stretch")
-
-
-def _with_geometry(rows: pd.DataFrame) -> gpd.GeoDataFrame:
-    """The side table's rows with their place's display geometry (district, park point or region)."""
-    f = _frames()
-    geoms = pd.concat([
-        pd.Series(f["districts"].geometry.to_numpy(), index="district:" + f["districts"]["adcode"].astype(str)),
-        pd.Series(f["parks"].geometry.to_numpy(), index="park:" + f["parks"]["park_id"].astype(str)),
-        pd.Series(f["regions"].geometry.to_numpy(), index="region:" + f["regions"]["region_id"].astype(str)),
-    ])
-    keys = rows["place_type"].astype(str) + ":" + rows["place_id"].astype(str)
-    return gpd.GeoDataFrame(rows.reset_index(drop=True), geometry=geoms.reindex(keys).to_numpy(),
-                            crs=f["districts"].crs)
 
 
 def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -169,7 +146,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     if text.strip():
         iid, rows = resolve(text.strip(), lang)
 
-    m = _base_map(lang, tiles, tkey, sector_id, tuple(show))
+    m, legend_html = _base_map(lang, tiles, tkey, sector_id, tuple(show))
     f = _frames()
     fg = None
     if rows is not None and not rows.empty:
@@ -183,7 +160,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     with right:
         # the legend sits beside the map so that it hides no district (escaped HTML from geoplan.maps)
         with st.expander(t("legend", lang), expanded=True):
-            st.html(f"<div class='geoplan-legend' style='font:12px sans-serif'>{m.geoplan_legend_html}</div>")
+            st.html(f"<div class='geoplan-legend' style='font:12px sans-serif'>{legend_html}</div>")
         if iid is not None:
             ind = f["industries"].set_index("industry_id")
             label = ind.loc[iid, name_col(lang)] if iid in ind.index else iid
@@ -200,7 +177,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             st.caption(t("click_hint", lang))
     common.layer_notes(list(show), lang)
     if rows is not None and not rows.empty:
-        common.downloads(_with_geometry(rows), f"places_{iid}", lang,
+        common.downloads(join_geometry(rows), f"places_{iid}", lang,
                          {"layer": "assignments", "filter": iid, "query": text.strip()}, key="ind")
     else:
         common.downloads(common.layer("parks"), "parks", lang, {"layer": "parks"}, key="ind_parks")

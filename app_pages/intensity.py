@@ -10,12 +10,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geoplan.data import catalog
-from geoplan.intensity import grading
-from geoplan import maps
 from geoplan import intensity as gi
+from geoplan import maps
+from geoplan.data import catalog
 from geoplan.errors import GeoplanError
 from geoplan.i18n import name_col, t, unit
+from geoplan.intensity import grading
 
 from . import common
 

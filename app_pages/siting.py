@@ -13,11 +13,11 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geoplan.data import catalog
 from geoplan import maps, siting
-from geoplan.siting import CRITERIA
+from geoplan.data import catalog
 from geoplan.errors import GeoplanError
 from geoplan.i18n import name_col, t
+from geoplan.siting import CRITERIA
 
 from . import common
 

@@ -70,16 +70,9 @@ def _measure_app(pw, url: str) -> dict[str, float]:
 
 def _measure_baseline(pw, tmp: Path) -> dict[str, float]:
     """A bare folium HTML file (same layers, CDN-free Leaflet inlined) opened from disk."""
-    from geoplan.data import catalog, layers
     from geoplan import maps
 
-    specs = {i: layers.layer_spec(i) for i in layers.layer_ids()}
-    regions = layers.load_layer("regions", display=True)
-    m = maps.industry_map(
-        districts=layers.load_layer("districts", display=True), parks=layers.load_layer("parks"),
-        corridors=layers.load_layer("corridors"), agglomeration=regions[regions["kind"] == "agglomeration_area"],
-        context=layers.load_layer("context", display=True), assignments=catalog.assignments(), specs=specs,
-        assets="none", show=("districts", "parks", "corridors", "agglomeration"))  # the page's default layers
+    m, _legend = maps.industry_map(assets="none", show=("districts", "parks", "corridors", "agglomeration"))  # the page's default layers
     leaflet_js = (ROOT / "static/leaflet/leaflet.js").read_text(encoding="utf-8")
     leaflet_css = (ROOT / "static/leaflet/leaflet.css").read_text(encoding="utf-8")
     html = m.get_root().render()

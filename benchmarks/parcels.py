@@ -22,8 +22,8 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from geoplan.data import catalog
 from geoplan.crs import REGION_METRIC, WGS84
+from geoplan.data import catalog
 from geoplan.errors import DataError, InputError
 
 M2_PER_MU = 10_000.0 / 15.0  # 1 亩 = 666.67 m²

@@ -26,8 +26,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geoplan.data import catalog
 from geoplan.crs import REGION_METRIC
+from geoplan.data import catalog
 
 INDUSTRIAL = ("M1", "M2", "M3")
 

@@ -21,8 +21,8 @@ import shapely
 
 from geoplan import spatial
 from geoplan.corridor import axis_distances
-from geoplan.siting import prefilter
 from geoplan.crs import REGION_METRIC
+from geoplan.siting import prefilter
 
 from .query import INDUSTRIAL, Query
 

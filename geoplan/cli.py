@@ -25,6 +25,7 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``geoplan`` argument parser, one subcommand per module of ``COMMAND_MODULES``."""
     parser = argparse.ArgumentParser(
         prog="geoplan",
         description="Chongqing industrial-park planning layers and analyses (重庆产业园区规划图层与分析).",
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (1 and a plain message for a GeoplanError)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

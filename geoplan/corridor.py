@@ -66,13 +66,13 @@ def _metric_geoms(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def _distances(geoms: np.ndarray, lines: gpd.GeoDataFrame) -> np.ndarray:
-    """km from metric geometries to each axis of ``lines``: an (n × axes) matrix."""
+    """Km from metric geometries to each axis of ``lines``: an (n × axes) matrix."""
     return np.column_stack([shapely.distance(geoms, line) / 1000.0 for line in lines.geometry.values]
                            ) if len(lines) else np.empty((len(geoms), 0))
 
 
 def distance_matrix(gdf: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> np.ndarray:
-    """km from every geometry of ``gdf`` to each axis of ``lines`` (as from :func:`corridor_lines`).
+    """Km from every geometry of ``gdf`` to each axis of ``lines`` (as from :func:`corridor_lines`).
 
     Polygons measure from their nearest edge; touching or crossing an axis is 0. A layer without a
     CRS, or with a missing/empty geometry, raises an error naming the row.
@@ -82,7 +82,8 @@ def distance_matrix(gdf: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> np.ndarra
 
 def axis_distances(gdf: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """``dist_km_<ID>`` per axis, ``nearest_corridor`` and ``nearest_km``: the distances of
-    :func:`corridor_proximity` without chainage, bands and labels (the cheap part at 10⁶ rows)."""
+    :func:`corridor_proximity` without chainage, bands and labels (the cheap part at 10⁶ rows).
+    """
     lines = corridor_lines(corridors)
     ids = list(lines["corridor_id"])
     dist = distance_matrix(gdf, lines)

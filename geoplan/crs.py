@@ -251,10 +251,12 @@ class ParsedCRS:
 
     @property
     def is_pseudo(self) -> bool:
+        """True for GCJ-02 and BD-09, which are offsets of WGS84 rather than CRSs."""
         return self.offset is not None
 
     @property
     def is_geographic(self) -> bool:
+        """True for lon/lat CRSs (WGS84, CGCS2000 and the pseudo-CRSs)."""
         return bool(self.crs.is_geographic)
 
 

@@ -43,6 +43,7 @@ GTIFF = dict(driver="GTiff", tiled=True, blockxsize=256, blockysize=256, compres
 @dataclass(frozen=True)
 class Grid:
     """A north-up grid: ``width`` × ``height`` cells of ``res`` metres from (``left``, ``top``)."""
+
     left: float
     top: float
     res: float
@@ -52,6 +53,7 @@ class Grid:
 
     @property
     def transform(self):
+        """The affine transform of the grid (cell edges, north up)."""
         return from_origin(self.left, self.top, self.res, self.res)
 
     def centres(self, row0: int, nrows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +78,7 @@ def make_grid(res_m: float = 100.0, bbox: Sequence[float] | None = None, crs: CR
     x0, y0, x1, y1 = (float(v) for v in bbox)
     if not (x0 < x1 and y0 < y1 and -180 <= x0 and x1 <= 180 and -90 <= y0 and y1 <= 90):
         raise InputError(f"bbox must be lon_min,lat_min,lon_max,lat_max in degrees, got {list(bbox)}")
-    l, b, r, t = transform_bounds(WGS84, crs, x0, y0, x1, y1, densify_pts=51)
+    l, b, r, t = transform_bounds(WGS84, crs, x0, y0, x1, y1, densify_pts=51)  # noqa: E741 - left, bottom …
     left, top = np.floor(l / res_m) * res_m, np.ceil(t / res_m) * res_m
     width = int(np.ceil((r - left) / res_m))
     height = int(np.ceil((top - b) / res_m))
@@ -252,7 +254,8 @@ def intensity_raster(out: str | Path, gdf: gpd.GeoDataFrame, value_col: str, res
 
 def slope_degrees(dem: np.ndarray, xres: float, yres: float, nodata: float | None = None) -> np.ndarray:
     """Slope in degrees of a DEM on a metric grid (central differences, one-sided at the edges);
-    a nodata cell and its neighbours get NaN."""
+    a nodata cell and its neighbours get NaN.
+    """
     z = dem.astype(float)
     if nodata is not None:
         z[dem == nodata] = np.nan
@@ -295,7 +298,8 @@ def _read_dem_metric(dem_path: str | Path, crs: CRS = RASTER_CRS
 def slope_raster(dem_path: str | Path, out: str | Path, threshold_deg: float = DEFAULT_SLOPE_DEG,
                  degrees_out: str | Path | None = None) -> dict:
     """Write the slope-constraint mask of a DEM: 1 = slope ≤ threshold (buildable), 0 = steeper,
-    255 = no data. Slope is computed on a metric grid; ``degrees_out`` also writes slope in degrees."""
+    255 = no data. Slope is computed on a metric grid; ``degrees_out`` also writes slope in degrees.
+    """
     if not 0 < threshold_deg < 90:
         raise InputError(f"slope threshold must be between 0 and 90 degrees, got {threshold_deg}")
     z, transform, crs, _ = _read_dem_metric(dem_path)

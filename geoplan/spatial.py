@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .crs import WGS84
+from .crs import WGS84, converter
 from .data import catalog
 from .errors import CRSError, InputError
 
@@ -46,7 +46,8 @@ def host_adcodes(x: np.ndarray, y: np.ndarray, districts: gpd.GeoDataFrame | Non
 def parcel_points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """lon/lat (WGS84) of each parcel's centroid, or of a point on its surface where the centroid
     falls outside it (concave parcels); points give their own coordinates. The same rule as
-    ``geoplan.siting_candidates`` uses for the host district."""
+    ``geoplan.siting_candidates`` uses for the host district.
+    """
     if gdf.crs is None:
         raise CRSError("the parcel layer has no CRS; set one (e.g. EPSG:4326)")
     g = gdf if gdf.crs.equals(WGS84) else gdf.to_crs(WGS84)
@@ -66,3 +67,36 @@ def parcels_by_district(gdf: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | Non
     x, y = parcel_points(gdf)
     code = host_adcodes(x, y, districts)
     return pd.Series(code, index=gdf.index, name="adcode").where(code >= 0).astype("Int64")
+
+
+def place_at(lon: float, lat: float, *, datum: str = "wgs84", park_tolerance_deg: float = 0.005,
+             parks: gpd.GeoDataFrame | None = None, districts: gpd.GeoDataFrame | None = None
+             ) -> tuple[str, str] | None:
+    """The park or district under a map click: ``("park", park_id)``, ``("district", adcode)`` or None.
+
+    A park wins when its point is within ``park_tolerance_deg`` (about 0.5 km) of the click;
+    otherwise the district containing the click. ``datum`` is the click's datum (``gcj02`` on
+    AMap tiles), converted to WGS84 first.
+
+    Examples
+    --------
+    >>> place_at(106.0525, 29.8473)  # on 铜梁高新区's point
+    ('park', 'tongliang_gaoxin')
+    >>> place_at(106.1, 29.7)  # elsewhere in 铜梁
+    ('district', '500151')
+    >>> place_at(0.0, 0.0) is None
+    True
+    """
+    x, y = (np.asarray([lon], float), np.asarray([lat], float))
+    if datum != "wgs84":
+        conv = converter(datum, "wgs84")
+        if conv is None:
+            raise InputError(f"unknown datum {datum!r}; expected wgs84, gcj02 or bd09")
+        x, y = conv(x, y)
+    pt = shapely.Point(float(x[0]), float(y[0]))
+    parks = catalog.parks() if parks is None else parks
+    d = shapely.distance(parks.geometry.to_numpy(), pt)
+    if len(d) and np.nanmin(d) < park_tolerance_deg:
+        return "park", str(parks["park_id"].iloc[int(np.nanargmin(d))])
+    code = host_adcodes(np.array([pt.x]), np.array([pt.y]), districts)[0]
+    return ("district", str(int(code))) if code >= 0 else None

@@ -42,8 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geoplan.paths import data_dir, reference_dir, seeds_dir
 from geoplan.data.taxonomy import normalize_text
+from geoplan.paths import data_dir, reference_dir, seeds_dir
 
 SOURCES = ROOT / "scripts" / "sources"
 F000, F001, F002, F003, F004 = ("000_4c7d3a6e3c69ce02.txt", "001_8734aef2fc347d61.txt",

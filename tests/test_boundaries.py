@@ -14,8 +14,8 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geoplan.data import catalog
 from geoplan.crs import CHINA_ALBERS, REGION_BBOX, check_in_region
+from geoplan.data import catalog
 from geoplan.paths import PROJECT_ROOT, data_dir, reference_dir, seeds_dir
 
 # Official land area of Chongqing: 82,402 km² (重庆市人民政府网, 重庆概况: 幅员面积 8.24 万平方公里,

@@ -10,10 +10,10 @@ import pytest
 import shapely
 from pyproj import Geod, Transformer
 
-from geoplan.data import catalog
 from geoplan import corridor
 from geoplan.cli import main
 from geoplan.crs import REGION_METRIC, WGS84
+from geoplan.data import catalog
 from geoplan.errors import CRSError, InputError
 
 GEOD = Geod(ellps="GRS80")

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from geoplan.data import catalog
-from geoplan.intensity import grading
 from geoplan import intensity as I
 from geoplan import units
 from geoplan.cli import main
+from geoplan.data import catalog
 from geoplan.errors import InputError
+from geoplan.intensity import grading
 from geoplan.paths import seeds_dir
 
 

@@ -15,9 +15,9 @@ import pytest
 import shapely
 
 from geoplan import errors
-from geoplan.data import layers
 from geoplan.cli import main
 from geoplan.crs import CHINA_ALBERS
+from geoplan.data import layers
 
 
 def _export(tmp_path, capsys, *argv):

@@ -12,8 +12,9 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geoplan.data import catalog
 from geoplan import io
+from geoplan.data import catalog
+from geoplan.errors import CRSError, InputError
 from geoplan.io.encoding import (
     detect_dbf_encoding,
     detect_text_encoding,
@@ -21,7 +22,6 @@ from geoplan.io.encoding import (
     short_field_names,
     truncate_utf8,
 )
-from geoplan.errors import CRSError, InputError
 from geoplan.io.validate import (
     ValidationReport,
     check_zip,

@@ -7,8 +7,8 @@ import json
 import pytest
 import shapely
 
-from geoplan.data import catalog, layers
 from geoplan.cli import main
+from geoplan.data import catalog, layers
 from geoplan.errors import UnknownLayerError
 
 REQUIRED = {"districts", "parks", "assignments", "corridors", "regions", "tongliang_projects"}

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geoplan.data import catalog, layers
 from geoplan import maps
 from geoplan.crs import WGS84
+from geoplan.data import catalog
 from geoplan.i18n import LABELS, t
 
 EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>`${x}`\\'
@@ -20,13 +20,7 @@ EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>`${x}`\\'
 
 @pytest.fixture(scope="module")
 def frames():
-    regions = layers.load_layer("regions", display=True)
-    return {
-        'districts': layers.load_layer("districts", display=True), 'parks': layers.load_layer("parks"),
-        'corridors': layers.load_layer("corridors"),
-        'agglomeration': regions[regions["kind"] == "agglomeration_area"],
-        'context': layers.load_layer("context", display=True), 'assignments': catalog.assignments(),
-        'specs': {i: layers.layer_spec(i) for i in layers.layer_ids()}}
+    return maps.layers.default_frames()
 
 
 def test_esc_neutralises_html_and_template_literals():
@@ -37,7 +31,7 @@ def test_esc_neutralises_html_and_template_literals():
 
 
 def test_industry_map_no_tiles_local_leaflet_and_payload(frames):
-    m = maps.industry_map(**frames, lang="zh", tiles="none")
+    m, _legend = maps.industry_map(**frames, lang="zh", tiles="none")
     html = m.get_root().render()
     # offline: no tile layer and no CDN script or stylesheet
     assert "L.tileLayer" not in html

@@ -9,10 +9,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geoplan.data import catalog
 from geoplan import corridor, network
 from geoplan.cli import main
 from geoplan.crs import WGS84
+from geoplan.data import catalog
 from geoplan.errors import InputError
 
 R_EARTH = 6_371_009.0  # the mean radius osmnx uses for edge lengths

@@ -8,12 +8,12 @@ import pytest
 import shapely
 
 from benchmarks.parcels import M2_PER_MU, MU_MAX, MU_MIN, generate_parcels
-from geoplan.data import catalog
 from geoplan import corridor, parcels, spatial
-from geoplan.siting import prefilter
 from geoplan.corridor import corridor_proximity
 from geoplan.crs import CHINA_ALBERS
+from geoplan.data import catalog
 from geoplan.errors import InputError
+from geoplan.siting import prefilter
 
 N = 2000
 

@@ -9,9 +9,9 @@ import pytest
 pytest.importorskip("dask_geopandas")
 
 from benchmarks.parcels import generate_parcels
-from geoplan.data import catalog
 from geoplan import intensity, spatial
 from geoplan.corridor import corridor_proximity
+from geoplan.data import catalog
 from geoplan.partitioned import aggregate_partitioned, run_partitioned, to_partitions
 
 

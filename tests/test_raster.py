@@ -11,10 +11,10 @@ import rasterio
 from pyproj import CRS, Transformer
 from rasterio.transform import from_origin
 
-from geoplan.data import catalog
 from geoplan import corridor, raster
 from geoplan.cli import main
 from geoplan.crs import WGS84
+from geoplan.data import catalog
 
 
 def sample_cells_vs_vector(path, n: int, seed: int = 0) -> tuple[float, float]:

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geoplan.data import catalog, taxonomy
 from geoplan import paths
 from geoplan.crs import CHINA_ALBERS, WGS84
+from geoplan.data import catalog, taxonomy
 from geoplan.errors import InputError, ResolutionError
 from geoplan.siting import CRITERIA, GATES, select_sites
 from geoplan.siting.spec import SiteSpec, default_weights, load_spec, save_spec
@@ -342,8 +342,8 @@ def test_weights_change_the_ranking_in_the_expected_direction():
 
 def test_corridor_distances_agree_with_corridor_proximity():
     from geoplan import corridor
-    from geoplan.siting.criteria import axis_distance as corridor_distances
     from geoplan.siting.candidates import park_candidates
+    from geoplan.siting.criteria import axis_distance as corridor_distances
 
     c = park_candidates()
     prox = corridor.corridor_proximity(c)
@@ -394,8 +394,8 @@ def test_internal_prefilter_keeps_ranking_and_says_how_many_it_removed(parcels_2
 
 def test_prepared_columns_are_reused_and_blank_host_districts_filled(parcels_20k):
     from geoplan import parcels
-    from geoplan.siting.criteria import axis_distance as corridor_distances
     from geoplan.siting.candidates import normalise_candidates
+    from geoplan.siting.criteria import axis_distance as corridor_distances
 
     layer = parcels_20k.head(3000)
     prepared = parcels.prepare_parcels(layer)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from geoplan.data import catalog
-from geoplan.errors import ResolutionError
 from geoplan.data.taxonomy import (
     industries_for_place,
     industry_relation,
@@ -15,6 +14,7 @@ from geoplan.data.taxonomy import (
     resolve_place,
     suggest_industries,
 )
+from geoplan.errors import ResolutionError
 
 
 def test_normalize_text() -> None:

@@ -1,0 +1,1 @@
+"""The ``geoplan`` subcommands, one module each (``register(subparsers)`` and ``run(args)``)."""

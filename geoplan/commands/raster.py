@@ -47,10 +47,8 @@ def _bbox(text: str | None):
 
 def _embedded_intensity():
     """Tongliang's projects aggregated land-weighted to their district, on the district polygons."""
-
-    norm, _ = I.normalise(catalog.tongliang_projects(), id_col="project_id")
-    agg = I.aggregate(I.attach_places(I.compute_metrics(norm)), "adcode")
-    values = dict(zip(agg["adcode"].astype(int), agg["output_per_mu"]))
+    table = I.evaluate(catalog.tongliang_projects(), level="district", id_col="project_id")["table"]
+    values = dict(zip(table["adcode"].astype(int), table["output_per_mu"]))
     return raster.district_intensity(values).rename(columns={"value": "output_per_mu"})
 
 

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -38,12 +39,14 @@ def _read_csv(name: str) -> pd.DataFrame:
 
 def _table(name: str, numeric: tuple[str, ...] = (), integer: tuple[str, ...] = ()) -> pd.DataFrame:
     df = _read_csv(name).copy()
-    for col in numeric:
+    for col in numeric + integer:
         if col in df:
-            df[col] = pd.to_numeric(df[col].replace("", None), errors="raise").astype(float)
-    for col in integer:
-        if col in df:
-            df[col] = pd.to_numeric(df[col].replace("", None), errors="raise").astype("Int64")
+            num = pd.to_numeric(df[col].replace("", None), errors="coerce")
+            bad = (df[col] != "") & num.isna()
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                raise DataError(f"data/{name}, row {i + 1}, column {col}: {df[col].iloc[i]!r} is not a number")
+            df[col] = num.astype("Int64" if col in integer else float)
     return df
 
 
@@ -84,10 +87,12 @@ def industries() -> pd.DataFrame:
 
 
 def industry_aliases() -> pd.DataFrame:
+    """Aliases of industry names (中文, English, abbreviations) → taxonomy ids."""
     return _table("industry_aliases.csv")
 
 
 def place_aliases() -> pd.DataFrame:
+    """Aliases of place names → district adcodes, park ids and region ids."""
     return _table("place_aliases.csv")
 
 
@@ -134,6 +139,7 @@ def assignments() -> pd.DataFrame:
 
 
 def corridor_nodes() -> pd.DataFrame:
+    """The corridor nodes (cities, stations) in order along each axis, with their sources."""
     return _table("corridors.csv", numeric=("lon", "lat"), integer=("seq",))
 
 

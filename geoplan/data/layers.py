@@ -85,6 +85,35 @@ def _place_geometries(display: bool) -> pd.Series:
     return pd.Series(geoms, index=keys)
 
 
+def join_geometry(rows: pd.DataFrame, display: bool = True) -> gpd.GeoDataFrame:
+    """Rows naming places (``place_type``, ``place_id``) with their place's geometry, in WGS84.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        E.g. the result of :func:`geoplan.places_for_industry`.
+    display : bool, default True
+        Simplified district polygons (for maps and downloads of a filtered table).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The rows, index reset; a place without geometry (a region whose members the plans do not
+        list) gets an empty geometry.
+
+    Examples
+    --------
+    >>> import geoplan as gp
+    >>> from geoplan.data.layers import join_geometry
+    >>> g = join_geometry(gp.places_for_industry("ic", include_related=False))
+    >>> g.crs.to_epsg(), bool(g.geometry.notna().any())
+    (4326, True)
+    """
+    geoms = _place_geometries(display)
+    keys = rows["place_type"].astype(str) + ":" + rows["place_id"].astype(str)
+    return gpd.GeoDataFrame(rows.reset_index(drop=True), geometry=geoms.reindex(keys).to_numpy(), crs=WGS84)
+
+
 def assignments(display: bool = False) -> gpd.GeoDataFrame:
     """Assignments joined to their place's geometry (district polygon, park point or region polygon)."""
     a = catalog.assignments()
@@ -179,6 +208,7 @@ def layer_metadata(layer_id: str) -> dict[str, Any]:
 
 
 def clear_cache() -> None:
+    """Forget cached layers and specs (after data/ or layers/ changed)."""
     _specs.cache_clear()
     _load.cache_clear()
     catalog.clear_cache()

@@ -9,7 +9,7 @@ YIQU_LIANGQUN = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wulin
 
 
 def district_region_map() -> dict[int, str]:
-    """adcode → 一区两群 region id (central_urban, new_main_urban, ne_three_gorges, se_wuling).
+    """Adcode → 一区两群 region id (central_urban, new_main_urban, ne_three_gorges, se_wuling).
 
     Taken from the districts' ``region_id``; the regions table also holds overlapping groupings
     (主城都市区, "两群") that would count a district twice.

@@ -38,7 +38,7 @@ def _industry_table() -> pd.DataFrame:
 
 @cache
 def _industry_lookup() -> dict[str, str]:
-    """normalised alias/name/id → industry_id (the build guarantees one id per alias)."""
+    """Normalised alias/name/id → industry_id (the build guarantees one id per alias)."""
     ind = _industry_table()
     out: dict[str, str] = {}
     for col in ("industry_id", "name_zh", "name_en"):

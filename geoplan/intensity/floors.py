@@ -19,7 +19,13 @@ def read_floors(path) -> pd.DataFrame:
         raise InputError(f"floors table needs columns {sorted(need)}", file=str(path))
     for c in FLOOR_METRICS.values():
         if c in f:
-            f[c] = pd.to_numeric(f[c], errors="raise")
+            num = pd.to_numeric(f[c], errors="coerce")
+            bad = f[c].notna() & num.isna()
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError(f"expected a number in 万元/亩, got {f[c].iloc[i]!r}", file=str(path),
+                                 row=i + 1, field=c)
+            f[c] = num.astype(float)
     dup = f.duplicated(["park_id", "industry_id"])
     if dup.any():
         raise InputError("duplicate park_id × industry_id", file=str(path), row=int(np.flatnonzero(dup)[0]) + 1)

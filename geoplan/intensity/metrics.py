@@ -13,6 +13,8 @@ from .normalise import CANONICAL
 
 @dataclass(frozen=True)
 class Metric:
+    """An intensity indicator: numerator / denominator × scale, with zh/en labels and unit."""
+
     numerator: str
     denominator: str
     scale: float

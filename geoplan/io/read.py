@@ -382,7 +382,8 @@ def import_file(path: str | os.PathLike, *, layer: str | None = None, crs: str |
 
 def import_bytes(data: bytes, filename: str, **kwargs: Any) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """:func:`import_file` for an upload held in memory (the app): the size is checked before
-    anything is written, the name is reduced to a safe base name, the temporary copy is removed."""
+    anything is written, the name is reduced to a safe base name, the temporary copy is removed.
+    """
     max_bytes = int(kwargs.get("max_bytes", DEFAULT_MAX_BYTES))
     if not data:
         raise InputError("the uploaded file is empty (0 bytes)", file=filename)

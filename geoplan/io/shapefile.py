@@ -35,7 +35,8 @@ _FAMILY = np.array(["point", "line", "other", "polygon", "point", "line", "polyg
 
 def _write_shp_zip(frame: gpd.GeoDataFrame, out: Path, name: str, meta: dict) -> Path:
     """Zipped Shapefile; a layer mixing points, lines and polygons becomes one Shapefile per type
-    (``<name>_point.shp`` …, rows without geometry go with the first) with a ``gp_row`` order field."""
+    (``<name>_point.shp`` …, rows without geometry go with the first) with a ``gp_row`` order field.
+    """
     geoms = frame.geometry.to_numpy()
     present = ~shapely.is_missing(geoms)
     family = _FAMILY[np.clip(shapely.get_type_id(geoms), 0, 7)]
@@ -129,7 +130,7 @@ def _shapefile_source(p: Path, layer: str | None, max_bytes: int) -> tuple[list[
 
 
 def _field_mapping(text: str | None) -> dict[str, str]:
-    """shapefile field → original name, from the ``<name>_fields.csv`` our exports write."""
+    """Shapefile field → original name, from the ``<name>_fields.csv`` our exports write."""
     if not text:
         return {}
     rows = list(csv.DictReader(_io.StringIO(text)))

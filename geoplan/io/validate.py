@@ -73,34 +73,42 @@ class ValidationReport:
 
     def add(self, severity: str, kind: str, message: str, *, row: int | None = None,
             field: str | None = None) -> None:
+        """Record one issue (error, repair or warning) with its row and field."""
         self.issues.append(Issue(severity, kind, message, self.file, row, field))
 
     @property
     def errors(self) -> list[Issue]:
+        """Issues that make the file unusable."""
         return [i for i in self.issues if i.severity == "error"]
 
     @property
     def repairs(self) -> list[Issue]:
+        """Changes made to the data (e.g. a polygon made valid), reported to the user."""
         return [i for i in self.issues if i.severity == "repaired"]
 
     @property
     def warnings(self) -> list[Issue]:
+        """Issues worth a look that did not change the data."""
         return [i for i in self.issues if i.severity == "warning"]
 
     @property
     def ok(self) -> bool:
+        """True when there are no errors."""
         return not self.errors
 
     def kinds(self) -> set[str]:
+        """The kinds of issue found."""
         return {i.kind for i in self.issues}
 
     def lines(self, limit: int = 20) -> list[str]:
+        """Up to ``limit`` issues as readable lines."""
         out = [str(i) for i in self.issues[:limit]]
         if len(self.issues) > limit:
             out.append(f"… and {len(self.issues) - limit} more")
         return out
 
     def to_frame(self) -> pd.DataFrame:
+        """The issues as a table (severity, kind, row, field, message)."""
         return pd.DataFrame([i.__dict__ for i in self.issues],
                             columns=["severity", "kind", "message", "file", "row", "field"])
 
@@ -164,7 +172,8 @@ def check_zip(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES,
 
 def safe_output_path(path: str | os.PathLike, *, base_dir: str | os.PathLike | None = None) -> Path:
     """``path`` as a Path after refusing traversal (``..``), NUL/control characters and, with
-    ``base_dir``, anything that resolves outside that folder."""
+    ``base_dir``, anything that resolves outside that folder.
+    """
     text = os.fspath(path)
     if not text or not text.strip():
         raise InputError("the output file name is empty", field="--out")

@@ -193,7 +193,8 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | os.PathLike, *
     """Write several layers into one GeoPackage atomically; each layer carries its metadata as JSON
     in the GDAL layer metadata item ``geoplan`` (GeoPackage ``gpkg_metadata`` table; QGIS shows it).
 
-    No extra table is added, so a one-layer export opens without a layer choice."""
+    No extra table is added, so a one-layer export opens without a layer choice.
+    """
     out = safe_output_path(path)
     if not layers:
         raise InputError("no layers to write", file=str(out))

@@ -12,6 +12,7 @@ from branca.element import Element
 from folium.template import Template as _FoliumTemplate
 
 from ..crs import convert_gdf
+from ..errors import InputError
 
 TILE_CHOICES = ("none", "osm", "tianditu", "amap")
 
@@ -42,7 +43,8 @@ vertical-align:top;color:#555}.gp ul{padding-left:16px;margin:2px 0}.gp q{displa
 
 def _utf8_json() -> None:
     """Let folium's templates write UTF-8 JSON: Chinese text as \\uXXXX escapes would take 6 bytes a
-    character instead of 3. (Its htmlsafe JSON still escapes < > & ' inside the script.)"""
+    character instead of 3. (Its htmlsafe JSON still escapes < > & ' inside the script.)
+    """
 
     env = _FoliumTemplate("").environment  # the environment every folium template shares
     env.policies["json.dumps_kwargs"] = {**env.policies.get("json.dumps_kwargs", {}), "ensure_ascii": False}
@@ -78,7 +80,7 @@ def base_map(tiles: str = "none", *, tianditu_key: str | None = None, assets: st
              location: Sequence[float] = CHONGQING_CENTER, zoom: int = 7) -> folium.Map:
     """An empty map: no tile layer by default; ``assets='local'`` loads the vendored Leaflet only."""
     if tiles not in TILE_CHOICES:
-        raise ValueError(f"unknown tiles '{tiles}'; valid: {', '.join(TILE_CHOICES)}")
+        raise InputError(f"unknown tiles '{tiles}'; valid: {', '.join(TILE_CHOICES)}")
     m = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True,
                    prefer_canvas=False, zoom_control=True)
     if assets == "local":
@@ -94,7 +96,7 @@ def base_map(tiles: str = "none", *, tianditu_key: str | None = None, assets: st
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
     elif tiles == "tianditu":
         if not tianditu_key:
-            raise ValueError("Tianditu tiles need a key (environment variable TIANDITU_KEY)")
+            raise InputError("Tianditu tiles need a key (environment variable TIANDITU_KEY or the app's secrets)")
         for layer in ("vec", "cva"):
             folium.TileLayer(tiles=tianditu_url(tianditu_key, layer), attr="© 天地图 Tianditu",
                              name=f"Tianditu {layer}", subdomains="01234567", control=False).add_to(m)

@@ -25,6 +25,8 @@ import pandas as pd
 import shapely
 
 from ..crs import REGION_METRIC
+from ..data import catalog
+from ..data.layers import layer_ids, layer_spec, load_layer
 from ..i18n import name_col, t
 from .base import _round_geoms, base_map, to_display
 from .popups import _area_label, _rows_by_place, district_popup, park_popup
@@ -107,7 +109,8 @@ def add_polygons(target: folium.Map | folium.FeatureGroup, gdf: gpd.GeoDataFrame
 def park_icons(parks: pd.DataFrame, spec: dict[str, Any], *, highlight_ids: Iterable[str] = (),
                label: pd.Series | None = None) -> list[dict[str, Any]]:
     """Leaflet divIcon options per park: tier symbol; hollow+dashed at a district seat, half-filled
-    at a town centre, solid at the park centre; a yellow ring when highlighted; optional label."""
+    at a town centre, solid at the park centre; a yellow ring when highlighted; optional label.
+    """
     style = spec.get("style", {})
     markers = style.get("markers", {})
     prec_col = style.get("approximate_column", "location_precision")
@@ -220,18 +223,73 @@ def band_polygons(corridors: gpd.GeoDataFrame, bands_km: Sequence[float]) -> gpd
 
 
 # ---------------------------------------------------------------- whole maps
-def industry_map(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame,
-                 agglomeration: gpd.GeoDataFrame | None, context: gpd.GeoDataFrame | None,
-                 assignments: pd.DataFrame, specs: dict[str, dict[str, Any]], lang: str = "zh",
+def default_frames() -> dict[str, Any]:
+    """The embedded layers the industry map draws (display geometries), loaded from ``geoplan.data``."""
+    regions = load_layer("regions", display=True)
+    return {
+        "districts": load_layer("districts", display=True), "parks": load_layer("parks"),
+        "corridors": load_layer("corridors"),
+        "agglomeration": regions[regions["kind"] == "agglomeration_area"].reset_index(drop=True),
+        "context": load_layer("context", display=True), "assignments": catalog.assignments(),
+        "specs": {i: layer_spec(i) for i in layer_ids()},
+    }
+
+
+def industry_map(*, districts: gpd.GeoDataFrame | None = None, parks: gpd.GeoDataFrame | None = None,
+                 corridors: gpd.GeoDataFrame | None = None, agglomeration: gpd.GeoDataFrame | None = None,
+                 context: gpd.GeoDataFrame | None = None, assignments: pd.DataFrame | None = None,
+                 specs: dict[str, dict[str, Any]] | None = None, lang: str = "zh",
                  tiles: str = "none", tianditu_key: str | None = None, district_fill: pd.Series | None = None,
                  fill_legend: dict[str, Any] | None = None,
                  show: Iterable[str] = ("districts", "parks", "corridors", "agglomeration", "context"),
-                 assets: str = "local", legend_in_map: bool = True) -> folium.Map:
+                 assets: str = "local", legend_in_map: bool = True) -> tuple[folium.Map, str]:
     """The industry map: districts (by region or ``district_fill``), parks by tier, corridors, areas.
 
-    All frames are WGS84; they are shifted here for AMap display. ``show`` lists the layers drawn.
-    The legend HTML is also left on ``m.geoplan_legend_html`` (for a legend beside the map).
+    Parameters
+    ----------
+    districts, parks, corridors, agglomeration, context : geopandas.GeoDataFrame, optional
+        WGS84 frames to draw; any left out come from :func:`default_frames` (the embedded data).
+    assignments : pandas.DataFrame, optional
+        Plan sentences for the popups.
+    specs : dict, optional
+        Layer specs (``layers/*.yaml``) by id.
+    lang : {"zh", "en"}
+    tiles : {"none", "osm", "tianditu", "amap"}
+        ``none`` (default) draws no tile layer: the map works offline. Data are shifted to GCJ-02
+        for AMap only.
+    tianditu_key : str, optional
+    district_fill, fill_legend : optional
+        District colours and their legend section (see :func:`geoplan.maps.value_fill`).
+    show : iterable of str
+        The layers drawn.
+    assets : {"local", "cdn", "none"}
+        Where Leaflet comes from (``local``: the vendored copy served at ``/app/static``).
+    legend_in_map : bool, default True
+        Also draw the legend on the map.
+
+    Returns
+    -------
+    (folium.Map, str)
+        The map and its legend as escaped HTML (for a legend beside the map).
+
+    Examples
+    --------
+    >>> import geoplan as gp
+    >>> m, legend = gp.industry_map(lang="en", show=("districts", "parks"))
+    >>> "L.tileLayer" in m.get_root().render()  # no tiles: works offline
+    False
+    >>> "Central urban area" in legend
+    True
     """
+    if any(v is None for v in (districts, parks, corridors, assignments, specs)):
+        d = default_frames()
+        districts = d["districts"] if districts is None else districts
+        parks = d["parks"] if parks is None else parks
+        corridors = d["corridors"] if corridors is None else corridors
+        agglomeration = d["agglomeration"] if agglomeration is None else agglomeration
+        context = d["context"] if context is None else context
+        assignments = d["assignments"] if assignments is None else assignments
+        specs = d["specs"] if specs is None else specs
     show = set(show)
     m = base_map(tiles, tianditu_key=tianditu_key, assets=assets)
     shift = lambda g: to_display(g, tiles) if g is not None else None
@@ -256,8 +314,7 @@ def industry_map(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, corrid
         sections.append(parks_legend(specs["parks"], lang))
     if legend_in_map:
         add_legend(m, sections, t("legend", lang))
-    m.geoplan_legend_html = legend_html(sections)
-    return m
+    return m, legend_html(sections)
 
 
 def highlight_group(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, regions: gpd.GeoDataFrame | None,

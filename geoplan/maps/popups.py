@@ -85,7 +85,8 @@ def fields_table(rec: dict[str, Any], fields: list[dict[str, Any]], lang: str,
 def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, host_rows: pd.DataFrame | None = None,
                fields: list[dict[str, Any]] | None = None) -> str:
     """Popup HTML for one park: its spec fields (tier, level, precision …; the approximate note when
-    located at a district seat), the plan sentences naming it and those naming its host district."""
+    located at a district seat), the plan sentences naming it and those naming its host district.
+    """
     name = park.get(name_col(lang)) or park.get("name_zh")
     prec = str(park.get("location_precision", ""))
     note = f"<p>{esc(t('approx_note', lang))}</p>" if prec == "district_seat" else ""

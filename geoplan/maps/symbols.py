@@ -106,6 +106,7 @@ def marker_svg(shape: str, color: str, radius: float, fill: str = "solid", ring:
 
 
 def swatch(color: str, kind: str = "fill") -> str:
+    """A small legend swatch (filled box, line or dashed line) as HTML."""
     if kind == "line":
         return f'<span style="display:inline-block;width:18px;height:0;border-top:3px solid {color};margin-right:4px;vertical-align:middle"></span>'
     if kind == "dashed":

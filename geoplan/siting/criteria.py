@@ -32,7 +32,7 @@ def project_metrics(land_mu: float, investment_yi: float | None, output_yi: floa
 
 
 def land_gate(available_mu: np.ndarray, need_mu: float) -> np.ndarray:
-    """pass when available ≥ need, fail when less, unknown when the figure is missing."""
+    """Pass when available ≥ need, fail when less, unknown when the figure is missing."""
     avail = np.asarray(available_mu, dtype=float)
     return np.where(np.isnan(avail), UNKNOWN, np.where(avail >= need_mu, PASS, FAIL))
 
@@ -59,7 +59,7 @@ def tier_score(tiers: pd.Series, table: dict[str, float]) -> np.ndarray:
 
 def intensity_score(project_output_per_mu: float | None, benchmark: np.ndarray,
                     neutral: float) -> np.ndarray:
-    """r / (1 + r) with r = project 亩均产值 / benchmark; neutral where either is unknown."""
+    """R / (1 + r) with r = project 亩均产值 / benchmark; neutral where either is unknown."""
     b = np.asarray(benchmark, float)
     if project_output_per_mu is None:
         return np.full(len(b), neutral)
@@ -77,7 +77,8 @@ def default_floor_path() -> Path:
 
 def load_floors(path: str | Path | None) -> tuple[pd.DataFrame | None, str | None]:
     """A 标准地 floor table via ``intensity.read_floors`` (park_id, industry_id or ``*``,
-    ``<metric>_min`` in 万元/亩); the example table when ``path`` is None and it exists."""
+    ``<metric>_min`` in 万元/亩); the example table when ``path`` is None and it exists.
+    """
     if path is not None and str(path).strip().lower() in ("", "none", "off"):
         return None, None  # the spec asks for no floors
     explicit = path is not None
@@ -100,7 +101,8 @@ def load_floors(path: str | Path | None) -> tuple[pd.DataFrame | None, str | Non
 def floors_for(table: pd.DataFrame, industry_id: str, related: list[str],
                park_ids: np.ndarray) -> pd.DataFrame:
     """Per candidate, the floor of each metric: the park's row for the industry itself, else for the
-    closest related industry (``related`` in order), else the park's ``*`` row. NaN = no floor."""
+    closest related industry (``related`` in order), else the park's ``*`` row. NaN = no floor.
+    """
     park = pd.Series(park_ids, dtype=object).fillna("").astype(str)
     out = pd.DataFrame(index=range(len(park)))
     order = [industry_id] + [r for r in related if r != industry_id] + ["*"]
@@ -118,8 +120,9 @@ def floors_for(table: pd.DataFrame, industry_id: str, related: list[str],
 
 def floors_gate(floor_values: pd.DataFrame, metrics: dict[str, float | None]
                 ) -> tuple[np.ndarray, list[list[str]]]:
-    """pass / fail / unknown (floor set, project figure not given) / n/a (no floor) per candidate,
-    with a short detail per indicator checked."""
+    """Pass / fail / unknown (floor set, project figure not given) / n/a (no floor) per candidate,
+    with a short detail per indicator checked.
+    """
     n = len(floor_values)
     status = np.full(n, NA, dtype=object)
     details: list[list[str]] = [[] for _ in range(n)]

@@ -66,7 +66,8 @@ def _object_array(values) -> np.ndarray:
 
 def _citation_columns(cites: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """n_citations and citation_refs per row, computed once per distinct citation list (candidates
-    sharing a support key share one list object)."""
+    sharing a support key share one list object).
+    """
     keys = np.fromiter((id(c) for c in cites), dtype=np.int64, count=len(cites))
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     n = np.array([len(cites[i]) for i in first], dtype=np.int64)

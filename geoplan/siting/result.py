@@ -24,11 +24,13 @@ class SiteSelectionResult:
     stability: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
+        """The explanation and the stability report as one dict."""
         return {**self.explanation, "stability": self.stability}
 
     def to_json(self, indent: int | None = 2) -> str:
         """The explanation (query, ranked candidates with gates, contributions, citations, excluded
-        candidates and why, notes) plus the stability report, as JSON."""
+        candidates and why, notes) plus the stability report, as JSON.
+        """
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=_json_default)
 
     def to_geojson(self) -> str:

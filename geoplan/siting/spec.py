@@ -170,6 +170,7 @@ class SiteSpec:
         return {k: float(w.get(k, 0.0)) for k in CRITERIA}
 
     def to_dict(self) -> dict[str, Any]:
+        """The spec as a plain dict (what save_spec writes)."""
         return asdict(self)
 
     @classmethod

@@ -30,7 +30,8 @@ class SupportTable:
 
 def related_assignments(industry_id: str, fit_cfg: dict, min_relation: str = "same_sector") -> pd.DataFrame:
     """Assignments whose industry relates to ``industry_id`` at least as closely as ``min_relation``
-    (direct < same_chain < same_sector), with the relation and a row score in [0, 1]."""
+    (direct < same_chain < same_sector), with the relation and a row score in [0, 1].
+    """
     a = catalog.assignments()
     rel_map = {i: taxonomy.industry_relation(industry_id, i) for i in a["industry_id"].unique()}
     a["relation"] = a["industry_id"].map(rel_map)
