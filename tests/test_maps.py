@@ -12,6 +12,7 @@ import shapely
 
 from geoplan import maps
 from geoplan.crs import WGS84
+from geoplan.errors import InputError
 from geoplan.data import catalog
 from geoplan.i18n import LABELS, t
 
@@ -172,3 +173,13 @@ def test_popups_show_the_spec_fields_in_the_chosen_language(frames):
     d = frames["districts"].iloc[0].drop(labels="geometry").to_dict()
     html = maps.district_popup(d, None, "en", frames["specs"]["districts"]["fields"])
     assert "Area (km²)" in html and f"{d['area_km2']:,.0f}" in html
+
+
+def test_inline_assets_make_a_standalone_offline_page_and_static_url_is_a_parameter():
+    html = maps.base_map(assets="inline").get_root().render()
+    assert not re.findall(r'<(?:script|link|img)[^>]*(?:src|href)="([^"]+)"', html)  # nothing to fetch
+    assert "L.map" in html and "leaflet" in html.lower()
+    other = maps.base_map(static_url="/geoplan/static").get_root().render()
+    assert '/geoplan/static/leaflet/leaflet.js' in other and "/app/static" not in other
+    with pytest.raises(InputError):
+        maps.base_map(assets="bogus")

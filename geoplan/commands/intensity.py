@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import math
-import sys
 from typing import Any
 
 import pandas as pd
@@ -15,6 +12,7 @@ from .. import io as gio
 from ..data import catalog
 from ..intensity import grading
 from ..siting.criteria import default_floor_path
+from ._output import print_csv, print_json, print_table, records
 
 LEVELS = ("project", "park", "district", "region", "cluster")
 EXAMPLE_FLOORS = default_floor_path()
@@ -63,20 +61,6 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
             "scheme": t["grade_scheme"].iloc[0] if len(t) else None}
 
 
-def _clean(v: Any) -> Any:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if hasattr(v, "item"):
-        return _clean(v.item())
-    return v
-
-
-def records(df: pd.DataFrame, drop: tuple[str, ...] = ("geometry",)) -> list[dict[str, Any]]:
-    """JSON-safe records: NaN/NA → null, numpy scalars → Python."""
-    cols = [c for c in df.columns if c not in drop]
-    return [{c: _clean(v) for c, v in zip(cols, row)} for row in df[cols].itertuples(index=False)]
-
-
 SHOW = ["land_mu", "output_per_mu", "tax_per_mu", "investment_per_mu", "vs_target_2022", "grade"]
 
 
@@ -103,15 +87,14 @@ def run(args: argparse.Namespace) -> int:
             "rows": records(t),
             "excluded": records(r["excluded"]),
         }
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        print_json(out)
     elif args.format == "csv":
-        t.drop(columns=["geometry"], errors="ignore").to_csv(sys.stdout, index=False)
+        print_csv(t)
     else:
         if r["figures_note"]:
             print(f"# {r['source']}: {r['figures_note']}")
         cols = _table_cols(r["level"], t)
-        print(t[cols].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+        print_table(t[cols])
         tot = r["total"].iloc[0]
         zh, en, unit = I.METRIC_LABELS["output_per_mu"]
         if tot["output_per_mu_n"] > 0:
@@ -124,5 +107,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"grading: {r['scheme']}" + (f" ({'; '.join(notes)})" if notes else ""))
         if len(r["excluded"]):
             print("\nexcluded rows / 排除的行:")
-            print(r["excluded"].to_string(index=False))
+            print_table(r["excluded"])
     return 0

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 import pandas as pd
 
@@ -13,7 +11,7 @@ from .. import io as gio
 from ..data import catalog
 from ..data.layers import load_layer
 from ..errors import InputError
-from .intensity import records
+from ._output import print_csv, print_json, print_table, records
 
 LAYERS = ("parks", "districts")
 KEEP = ("park_id", "adcode", "id", "name_zh", "name_en", "location_precision")
@@ -73,16 +71,15 @@ def run(args: argparse.Namespace) -> int:
     net = [c for c in res.columns if c.startswith("net_") or c == "snap_m"]
     keep = [c for c in KEEP if c in res] + nearest + dist + net + ["method"]
     if args.format == "json":
-        json.dump(records(res[keep]), sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        print_json(records(res[keep]))
     elif args.format == "csv":
-        res[keep].to_csv(sys.stdout, index=False)
+        print_csv(res[keep])
     else:
         cols = [c for c in ("name_zh", "location_precision") if c in res] + \
                [c for c in res.columns if c.startswith("dist_km_")] + \
                ["nearest_corridor", "nearest_km", "nearest_chainage_km", "band_zh"] + \
                [c for c in ("net_km", "net_min") if c in res]
-        print(res[cols].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+        print_table(res[cols])
         print(f"\nmethod: {res['method'].iloc[0] if len(res) else corridor.METHOD}; "
               "chainage = km along the axis from its Chongqing end (自重庆端起算里程)")
     return 0

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from .. import intensity as I
 from .. import io as gio
 from .. import raster
 from ..data import catalog
 from ..errors import InputError
+from ._output import print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,5 +70,5 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("raster slope needs --dem FILE")
         info = raster.slope_raster(args.dem, args.out, threshold_deg=args.threshold,
                                    degrees_out=args.degrees_out)
-    print(json.dumps(info, ensure_ascii=False))
+    print_json(info, indent=None)
     return 0

@@ -13,14 +13,16 @@ from folium.template import Template as _FoliumTemplate
 
 from ..crs import convert_gdf
 from ..errors import InputError
+from ..paths import static_dir
 
 TILE_CHOICES = ("none", "osm", "tianditu", "amap")
-
-
-LOCAL_LEAFLET_JS = "/app/static/leaflet/leaflet.js"
-
-
-LOCAL_LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
+ASSETS = ("local", "inline", "cdn", "none")
+# Where the app serves the project's static/ folder (Streamlit's static serving); another host
+# passes its own ``static_url`` to base_map.
+STATIC_URL = "/app/static"
+LEAFLET_FILES = ("leaflet/leaflet.js", "leaflet/leaflet.css")
+LOCAL_LEAFLET_JS = f"{STATIC_URL}/{LEAFLET_FILES[0]}"
+LOCAL_LEAFLET_CSS = f"{STATIC_URL}/{LEAFLET_FILES[1]}"
 
 
 CDN_LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
@@ -77,15 +79,27 @@ def to_display(gdf: gpd.GeoDataFrame, tiles: str) -> gpd.GeoDataFrame:
 
 
 def base_map(tiles: str = "none", *, tianditu_key: str | None = None, assets: str = "local",
-             location: Sequence[float] = CHONGQING_CENTER, zoom: int = 7) -> folium.Map:
-    """An empty map: no tile layer by default; ``assets='local'`` loads the vendored Leaflet only."""
+             location: Sequence[float] = CHONGQING_CENTER, zoom: int = 7,
+             static_url: str = STATIC_URL) -> folium.Map:
+    """An empty map: no tile layer by default, the vendored Leaflet only.
+
+    ``assets``: ``local`` loads Leaflet from ``static_url`` (the app's static route), ``inline``
+    embeds it in the HTML (a standalone file that works offline), ``cdn`` from a CDN, ``none``
+    leaves it to the caller.
+    """
     if tiles not in TILE_CHOICES:
         raise InputError(f"unknown tiles '{tiles}'; valid: {', '.join(TILE_CHOICES)}")
+    if assets not in ASSETS:
+        raise InputError(f"unknown assets '{assets}'; valid: {', '.join(ASSETS)}")
     m = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True,
                    prefer_canvas=False, zoom_control=True)
     if assets == "local":
-        m.default_js = [("leaflet", LOCAL_LEAFLET_JS)]
-        m.default_css = [("leaflet_css", LOCAL_LEAFLET_CSS)]
+        m.default_js = [("leaflet", f"{static_url}/{LEAFLET_FILES[0]}")]
+        m.default_css = [("leaflet_css", f"{static_url}/{LEAFLET_FILES[1]}")]
+    elif assets == "inline":
+        js, css = ((static_dir() / f).read_text(encoding="utf-8") for f in LEAFLET_FILES)
+        m.default_js, m.default_css = [], []
+        m.get_root().header.add_child(Element(f"<style>{css}</style><script>{js}</script>"), name="leaflet_inline")
     elif assets == "none":  # the caller inlines Leaflet itself (benchmark baseline)
         m.default_js, m.default_css = [], []
     elif assets == "cdn":
