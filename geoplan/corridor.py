@@ -17,6 +17,7 @@ import shapely
 
 from .crs import REGION_METRIC, WGS84
 from .data import catalog
+from .distance import polyline_distances
 from .errors import CRSError, InputError
 
 DEFAULT_BANDS_KM = (10.0, 30.0, 60.0)
@@ -65,19 +66,25 @@ def _metric_geoms(gdf: gpd.GeoDataFrame) -> np.ndarray:
     return np.asarray(gdf.geometry.to_crs(REGION_METRIC).values)
 
 
-def _distances(geoms: np.ndarray, lines: gpd.GeoDataFrame) -> np.ndarray:
-    """Km from metric geometries to each axis of ``lines``: an (n × axes) matrix."""
-    return np.column_stack([shapely.distance(geoms, line) / 1000.0 for line in lines.geometry.values]
-                           ) if len(lines) else np.empty((len(geoms), 0))
-
-
 def distance_matrix(gdf: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> np.ndarray:
     """Km from every geometry of ``gdf`` to each axis of ``lines`` (as from :func:`corridor_lines`).
 
     Polygons measure from their nearest edge; touching or crossing an axis is 0. A layer without a
-    CRS, or with a missing/empty geometry, raises an error naming the row.
+    CRS, or with a missing/empty geometry, raises an error naming the row. Computed by
+    :func:`geoplan.distance.polyline_distances` from the projected vertices (no projected polygons
+    are built); the values are bit-identical to ``shapely.distance`` of the projected geometries.
     """
-    return _distances(_metric_geoms(gdf), lines)
+    if gdf.crs is None:
+        raise CRSError("input has no CRS; set one (e.g. EPSG:4326) before measuring distances")
+    geoms = np.asarray(gdf.geometry.values)
+    bad = np.flatnonzero(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if len(bad):
+        raise InputError("geometry is missing or empty", row=int(bad[0]) + 1, field="geometry")
+    if not len(lines):
+        return np.empty((len(geoms), 0))
+    coords = [shapely.get_coordinates(line) for line in lines.geometry.values]
+    dist, _refined = polyline_distances(geoms, gdf.crs, REGION_METRIC, coords)
+    return dist / 1000.0
 
 
 def axis_distances(gdf: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
@@ -132,10 +139,10 @@ def corridor_proximity(gdf: gpd.GeoDataFrame, bands_km: Sequence[float] = DEFAUL
     'CY_MID'
     """
     lines = corridor_lines(corridors)
-    geoms = _metric_geoms(gdf)
     out = gdf.copy()
     ids = list(lines["corridor_id"])
-    dist = _distances(geoms, lines)
+    dist = distance_matrix(gdf, lines)
+    geoms = _metric_geoms(gdf) if chainage else None  # linear referencing needs projected geometries
     for j, (cid, line, length_km) in enumerate(zip(ids, lines.geometry.values, lines["length_km"])):
         out[f"dist_km_{cid}"] = dist[:, j]
         if chainage:

@@ -17,7 +17,7 @@ import geoplan
 PKG = Path(geoplan.__file__).parent
 # optional heavy dependencies that may be imported where they are used (documented in README)
 # (mapclassify: only the choropleth needs it, and it costs ~1 s of imports at start-up)
-OPTIONAL_LOCAL = {"osmnx", "dask_geopandas", "dask", "mapclassify", "streamlit_folium", "pulp",
+OPTIONAL_LOCAL = {"osmnx", "dask_geopandas", "dask", "mapclassify", "numba", "streamlit_folium", "pulp",
                   "sqlalchemy", "geoalchemy2", "psycopg", "docx", "pypdf", "reportlab", "jieba"}
 
 

@@ -12,8 +12,8 @@ import shapely
 
 from geoplan import maps
 from geoplan.crs import WGS84
-from geoplan.errors import InputError
 from geoplan.data import catalog
+from geoplan.errors import InputError
 from geoplan.i18n import LABELS, t
 
 EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>`${x}`\\'
