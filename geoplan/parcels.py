@@ -27,7 +27,8 @@ PARQUET_SUFFIXES = (".parquet", ".geoparquet", ".pq")
 
 
 def load_parcels(path: str | Path, columns: Sequence[str] | None = None,
-                 bbox: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
+                 bbox: tuple[float, float, float, float] | None = None, *, to_wgs84: bool = True
+                 ) -> gpd.GeoDataFrame:
     """Read a parcel layer (GeoParquet fast path; any pyogrio format otherwise), as WGS84.
 
     Parameters
@@ -37,6 +38,9 @@ def load_parcels(path: str | Path, columns: Sequence[str] | None = None,
         Attribute columns to read (geometry is always read).
     bbox : tuple of float, optional
         (lon0, lat0, lon1, lat1): keep the parcels that intersect it.
+    to_wgs84 : bool, default True
+        Reproject to WGS84. ``False`` keeps the file's CRS (e.g. a metric CRS): corridor distances,
+        host districts and site selection then project only vertices or points, never polygons.
 
     Returns
     -------
@@ -73,7 +77,7 @@ def load_parcels(path: str | Path, columns: Sequence[str] | None = None,
     if gdf.crs is None:
         raise CRSError("the parcel layer has no CRS; set one (e.g. EPSG:4326) when writing it",
                        file=str(p))
-    if not gdf.crs.equals(WGS84):
+    if to_wgs84 and not gdf.crs.equals(WGS84):
         gdf = gdf.to_crs(WGS84)
     return gdf
 

@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Transformer
 
 from .crs import WGS84, converter
 from .data import catalog
@@ -46,12 +47,14 @@ def host_adcodes(x: np.ndarray, y: np.ndarray, districts: gpd.GeoDataFrame | Non
 def parcel_points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """lon/lat (WGS84) of each parcel's centroid, or of a point on its surface where the centroid
     falls outside it (concave parcels); points give their own coordinates. The same rule as
-    ``geoplan.siting_candidates`` uses for the host district.
+    ``geoplan.siting.candidates`` uses for the host district.
+
+    The points are found in the layer's own CRS and only they are projected: a parcel layer kept in
+    a metric CRS is never reprojected as polygons (at 10⁶ parcels that is seconds).
     """
     if gdf.crs is None:
         raise CRSError("the parcel layer has no CRS; set one (e.g. EPSG:4326)")
-    g = gdf if gdf.crs.equals(WGS84) else gdf.to_crs(WGS84)
-    geoms = np.asarray(g.geometry.values)
+    geoms = np.asarray(gdf.geometry.values)
     pts = shapely.centroid(geoms)
     x, y = shapely.get_x(pts), shapely.get_y(pts)
     polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
@@ -59,6 +62,9 @@ def parcel_points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     if outside.any():
         pos = shapely.point_on_surface(geoms[outside])
         x[outside], y[outside] = shapely.get_x(pos), shapely.get_y(pos)
+    if not gdf.crs.equals(WGS84):
+        x, y = Transformer.from_crs(gdf.crs, WGS84, always_xy=True).transform(x, y)
+        x, y = np.asarray(x, float), np.asarray(y, float)
     return x, y
 
 

@@ -10,7 +10,7 @@ import shapely
 from benchmarks.parcels import M2_PER_MU, MU_MAX, MU_MIN, generate_parcels
 from geoplan import corridor, parcels, spatial
 from geoplan.corridor import corridor_proximity
-from geoplan.crs import CHINA_ALBERS
+from geoplan.crs import CHINA_ALBERS, REGION_METRIC
 from geoplan.data import catalog
 from geoplan.errors import InputError
 from geoplan.siting import prefilter
@@ -119,3 +119,17 @@ def test_prefilter_keeps_select_sites_ranking(layer):
     raw = prefilter(layer, spec)
     assert raw["parcel_id"].tolist() == short["parcel_id"].tolist()
     assert (raw["host_adcode"].to_numpy() == short["host_adcode"].to_numpy()).all()
+
+
+def test_a_metric_layer_is_used_as_it_is(tmp_path):
+    """A parcel file kept in a metric CRS: loaded without reprojection, same hosts and distances."""
+    wgs = generate_parcels(2000, seed=11)
+    metric = wgs.to_crs(REGION_METRIC)
+    path = parcels.save_parcels(metric, tmp_path / "m.parquet")
+    kept = parcels.load_parcels(path, to_wgs84=False)
+    assert kept.crs.equals(REGION_METRIC)
+    a, b = parcels.prepare_parcels(wgs), parcels.prepare_parcels(kept)
+    assert (a["host_adcode"].to_numpy() == b["host_adcode"].to_numpy()).all()
+    for c in ("dist_km_CY_MAIN", "dist_km_CY_MID", "dist_km_CSY"):
+        assert np.abs(a[c].to_numpy() - b[c].to_numpy()).max() < 1e-6  # < 1 mm
+    assert (a["nearest_corridor"] == b["nearest_corridor"]).all()
