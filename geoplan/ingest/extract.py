@@ -22,7 +22,7 @@ import pandas as pd
 from .gazetteer import Gazetteer, Match, gazetteer
 from .read import PlanLine
 
-__all__ = ["KINDS", "PROPOSAL_COLUMNS", "propose", "kind_of"]
+__all__ = ["KINDS", "PROPOSAL_COLUMNS", "home_district", "kind_of", "propose"]
 
 KINDS = ("siting", "regional_direction", "cooperation", "current_state", "science_infrastructure")
 PROPOSAL_COLUMNS = ["proposal_id", "industry_id", "industry_zh", "matched_phrase", "place_zh", "place_type",
@@ -230,13 +230,39 @@ def _line_rows(g: Gazetteer, line: PlanLine, st: _LineState) -> list[dict]:
     return rows
 
 
-def propose(lines: list[PlanLine], gaz: Gazetteer | None = None) -> pd.DataFrame:
-    """Proposed rows (``PROPOSAL_COLUMNS``), one per (industry, place, line), best confidence kept."""
+def home_district(lines: list[PlanLine], gaz: Gazetteer | None = None) -> str | None:
+    """The district a plan is about: the adcode of ≥ 40 % (and ≥ 10) of its district mentions, else None.
+
+    A district's own plan names itself on most pages ("铜梁区大力发展…"); such sentences state the
+    plan's scope, not where inside it an industry goes, so ``propose`` leaves them out.
+    """
+    g = gaz or gazetteer()
+    counts: dict[str, int] = {}
+    for line in lines:
+        for m in g.scan(line.text):
+            if m.what == "place" and m.place_type == "district":
+                counts[m.ident] = counts.get(m.ident, 0) + 1
+    total = sum(counts.values())
+    if not counts:
+        return None
+    best, n = max(counts.items(), key=lambda kv: kv[1])
+    return best if n >= 10 and n >= 0.4 * total else None
+
+
+def propose(lines: list[PlanLine], gaz: Gazetteer | None = None, home: str | None = "auto") -> pd.DataFrame:
+    """Proposed rows (``PROPOSAL_COLUMNS``), one per (industry, place, line), best confidence kept.
+
+    ``home``: the plan's own district (adcode), whose rows are scope statements and left out;
+    "auto" detects it with ``home_district``, None keeps every row.
+    """
     g = gaz or gazetteer()
     st = _LineState()
     rows: list[dict] = []
     for line in lines:
         rows.extend(_line_rows(g, line, st))
+    home = home_district(lines, g) if home == "auto" else home
+    if home:
+        rows = [r for r in rows if not (r["place_type"] == "district" and r["place_id"] == home)]
     df = pd.DataFrame(rows, columns=[c for c in PROPOSAL_COLUMNS if c != "proposal_id"])
     if df.empty:
         return pd.DataFrame(columns=PROPOSAL_COLUMNS)

@@ -24,6 +24,14 @@ SCOPE_WORDS = frozenset({"全市", "全区", "全县", "本市", "本区"})
 _GENERIC_INDUSTRY = frozenset({"材料", "能源", "装备", "机械", "金融", "物流"})
 
 
+_AFTER_SHORT = re.compile(r"[、，,—\-－–和与及等；;。：:（()）\s“”\"]|地区|部分|西部|南部|北部|东部|片区|组团|$")
+
+
+def _bounded(text: str, end: int) -> bool:
+    """Whether a short place name ends at a word boundary (a separator or an area word follows)."""
+    return bool(_AFTER_SHORT.match(text, end))
+
+
 @dataclass(frozen=True)
 class Match:
     """A dictionary hit: ``what`` is "industry" or "place"; ``start``/``end`` index the line."""
@@ -80,6 +88,9 @@ class Gazetteer:
                 continue
             what, L, ident, ptype = hit
             s, e = index[i], index[i + L - 1] + 1
+            if what == "place" and L <= 2 and not _bounded(text, e):
+                i += 1  # a bare two-character name inside a longer word (长寿命, 成都市场…)
+                continue
             out.append(Match(what, s, e, text[s:e], ident, ptype))
             i += L
         return out
