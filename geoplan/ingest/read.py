@@ -31,6 +31,18 @@ class PlanLine:
         return f"L{self.line}" if self.page is None else f"p{self.page} L{self.line}"
 
 
+def _run_text(el) -> str:
+    """The text of a paragraph or cell element: w:t text, w:tab as a tab (so 专栏 lists keep their indent)."""
+    parts = []
+    for t in el.iter():
+        tag = t.tag.rsplit("}", 1)[-1]
+        if tag == "t":
+            parts.append(t.text or "")
+        elif tag == "tab":
+            parts.append("\t")
+    return "".join(parts)
+
+
 def _docx_lines(path: Path, name: str) -> list[str]:
     try:
         import docx  # optional heavy dependency, only for .docx input
@@ -45,7 +57,7 @@ def _docx_lines(path: Path, name: str) -> list[str]:
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            out.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+            out.append(_run_text(child))
         elif tag == "tbl":
             for tr in child.iter():
                 if not tr.tag.endswith("}tr"):
@@ -53,7 +65,7 @@ def _docx_lines(path: Path, name: str) -> list[str]:
                 cells = []
                 for tc in tr.iterchildren():
                     if tc.tag.endswith("}tc"):
-                        cells.append("".join(t.text or "" for t in tc.iter() if t.tag.endswith("}t")))
+                        cells.append(_run_text(tc))
                 out.append("\t".join(cells))
     return out
 
