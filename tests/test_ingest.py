@@ -220,3 +220,23 @@ def test_rules_quote_no_seed_sentence():
     src = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[1] / "geoplan" / "ingest").glob("*.py"))
     runs = set(re.findall(r"[\u4e00-\u9fff]{10,}", src))
     assert runs and not [r for r in runs if r in text]
+
+
+def test_app_page_reads_an_upload_and_approves():
+    from streamlit.testing.v1 import AppTest
+
+    from geoplan.i18n import t
+
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=120)
+    at.run()
+    at.sidebar.radio(key="page").set_value("page_ingest").run()
+    assert not at.exception and [h.value for h in at.header] == [t("page_ingest", "zh")]
+    at.file_uploader(key="ing_upload").set_value(("某区规划.txt", PLAN.encode("utf-8"), "text/plain")).run()
+    assert not at.exception and not at.error
+    summary = next(m.value for m in at.markdown if m.value.startswith("共"))
+    assert summary.startswith(f"共 {len(PLAN_LINES)} 行原文")
+    at.button(key="ing_approve").click().run()  # nothing decided yet: nothing approved, no error
+    assert not at.exception and not at.error and at.success[0].value.startswith("已批准 0 条")
+    # a broken PDF is an error message naming the user's file, and the page keeps working
+    at.file_uploader(key="ing_upload").set_value(("坏文件.pdf", b"not a pdf", "application/pdf")).run()
+    assert not at.exception and "坏文件.pdf" in at.error[0].value and t("ingest_read_error", "zh") in at.error[0].value
