@@ -46,6 +46,11 @@ _SITE = re.compile(r"(?:依托|立足|在|以|落户|入驻)([\u4e00-\u9fff·A-Z
                    + "|".join(_SITE_SUFFIX) + r"))")
 _SITE_BAD = re.compile(r"建设|打造|发展|推动|推进|一批|若干|各类|各区|国家级|市级|省级|相关|有关|现有|重点|"
                        r"特色|一个|区域|加快|支持|创建|产业链|园区内|基础|等")
+_TITLE = re.compile(r"《[^》]*》")
+# a place name that is the name of an institution or of a programme, not a location
+_INSTITUTION_AFTER = re.compile(r"区委|县委|市委|党委|人民政府|政府|委员会")
+_PROGRAMME_AFTER = re.compile(r"建设|战略|等国家|等重大")
+_CARRY_REACH = 40  # characters from a borrowed place group to the industries it may take
 _SERVED = re.compile(r"^(面向|服务于|服务)")
 _PUNCT_STRIP = " \t\u3000　"
 
@@ -106,6 +111,26 @@ def _new_sites(text: str, start: int, end: int, known: list[Match]) -> list[Matc
     return out
 
 
+def _filter(matches: list[Match], text: str) -> list[Match]:
+    """Drop names inside 《document titles》, institutions (…区委, …政府), programme names of regions
+    (…经济圈建设), and a collective noun closing a list (“A、B等支柱产业”)."""
+    titles = [m.span() for m in _TITLE.finditer(text)]
+    out: list[Match] = []
+    for m in matches:
+        if any(s <= m.start < e for s, e in titles):
+            continue
+        if m.what == "place":
+            if _INSTITUTION_AFTER.match(text, m.end):
+                continue
+            if m.place_type == "region" and _PROGRAMME_AFTER.match(text, m.end):
+                continue
+        elif (out and out[-1].what == "industry" and m.start >= 1 and text[m.start - 1] == "等"
+              and out[-1].end == m.start - 1):
+            continue
+        out.append(m)
+    return out
+
+
 class _LineState:
     """What the lines before tell the current one: the open 专栏 box and whether a key list is due."""
 
@@ -135,7 +160,7 @@ def _line_rows(g: Gazetteer, line: PlanLine, st: _LineState) -> list[dict]:
     stripped = text.strip()
     if not stripped:
         return rows
-    matches = g.scan(text)
+    matches = _filter(g.scan(text), text)
     places = [m for m in matches if m.what == "place"]
     inds = [m for m in matches if m.what == "industry"]
 
@@ -193,10 +218,12 @@ def _line_rows(g: Gazetteer, line: PlanLine, st: _LineState) -> list[dict]:
         bounds = [s0] + [s0 + m.end() for m in _CLAUSE_SPLIT.finditer(sentence)] + [s1]
         clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
         carry = inherited
+        anchor = s0  # borrowed places reach _CARRY_REACH characters (面向… clauses not counted)
         for c0, c1 in clauses:
             c_groups = [gr for gr in groups if c0 <= gr.members[0].start < c1]
             c_inds = [m for m in s_inds if c0 <= m.start < c1]
             if _SERVED.match(text[c0:c1].lstrip(_PUNCT_STRIP + "，,")):
+                anchor = c1
                 continue  # 面向…领域: the industries served, not the ones sited here
             if c_groups and not any(m.start > c_groups[0].members[0].start for m in c_inds):
                 # places without an industry after them lend themselves to the following clauses
@@ -206,7 +233,7 @@ def _line_rows(g: Gazetteer, line: PlanLine, st: _LineState) -> list[dict]:
                 before = [gr for gr in c_groups if gr.end <= m.start]
                 if before:
                     grp, conf, why = before[-1], 0.8, "地名后接产业 / industry after place in clause"
-                elif carry is not None:
+                elif carry is not None and m.start - max(carry.end, anchor) <= _CARRY_REACH:
                     grp, conf, why = carry, 0.65, "承接前一分句地名 / place from preceding clause"
                 else:
                     continue
@@ -217,8 +244,10 @@ def _line_rows(g: Gazetteer, line: PlanLine, st: _LineState) -> list[dict]:
                     c = conf if p.place_type != "new_site" else min(conf, 0.5)
                     r = why if p.place_type != "new_site" else why + "；地名未收录，作为新地点 / unknown place, new site"
                     rows.append(_row(g, line, m, p, k, (ev0, ev1), c, r))
-            # a clause that placed its own industries does not lend its places further
-            carry = None if c_inds else carry
+            # a clause that placed industries at places of its own does not lend them further;
+            # a clause that borrowed the group keeps lending it (“大庙组团：布局A，配套发展B”)
+            if c_inds and c_groups:
+                carry = None
         if groups:
             prev_group = groups[-1]
     # 专栏 box: a place sentence inside the box with no industry of its own takes the box industry

@@ -19,7 +19,7 @@ __all__ = ["Match", "Gazetteer", "gazetteer", "clear_cache", "SCOPE_WORDS"]
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Words that name the plan's own scope, not a place an industry is sent to (全市 = "the whole city").
-SCOPE_WORDS = frozenset({"全市", "全区", "全县", "本市", "本区"})
+SCOPE_WORDS = frozenset({"全市", "全区", "全县", "本市", "本区", "一区两群", "“一区两群”"})
 # Single generic words the alias tables hold that read as ordinary vocabulary inside sentences.
 _GENERIC_INDUSTRY = frozenset({"材料", "能源", "装备", "机械", "金融", "物流"})
 
@@ -60,6 +60,7 @@ class Gazetteer:
         self.industry_names = industry_names
         self.areas = areas
         self._maxlen = max(map(len, list(industries) + list(places)), default=1)
+        self._blockers = {normalize_text(w) for w in SCOPE_WORDS}
 
     def scan(self, text: str) -> list[Match]:
         """Non-overlapping matches, leftmost-longest; a longer place beats a shorter industry."""
@@ -76,6 +77,9 @@ class Gazetteer:
             hit = None
             for L in range(min(self._maxlen, n - i), 1, -1):
                 key = norm[i:i + L]
+                if key in self._blockers:  # a scope word hides the shorter names inside it (一区两群 ⊃ 两群)
+                    hit = ("scope", L, "", "")
+                    break
                 if key in self.places:
                     ptype, pid = self.places[key]
                     hit = ("place", L, pid, ptype)
@@ -87,6 +91,9 @@ class Gazetteer:
                 i += 1
                 continue
             what, L, ident, ptype = hit
+            if what == "scope":
+                i += L
+                continue
             s, e = index[i], index[i + L - 1] + 1
             if what == "place" and L <= 2 and not _bounded(text, e):
                 i += 1  # a bare two-character name inside a longer word (长寿命, 成都市场…)
