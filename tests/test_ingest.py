@@ -240,3 +240,18 @@ def test_app_page_reads_an_upload_and_approves():
     # a broken PDF is an error message naming the user's file, and the page keeps working
     at.file_uploader(key="ing_upload").set_value(("坏文件.pdf", b"not a pdf", "application/pdf")).run()
     assert not at.exception and "坏文件.pdf" in at.error[0].value and t("ingest_read_error", "zh") in at.error[0].value
+
+
+def test_district_plan_scope_and_its_own_hitech_zone(tmp_path):
+    # a 铜梁区 plan: 铜梁区 on every line is the plan's scope (no rows); its bare 高新区 is the
+    # zone 铜梁区 hosts (data/parks.csv: tongliang_gaoxin, host_adcode 500151), not 重庆高新区
+    body = ["铜梁区发展规划"] + [f"铜梁区第{i}项工作稳步推进。" for i in range(10)] + [
+        "铜梁区重点发展装备制造产业。", "高新区重点发展装备制造产业。", "支持璧山区重点发展新能源汽车。"]
+    p = tmp_path / "tl.txt"
+    p.write_text("\n".join(body), encoding="utf-8")
+    df = propose(read_plan(p))
+    assert "500151" not in set(df["place_id"])
+    zone = df[df["line"] == 13]
+    assert list(zip(zone["industry_id"], zone["place_type"], zone["place_id"])) == [("equipment", "park", "tongliang_gaoxin")]
+    assert ((df["line"] == 14) & (df["place_id"] == "500120") & (df["industry_id"] == "nev")).any()
+    assert len(propose(read_plan(p), home=None).query("place_id == '500151'")) == 1

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..data import catalog
+from ..data.taxonomy import normalize_text
 from .gazetteer import Gazetteer, Match, gazetteer
 from .read import PlanLine
 
@@ -259,6 +261,19 @@ def _line_rows(g: Gazetteer, line: PlanLine, st: _LineState) -> list[dict]:
     return rows
 
 
+_BARE_PARK_NAMES = frozenset({"高新区", "高新技术产业开发区", "高新技术开发区"})
+
+
+def _home_park(adcode: str) -> str | None:
+    """The hi-tech zone a district hosts (a top-level park, not one of its parts), for a bare 高新区."""
+    pk = catalog.parks()
+    top = pk["parent_park_id"].isna() | (pk["parent_park_id"].astype(str).str.strip().isin(["", "nan", "None"]))
+    cand = pk[(pk["host_adcode"].astype(str) == str(adcode)) & pk["name_zh"].str.contains("高新", na=False) & top]
+    if cand.empty:
+        return None
+    return str(cand.loc[cand["name_zh"].str.len().idxmin(), "park_id"])
+
+
 def home_district(lines: list[PlanLine], gaz: Gazetteer | None = None) -> str | None:
     """The district a plan is about: the adcode of ≥ 40 % (and ≥ 10) of its district mentions, else None.
 
@@ -292,6 +307,12 @@ def propose(lines: list[PlanLine], gaz: Gazetteer | None = None, home: str | Non
     home = home_district(lines, g) if home == "auto" else home
     if home:
         rows = [r for r in rows if not (r["place_type"] == "district" and r["place_id"] == home)]
+        local = _home_park(home)
+        if local:
+            for r in rows:
+                if normalize_text(r["place_zh"]) in _BARE_PARK_NAMES:
+                    r["place_id"] = local
+                    r["reason"] += "；本区规划中的“高新区”指本区的高新区 / in a district plan, its own hi-tech zone"
     df = pd.DataFrame(rows, columns=[c for c in PROPOSAL_COLUMNS if c != "proposal_id"])
     if df.empty:
         return pd.DataFrame(columns=PROPOSAL_COLUMNS)
