@@ -65,6 +65,14 @@ def evaluate(seeds: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, flo
     return seed_t, kind_t, pd.DataFrame(misses), secs
 
 
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            return next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
 def _ratio(a: int, b: int) -> str:
     return f"{a / b:.2f}" if b else "–"
 
@@ -74,7 +82,7 @@ def render(seed_t: pd.DataFrame, kind_t: pd.DataFrame, misses: pd.DataFrame, sec
     tot = seed_t[["gold", "proposed", "matched_gold", "matched_proposed"]].sum()
     lines = [HEADING, "",
              f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'unknown host'} "
-             f"({platform.processor() or platform.machine()}, {os.cpu_count()} logical cores, "
+             f"({_cpu()}, {os.cpu_count()} logical cores, "
              f"{platform.platform()}, Python {platform.python_version()}); ingestion of all five seeds took "
              f"{secs:.1f} s. Command: `python -m benchmarks.ingest_quality`.",
              "",
