@@ -16,6 +16,7 @@ import pytest
 
 from geoplan.cli import main
 from geoplan.errors import InputError
+from geoplan.i18n import t
 from geoplan.ingest import apply_review, diff_against, propose, read_plan
 from geoplan.paths import data_dir, seeds_dir
 
@@ -184,7 +185,7 @@ def test_cli_round_trip_and_apply_refuses_moved_evidence(plan_txt, tmp_path, cap
     approved = tmp_path / "approved.csv"
     status = main(["ingest", "--apply", str(reviewed), "--approved-out", str(approved), str(plan_txt)])
     err = capsys.readouterr().err
-    assert status == 2 and "evidence" in err and f"row {i_ic + 2}" in err and "reviewed.csv" in err
+    assert status == 2 and "evidence" in err and "证据不在原文第 6 行" in err and f"row {i_ic + 2}" in err and "reviewed.csv" in err
     assert not approved.exists()
     # fix the edit: evidence copied verbatim from line 6
     rev.loc[i_ic, "evidence"] = "依托西永微电园布局集成电路"
@@ -224,8 +225,6 @@ def test_rules_quote_no_seed_sentence():
 
 def test_app_page_reads_an_upload_and_approves():
     from streamlit.testing.v1 import AppTest
-
-    from geoplan.i18n import t
 
     at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=120)
     at.run()

@@ -80,7 +80,7 @@ def apply_review(reviewed: pd.DataFrame, lines: list[PlanLine], file: str = "rev
         row = i + 2
         d = "" if _blank(r.get("decision")) else str(r["decision"]).strip().lower()
         if d not in DECISIONS and d != "":
-            errors.append(InputError(f"decision '{r['decision']}' is not one of accept, edit, reject (or blank)",
+            errors.append(InputError(f"决定“{r['decision']}”无效，应为 accept / edit / reject 或留空 / decision '{r['decision']}' is not one of accept, edit, reject (or blank)",
                                      file=file, row=row, field="decision"))
             continue
         if d not in ("accept", "edit"):
@@ -88,19 +88,19 @@ def apply_review(reviewed: pd.DataFrame, lines: list[PlanLine], file: str = "rev
         line, page = _int_or_none(r.get("line")), _int_or_none(r.get("page"))
         ev = "" if _blank(r.get("evidence")) else str(r["evidence"])
         if line is None or line < 1:
-            errors.append(InputError("line must be a positive whole number", file=file, row=row, field="line"))
+            errors.append(InputError("行号须为正整数 / line must be a positive whole number", file=file, row=row, field="line"))
             continue
         src = text_at.get((page, line))
         if src is None:
             where = f"page {page} line {line}" if page is not None else f"line {line}"
-            errors.append(InputError(f"the plan has no {where}", file=file, row=row, field="line"))
+            errors.append(InputError(f"规划中没有该行 / the plan has no {where}", file=file, row=row, field="line"))
             continue
         if not ev.strip() or ev not in src:
-            errors.append(InputError("evidence is not verbatim on its line of the plan; copy the words from "
-                                     f"line {line} exactly", file=file, row=row, field="evidence"))
+            errors.append(InputError(f"证据不在原文第 {line} 行，请逐字复制该行原文 / evidence is not verbatim on its line of the plan; "
+                                     f"copy the words from line {line} exactly", file=file, row=row, field="evidence"))
             continue
         if str(r["industry_id"]) not in g.industry_names:
-            errors.append(InputError(f"industry id '{r['industry_id']}' is not in the taxonomy",
+            errors.append(InputError(f"产业编号“{r['industry_id']}”不在产业分类中 / industry id '{r['industry_id']}' is not in the taxonomy",
                                      file=file, row=row, field="industry_id"))
             continue
         ptype = str(r["place_type"]).strip()
@@ -108,20 +108,20 @@ def apply_review(reviewed: pd.DataFrame, lines: list[PlanLine], file: str = "rev
         if pid.endswith(".0"):
             pid = pid[:-2]
         if ptype not in PLACE_TYPES:
-            errors.append(InputError(f"place type '{ptype}' is not one of {', '.join(PLACE_TYPES)}",
+            errors.append(InputError(f"地点类型“{ptype}”无效 / place type '{ptype}' is not one of {', '.join(PLACE_TYPES)}",
                                      file=file, row=row, field="place_type"))
             continue
         if ptype == "new_site":
             if _blank(r.get("place_zh")):
-                errors.append(InputError("a new site needs its name in place_zh", file=file, row=row,
+                errors.append(InputError("新地点须在 place_zh 填写名称 / a new site needs its name in place_zh", file=file, row=row,
                                          field="place_zh"))
                 continue
         elif (ptype, pid) not in known_places:
-            errors.append(InputError(f"place {ptype} '{pid}' is not in the gazetteer (use place_type new_site "
-                                     "for a site it lacks)", file=file, row=row, field="place_id"))
+            errors.append(InputError(f"地点 {ptype} “{pid}”不在地名库中（未收录的地点请用 new_site） / place {ptype} '{pid}' is not in "
+                                     "the gazetteer (use place_type new_site for a site it lacks)", file=file, row=row, field="place_id"))
             continue
         if str(r["kind"]) not in KINDS:
-            errors.append(InputError(f"kind '{r['kind']}' is not one of {', '.join(KINDS)}",
+            errors.append(InputError(f"类别“{r['kind']}”无效 / kind '{r['kind']}' is not one of {', '.join(KINDS)}",
                                      file=file, row=row, field="kind"))
             continue
         out = {c: r.get(c, "") for c in APPROVED_COLUMNS}
