@@ -139,3 +139,35 @@ def support_levels(industry_id: str, citations: np.ndarray, park_ids: np.ndarray
         levels[i], cites = memo[key]
         reached.append(cites)
     return levels, reached
+
+
+def first_in_district(out: pd.DataFrame, refine: np.ndarray, industry_id: str | None = None) -> np.ndarray:
+    """True for the candidate that carries its designation in full.
+
+    When a plan names a *district* (not a park) at a level, the district's best-refined eligible
+    park at that level carries it; the district's other parks are 'a second park in a named
+    district' (False). A candidate whose level citations all name a NARROWER industry than the query
+    (e.g. 氢能与储能 for a 绿色环保 query: the plan names the place for a part of the industry only)
+    is False too. Park-level and catalogue citations of the query itself or a broader industry are
+    always True."""
+    first = np.ones(len(out), bool)
+    if industry_id is not None:
+        broad = {industry_id, *taxonomy.industry_ancestors(industry_id)}
+        for i, c in enumerate(out["level_citations"].to_numpy(object)):
+            if c and not any(x.get("industry_id") in broad for x in c):
+                first[i] = False
+    seen: dict[tuple, float] = {}
+    lv = out["support_level_reached"].to_numpy(object)
+    cites = out["level_citations"].to_numpy(object)
+    code = out["host_adcode"].astype("Int64").fillna(-1).astype(int).to_numpy()
+    elig = out["eligible"].to_numpy(bool)
+    district_only = np.array([bool(c) and all(x.get("place_type") == "district" for x in c) for c in cites])
+    for i in np.argsort(-refine, kind="stable"):
+        if not (district_only[i] and elig[i] and first[i]) or lv[i] in ("none", "related"):
+            continue
+        key = (lv[i], code[i])
+        if key in seen:
+            first[i] = False
+        else:
+            seen[key] = refine[i]
+    return first

@@ -18,7 +18,7 @@ from .spec import CRITERIA, SiteSpec, siting_defaults
 from .stability import stability_report
 from .criteria import GATES
 from . import land as land_mod
-from .levels import RANK, support_levels
+from .levels import RANK, first_in_district, support_levels
 from .reasons import enrich_explanation
 from .zones import collapse_zones
 
@@ -76,6 +76,26 @@ def _excluded_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> np.ndarray:
         hit |= cands["host_adcode"].isin(list(c)).to_numpy()
         hit |= cands["park_id"].isin(list(p)).to_numpy() | cands["parent_park_id"].isin(list(p)).to_numpy()
     return np.where(hit, crit.FAIL, np.where(len(spec.exclude) > 0, crit.PASS, crit.NA)).astype(object)
+
+
+def _second_parks(out: gpd.GeoDataFrame, S_out: np.ndarray, wv: np.ndarray, span: float, industry_id: str):
+    """Split each level's band: parks carrying their designation in the upper half, a district's
+    second parks (the plan named the district, a better park there already carries it) in the lower
+    half. Score = base + span/2 × (first + refinement); re-sorted the same way as the query."""
+    refine = S_out @ (wv / wv.sum())
+    first = first_in_district(out, refine, industry_id)
+    half = span / 2.0
+    base = np.array([float(b) for b in out["level_base"]]) + np.where(first, half * 100.0, 0.0)
+    out = out.copy()
+    out["level_base"] = np.round(base, 3)
+    out["designation_carrier"] = first
+    for j, c in enumerate(CRITERIA):
+        out[f"c_{c}"] = np.round(S_out[:, j] * (wv[j] / wv.sum()) * 100.0 * half, 3)
+    score = base + refine * 100.0 * half
+    out["score"] = np.round(score, 3)
+    order = np.lexsort((out["cand_id"].to_numpy(), -S_out[:, CRITERIA.index("tier")], -out["plan_fit"].to_numpy(float),
+                        -score, ~out["eligible"].to_numpy(bool)))
+    return out.iloc[order].reset_index(drop=True), S_out[order], half
 
 
 # ---------------------------------------------------------------- the query
@@ -236,6 +256,8 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     if spec.collapse_zones:
         out, keep = collapse_zones(out)
         S_out = S_out[keep]
+    if hcfg["enabled"] and hcfg["shared_district_designation"]:
+        out, S_out, span = _second_parks(out, S_out, wv, span, industry_id)
     elig = out["eligible"].to_numpy(bool)
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out.loc[elig, "rank"] = np.arange(1, elig.sum() + 1)

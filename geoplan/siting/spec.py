@@ -63,6 +63,7 @@ SCHEMA = {
     "intensity": {"neutral": _UNIT},
     "tier_scores": {k: _UNIT for k in ("2", "10", "36", "other", "unknown")},
     "hierarchy": {"enabled": lambda v, k: _flag(v, k),
+                  "shared_district_designation": lambda v, k: _flag(v, k),
                   "level_base": {lv: _UNIT for lv in LEVELS}, "refine_span": _UNIT,
                   "plan_levels_by_seed": lambda v, k: _plan_levels(v, k)},
     "land_fit": {"tight_ratio": number(1), "tight_score": _UNIT, "loose_ratio": number(1),
