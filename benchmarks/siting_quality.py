@@ -22,7 +22,7 @@ import numpy as np
 from geoplan.data import taxonomy
 from geoplan.paths import data_dir
 from geoplan.siting import select_sites
-from geoplan.siting.allocate import allocate, greedy, read_projects
+from geoplan.siting.allocate import allocate, fit_matrix, greedy, read_projects
 
 HERE = Path(__file__).resolve().parent
 SEED_003 = "003_47939a72131e0a6e.txt"
@@ -111,8 +111,9 @@ def land_sensitivity() -> dict:
 
 def pipeline() -> dict:
     projects = read_projects(HERE.parent / "examples" / "pipeline.csv")
-    alloc = allocate(projects, land="example")
-    gr = greedy(projects, land="example", fits=alloc.fits)
+    fits = fit_matrix(projects, land="example")
+    alloc = allocate(projects, fits=fits)
+    gr = greedy(projects, fits=fits)
     return {"n_projects": len(projects), "milp_total": alloc.total_fit, "milp_assigned": alloc.n_assigned,
             "greedy_naive_total": gr.naive_total, "greedy_naive_overbooked": len(gr.overbooked),
             "greedy_feasible_total": gr.total_fit, "greedy_feasible_assigned": gr.n_assigned,

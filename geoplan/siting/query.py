@@ -100,7 +100,8 @@ def _second_parks(out: gpd.GeoDataFrame, S_out: np.ndarray, wv: np.ndarray, span
 
 # ---------------------------------------------------------------- the query
 def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = None,
-                 prefilter_above: int | None = PREFILTER_ABOVE) -> SiteSelectionResult:
+                 prefilter_above: int | None = PREFILTER_ABOVE,
+                 land_table: pd.DataFrame | None = None) -> SiteSelectionResult:
     """Rank candidate sites for a project (see the module docstring).
 
     A candidate layer with more than ``prefilter_above`` rows first goes through
@@ -108,6 +109,9 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     corridor gate; the ranked list and the stability report are the same, the excluded list then
     holds only the rows that got past the filter, and the explanation says how many were removed
     (``prefilter``). ``prefilter_above=None`` scores every row.
+
+    Free land: ``land_table`` (a frame: park_id, available_land_mu, as_of, source) or the spec's
+    ``land`` (a CSV path, or "example" for the ILLUSTRATIVE example table) overrides data/parks.csv.
     """
     if isinstance(spec, dict):
         spec = SiteSpec.from_dict(spec)
@@ -127,9 +131,11 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
                          "same, the excluded list holds only the candidates scored")
             candidates = short
     cands = park_candidates() if candidates is None else normalise_candidates(candidates)
-    land_table = None
-    if spec.land is not None and spec.land.lower() not in ("none", "off"):
+    if land_table is not None:
+        land_table = land_mod.read_land(land_table)
+    elif spec.land is not None and spec.land.lower() not in ("none", "off"):
         land_table = land_mod.read_land(spec.land)
+    if land_table is not None:
         cands = land_mod.apply_land(cands, land_table)
         if land_mod.is_example(land_table):
             notes.append("free land from the ILLUSTRATIVE EXAMPLE table data/examples/available_land_example.csv: "
