@@ -149,7 +149,9 @@ def first_in_district(out: pd.DataFrame, refine: np.ndarray, industry_id: str | 
     district' (False). A candidate whose level citations all name a NARROWER industry than the query
     (e.g. 氢能与储能 for a 绿色环保 query: the plan names the place for a part of the industry only)
     is False too. Park-level and catalogue citations of the query itself or a broader industry are
-    always True."""
+    always True. At the ``related`` level (region-wide or same-chain sentences name no park), the
+    upper half goes to parks whose own profile (data/parks.csv, general knowledge) names the industry
+    itself or a broader one: the profile never lifts a park over a level, it orders within one."""
     first = np.ones(len(out), bool)
     if industry_id is not None:
         broad = {industry_id, *taxonomy.industry_ancestors(industry_id)}
@@ -159,6 +161,9 @@ def first_in_district(out: pd.DataFrame, refine: np.ndarray, industry_id: str | 
     seen: dict[tuple, float] = {}
     lv = out["support_level_reached"].to_numpy(object)
     cites = out["level_citations"].to_numpy(object)
+    if "profile_fit" in out:
+        rel = lv == "related"
+        first[rel] = out["profile_fit"].to_numpy(float)[rel] >= 1.0
     code = out["host_adcode"].astype("Int64").fillna(-1).astype(int).to_numpy()
     elig = out["eligible"].to_numpy(bool)
     district_only = np.array([bool(c) and all(x.get("place_type") == "district" for x in c) for c in cites])
