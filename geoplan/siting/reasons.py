@@ -228,6 +228,7 @@ def enrich_explanation(explanation: dict, spec, out: pd.DataFrame, ranked: pd.Da
     for d, (_, r) in zip(explanation["ranked"] + explanation["excluded_best"],
                          list(ranked.iterrows()) + list(excluded.head(len(explanation["excluded_best"])).iterrows())):
         lv = r["support_level_reached"]
+        d["level_points"] = float(r["level_base"])  # score = level_points + sum(contributions)
         d["support"]["plan_level"] = lv
         d["support"]["plan_level_zh"], d["support"]["plan_level_en"] = LEVEL_LABELS[lv]
         d["support"]["plan_level_sources"] = list(dict.fromkeys(plan_title(c, "zh") for c in r["level_citations"]))[:3]
