@@ -160,12 +160,12 @@ def allocate(projects: pd.DataFrame, land="example", floors: str | None = None, 
     prob = pulp.LpProblem("pipeline_allocation", pulp.LpMaximize)
     x = {(p, j): pulp.LpVariable(f"x_{k}", cat="Binary") for k, (p, j) in enumerate(pairs)}
     prob += pulp.lpSum(float(F.at[p, j]) * v for (p, j), v in x.items())
-    for p in F.index:
-        prob += pulp.lpSum(v for (q, _), v in x.items() if q == p) <= 1, f"one_{len(prob.constraints)}"
-    for j in F.columns:
+    for a_, p in enumerate(F.index):
+        prob += pulp.lpSum(v for (q, _), v in x.items() if q == p) <= 1, f"one_{a_}"
+    for b_, j in enumerate(F.columns):
         terms = [need[p] * v for (p, k), v in x.items() if k == j]
         if terms:
-            prob += pulp.lpSum(terms) <= float(free[j]), f"land_{len(prob.constraints)}"
+            prob += pulp.lpSum(terms) <= float(free[j]), f"land_{b_}"
     status = "optimal"
     if x:
         prob.solve(pulp.PULP_CBC_CMD(msg=False))

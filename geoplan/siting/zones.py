@@ -2,7 +2,7 @@
 
 The row keeps the scores and gates of the best-fitting member (the parent itself or one of its
 zones), is named after the parent park, names the best zone (``best_zone_zh``/``best_zone_id``) and
-lists every zone (``zones``: list of dicts with id, name, score, eligible) so a user can expand it.
+lists every zone (``zones``: list of dicts with id, names and eligible, best first) so a user can expand it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         if ids[i] != g:
             r = scored.iloc[i]
             members.setdefault(g, []).append({"cand_id": ids[i], "name_zh": r["name_zh"], "name_en": r["name_en"],
-                                              "score": float(r["score"]), "eligible": bool(r["eligible"])})
+                                              "eligible": bool(r["eligible"])})
     best_id, best_zh, best_en, zones = [], [], [], []
     for j, pos in enumerate(keep):
         g = group[pos]
