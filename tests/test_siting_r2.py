@@ -228,3 +228,23 @@ def test_cli_allocate_prints_allocation_greedy_and_overbookings():
     assert p.returncode == 0, p.stderr
     assert "joint allocation" in p.stdout and "greedy" in p.stdout and "over-booking" in p.stdout
     assert "ILLUSTRATIVE EXAMPLE" in p.stdout
+
+
+# ---------------------------------------------------------------- app
+def test_app_siting_shows_reasons_as_text_and_pipeline_allocation():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(paths.PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.sidebar.radio(key="page").set_value("page_siting").run()
+    at.text_input(key="sit_industry").set_value("新能源汽车")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    md = "\n".join(str(m.value) for m in at.markdown)
+    assert "理由" in md and "注意事项" in md and "《" in md
+    assert any("示例数据" in str(w.value) for w in at.warning)  # example land is on by default, and says so
+    run = [b for b in at.button if b.key == "sit_pipeline_run"][0]
+    run.click().run()
+    assert not at.exception and not at.error
+    md = "\n".join(str(m.value) for m in at.markdown)
+    assert "联合优化总匹配度" in md and "贪心" in md
