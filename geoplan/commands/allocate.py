@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import unicodedata
 
+from ..siting.allocate import allocate, fit_matrix, greedy, read_projects
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -28,8 +30,6 @@ def _pad(text: str, width: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..siting.allocate import allocate, fit_matrix, greedy, read_projects
-
     projects = read_projects(args.projects)
     land = args.land or "example"
     fits = fit_matrix(projects, land=land, floors=args.floors)

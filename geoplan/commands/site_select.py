@@ -131,7 +131,9 @@ def format_table(result) -> str:
     excluded candidates and the caveats as plain lists."""
     e = result.explanation
     ind = e["industry"]
-    lines = [(f"{ind['name_zh']} / {ind['name_en']} ({ind['id']}), {result.spec.land_mu:g} 亩 — "
+    typed = str(result.spec.industry).strip()
+    resolved = "" if typed in (ind["id"], ind["name_zh"], ind["name_en"]) else f"“{typed}” → "
+    lines = [(f"{resolved}{ind['name_zh']} / {ind['name_en']} ({ind['id']}), {result.spec.land_mu:g} 亩 — "
               f"{e['n_eligible']} of {e['n_candidates']} candidates pass the gates"
               + ("" if result.spec.collapse_zones else " (zone-level view)"))]
     if e.get("land_table", {}).get("example"):
