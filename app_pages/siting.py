@@ -191,6 +191,11 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
         st.json(summary, expanded=False)
         if isinstance(stab.get("top"), list) and stab["top"]:
             st.dataframe(pd.DataFrame(stab["top"]), hide_index=True, width="stretch")
+        h = stab.get("hierarchy")
+        if h:
+            st.caption(("不考虑规划层级时的前五：" if lang == "zh" else "Top 5 without the plan hierarchy: ")
+                       + ", ".join(h["top_k_without_hierarchy"])
+                       + (f"（与当前前五重合 {h['overlap']} 个）" if lang == "zh" else f" (overlap {h['overlap']})"))
     st.markdown(f"**{t('citations', lang)}**")
     for _, row in ranked.iterrows():
         cites = row.get("citations") or []
@@ -238,7 +243,8 @@ def _show_words(e: dict, lang: str) -> None:
         for w in e["what_would_change"]:
             name = w["name_zh"] if lang == "zh" else w["name_en"]
             ch = "；".join(c["zh"] for c in w["changes"]) if lang == "zh" else "; ".join(c["en"] for c in w["changes"])
-            lines.append(f"- #{w['rank']} {name}: {ch or '—'}")
+            where = f"#{w['rank']}" if w.get("rank") else ("未通过" if lang == "zh" else "excluded")
+            lines.append(f"- {where} {name}: {ch or '—'}")
         st.markdown("\n".join(lines))
     if e.get("excluded_plain"):
         st.markdown(f"**{tx('excluded', lang)}**")

@@ -171,9 +171,16 @@ def test_reasons_name_plan_titles_and_what_would_change_is_computed():
     first = e["reasons"][0]
     assert "《" in first["zh"] and ".txt" not in first["zh"] and ".txt" not in first["en"]
     assert "亩" in first["zh"] and "km" in first["en"]
-    assert e["what_would_change"] and all(w["rank"] > 3 for w in e["what_would_change"])
-    assert any(w["changes"] for w in e["what_would_change"])
+    ranked_changes = [w for w in e["what_would_change"] if w["rank"] is not None]
+    assert ranked_changes and all(w["rank"] > 3 for w in ranked_changes)
+    assert all(w["changes"] for w in e["what_would_change"])
+    # a park excluded only by the land gate is told how much more land it needs (need − free, by hand)
+    for w in e["what_would_change"]:
+        if w.get("excluded"):
+            row = res.scored.set_index("cand_id").loc[w["cand_id"]]
+            assert w["changes"][0]["land_mu"] == 300 and row["available_land_mu"] < 300
     assert isinstance(e["caveats"], list) and isinstance(e["excluded_plain"], list)
+    assert res.caveats == e["caveats"] and res.excluded_best == e["excluded_plain"]
 
 
 # ---------------------------------------------------------------- pipeline allocation

@@ -165,7 +165,8 @@ def format_table(result) -> str:
         lines.append("what would change the order 如何进入前三:")
         for w in e["what_would_change"]:
             ch = w["changes"] or [{"zh": "无单一改变可进入前三", "en": "no single change brings it into the top 3"}]
-            lines.append(f"  #{w['rank']} {w['name_zh']}: " + "；".join(x["zh"] for x in ch))
+            where = f"#{w['rank']}" if w.get("rank") else "excluded 未通过"
+            lines.append(f"  {where} {w['name_zh']}: " + "；".join(x["zh"] for x in ch))
             lines.append("      " + "; ".join(x["en"] for x in ch))
     if e.get("excluded_plain"):
         lines.append("")

@@ -121,28 +121,46 @@ def reason_sentences(ranked: pd.DataFrame, example_land: bool) -> list[dict]:
     return out
 
 
-def _score(base: float, s: np.ndarray, w: np.ndarray, span: float) -> float:
-    return base + span * float(s @ (w / w.sum())) * 100.0
+def _scorer(cfg: dict):
+    """score(level, criterion scores, weights, carrier) exactly as the query computes it."""
+    h = cfg["hierarchy"]
+    on = bool(h["enabled"])
+    span = float(h["refine_span"]) if on else 1.0
+    split = on and bool(h["shared_district_designation"])
+
+    def score(lv: str, s: np.ndarray, w: np.ndarray, carrier: bool = True) -> float:
+        base = float(h["level_base"][lv]) * 100.0 if on else 0.0
+        refine = float(s @ (w / w.sum())) * 100.0
+        if split:
+            return base + span / 2.0 * (100.0 * bool(carrier) + refine)
+        return base + span * refine
+    return score
+
+
+def _carrier(row: pd.Series) -> bool:
+    return bool(row["designation_carrier"]) if "designation_carrier" in row else True
 
 
 def changes_to_enter(row: pd.Series, s_row: np.ndarray, third: pd.Series, s_third: np.ndarray,
                      w: np.ndarray, cfg: dict, need_mu: float) -> list[dict]:
     """The smallest changes (one of each kind that works) lifting ``row`` above the rank-3 row."""
-    h = cfg["hierarchy"]
-    span = float(h["refine_span"]) if h["enabled"] else 1.0
-    base = lambda lv: float(h["level_base"][lv]) * 100.0 if h["enabled"] else 0.0
-    target = _score(base(third["support_level_reached"]), s_third, w, span)
-    mine_lv = row["support_level_reached"]
+    score = _scorer(cfg)
+    t_lv, t_car = third["support_level_reached"], _carrier(third)
+    target = score(t_lv, s_third, w, t_car)
+    mine_lv, mine_car = row["support_level_reached"], _carrier(row)
     out: list[dict] = []
-    # 1. a plan designation at a stronger level (weakest that suffices)
-    for lv in reversed(LEVELS[: RANK[mine_lv]]):
+    # 1. a plan designation naming this park at a stronger level (weakest that suffices)
+    levels_up = list(reversed(LEVELS[: RANK[mine_lv]]))
+    if not mine_car and mine_lv not in ("none", "related"):
+        levels_up.insert(0, mine_lv)  # a designation naming the park itself, not only its district
+    for lv in levels_up:
         if lv == "none":
             continue
-        if _score(base(lv), s_row, w, span) > target:
+        if score(lv, s_row, w, True) > target:
             zh, en = LEVEL_LABELS[lv]
             out.append({"kind": "designation", "level": lv,
-                        "zh": f"若获得“{zh}”的规划支持，可进入前三",
-                        "en": f"a plan designation at level '{en}' would bring it into the top 3"})
+                        "zh": f"若获得“{zh}”的规划支持（点名本园区），可进入前三",
+                        "en": f"a plan designation naming this park at level '{en}' would bring it into the top 3"})
             break
     # 2. more free land (enough for the best land fit)
     j = CRITERIA.index("land_fit")
@@ -150,7 +168,7 @@ def changes_to_enter(row: pd.Series, s_row: np.ndarray, third: pd.Series, s_thir
     if s_row[j] < 1.0 and w[j] > 0:
         s2 = s_row.copy()
         s2[j] = 1.0
-        if _score(base(mine_lv), s2, w, span) > target:
+        if score(mine_lv, s2, w, mine_car) > target:
             mu = need_mu * float(lf["tight_ratio"])
             avail = row["available_land_mu"]
             now_zh = "未知" if pd.isna(avail) else f"{avail:,.0f} 亩"
@@ -167,8 +185,7 @@ def changes_to_enter(row: pd.Series, s_row: np.ndarray, third: pd.Series, s_thir
         for f in WEIGHT_FACTORS:
             w2 = w.copy()
             w2[k] *= f
-            if (_score(base(mine_lv), s_row, w2, span)
-                    > _score(base(third["support_level_reached"]), s_third, w2, span)):
+            if score(mine_lv, s_row, w2, mine_car) > score(t_lv, s_third, w2, t_car):
                 if best is None or f < best[1]:
                     best = (c, float(f))
                 break
@@ -177,9 +194,13 @@ def changes_to_enter(row: pd.Series, s_row: np.ndarray, third: pd.Series, s_thir
         out.append({"kind": "weight", "criterion": best[0], "factor": best[1],
                     "zh": f"若将“{zh}”的权重提高到 {best[1]:g} 倍，可超过第三名",
                     "en": f"raising the weight of '{en}' ×{best[1]:g} would lift it above rank 3"})
-    elif RANK[mine_lv] > RANK[third["support_level_reached"]]:
+    elif RANK[mine_lv] > RANK[t_lv] or (mine_car != t_car):
         out.append({"kind": "weight", "criterion": None, "factor": None,
                     "zh": "调整权重无法跨越规划支持层级", "en": "no weight change can cross a plan-support level"})
+    if not any(c["kind"] in ("designation", "land") or c.get("factor") for c in out):
+        out.append({"kind": "none", "zh": "没有单一改变能使其进入前三（需同时具备更高层级的规划点名和更好的其他条件）",
+                    "en": "no single change brings it into the top 3 (it would need a stronger plan designation "
+                          "and better other criteria together)"})
     return out
 
 
@@ -196,6 +217,38 @@ def what_would_change(scored_elig: pd.DataFrame, S_elig: np.ndarray, w: np.ndarr
         out.append({"cand_id": r["cand_id"], "name_zh": r["name_zh"], "name_en": r["name_en"],
                     "rank": int(r["rank"]), "changes": ch})
     return out
+
+
+def land_short_changes(out: pd.DataFrame, S_out: np.ndarray, w: np.ndarray, cfg: dict, need_mu: float,
+                       limit: int = 3) -> list[dict]:
+    """For the best candidates excluded ONLY by the land gate: the free land that would let them in,
+    and whether that alone would bring them into the top 3."""
+    elig = out["eligible"].to_numpy(bool)
+    if elig.sum() < 3:
+        return []
+    score = _scorer(cfg)
+    third_score = float(out[elig].iloc[2]["score"])
+    j = CRITERIA.index("land_fit")
+    res = []
+    for i in np.flatnonzero(~elig):
+        r = out.iloc[i]
+        if r["failed_gates"] != "gate_land" or pd.isna(r["available_land_mu"]):
+            continue
+        s2 = S_out[i].copy()
+        s2[j] = float(cfg["land_fit"]["tight_score"])  # free land exactly = need; the plan level stays
+        new = score(r["support_level_reached"], s2, w, _carrier(r))
+        extra = need_mu - float(r["available_land_mu"])
+        top3 = new > third_score
+        res.append({"cand_id": r["cand_id"], "name_zh": r["name_zh"], "name_en": r["name_en"], "rank": None,
+                    "excluded": True, "changes": [{
+                        "kind": "land", "land_mu": need_mu, "top3": bool(top3),
+                        "zh": f"可用地再增加 {extra:,.0f} 亩（达到 {need_mu:,.0f} 亩）即可通过用地门槛"
+                              + ("，并进入前三" if top3 else ""),
+                        "en": f"{extra:,.0f} mu more free land (reaching {need_mu:,.0f} mu) would pass the land gate"
+                              + (" and bring it into the top 3" if top3 else "")}]})
+        if len(res) >= limit:
+            break
+    return res
 
 
 def excluded_sentences(excluded: pd.DataFrame, n: int = 5) -> list[dict]:
@@ -243,6 +296,7 @@ def enrich_explanation(explanation: dict, spec, out: pd.DataFrame, ranked: pd.Da
     explanation["what_would_change"] = what_would_change(out[elig].reset_index(drop=True), S_out[elig], w, cfg,
                                                          spec.land_mu)
     explanation["excluded_plain"] = excluded_sentences(excluded)
+    explanation["what_would_change"] += land_short_changes(out, S_out, w, cfg, spec.land_mu)
     explanation["caveats"] = list(explanation["notes"])
     explanation["land_table"] = {"used": land_table is not None, "example": example,
                                  "n_parks": 0 if land_table is None else len(land_table)}
