@@ -255,3 +255,42 @@ def test_app_siting_shows_reasons_as_text_and_pipeline_allocation():
     assert not at.exception and not at.error
     md = "\n".join(str(m.value) for m in at.markdown)
     assert "联合优化总匹配度" in md and "贪心" in md
+
+
+def test_catalogue_and_plan_kinds_from_the_round2_tables(tmp_path, monkeypatch):
+    """With data/park_lead_industries.csv and the kind/specific_industry columns present (contract R2):
+    a catalogue lead industry lifts a park to 'catalogue'; a row with specific_industry=false or kind
+    current_state never counts."""
+    import shutil
+
+    from geoplan.data import catalog
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.PROJECT_ROOT / "data", data)
+    (data / "park_lead_industries.csv").write_text(
+        "park_id,industry_id,industry_zh,source_class,source,source_line,evidence_zh,source_title,source_url,note\n"
+        "changshou_etdz,energy_chemicals,能源化工,catalogue,,,,test catalogue,,test row\n"
+        "rongchang_gaoxin,energy_chemicals,能源化工,general,,,,,,general knowledge never counts\n",
+        encoding="utf-8")
+    a = pd.read_csv(data / "assignments.csv", dtype=str, keep_default_na=False)
+    a["kind"] = "siting"
+    a["specific_industry"] = "true"
+    # seed 003 L177 names 长寿区 for 先进材料: mark it as a current-state sentence → no longer support
+    a.loc[(a["source_line"] == "177") & (a["place_zh"] == "长寿区"), "kind"] = "current_state"
+    a.to_csv(data / "assignments.csv", index=False)
+    monkeypatch.setenv("GEOPLAN_DATA_DIR", str(data))
+    catalog.clear_cache()
+    taxonomy.clear_cache()
+    try:
+        res = select_sites({"industry": "energy_chemicals", "land_mu": 500, "top": 60})
+        s = res.scored.set_index("cand_id")
+        assert s.at["changshou_etdz", "support_level_reached"] == "catalogue"
+        assert s.at["rongchang_gaoxin", "support_level_reached"] == "related"
+        assert _rank(res, "changshou_etdz") == 1
+        nm = select_sites({"industry": "new_materials", "land_mu": 500, "top": 60}).scored.set_index("cand_id")
+        assert nm.at["changshou_etdz", "support_level_reached"] != "municipal"
+        assert nm.at["baitao", "support_level_reached"] == "municipal"  # 涪陵区 is still listed (L177)
+    finally:
+        monkeypatch.delenv("GEOPLAN_DATA_DIR")
+        catalog.clear_cache()
+        taxonomy.clear_cache()

@@ -67,8 +67,9 @@ def assignment_kinds() -> dict[str, tuple[str, bool]]:
     return dict(zip(a["assignment_id"], zip(kind, spec)))
 
 
-def catalogue_table() -> pd.DataFrame:
-    """park_lead_industries rows with source_class=catalogue (empty frame when the table is absent)."""
+def catalogue_table(classes: tuple[str, ...] = ("catalogue",)) -> pd.DataFrame:
+    """park_lead_industries rows of the given source classes (default catalogue; empty frame when the
+    table is absent). Class ``general`` never counts as plan support and is never returned here."""
     loader = getattr(catalog, "park_lead_industries", None)
     t = None
     if loader is not None:
@@ -81,7 +82,7 @@ def catalogue_table() -> pd.DataFrame:
         t = pd.read_csv(p, dtype=str, keep_default_na=False) if p.exists() else None
     if t is None or not {"park_id", "industry_id", "source_class"} <= set(t.columns):
         return pd.DataFrame(columns=["park_id", "industry_id", "industry_zh", "source_class"])
-    return t[t["source_class"] == "catalogue"].reset_index(drop=True)
+    return t[t["source_class"].isin([c for c in classes if c != "general"])].reset_index(drop=True)
 
 
 def citation_level(cite: dict, kinds: dict, hierarchy_cfg: dict, plans: dict[str, str]) -> str | None:
@@ -104,18 +105,26 @@ def support_levels(industry_id: str, citations: np.ndarray, park_ids: np.ndarray
     dicts with ``source_class=catalogue``)."""
     kinds = assignment_kinds()
     plans = _plans_levels()
-    cat = catalogue_table()
+    cat = catalogue_table(("catalogue", "plan"))
     cat_hits: dict[str, list[dict]] = {}
     for _, r in cat.iterrows():
         try:
             rel = taxonomy.industry_relation(industry_id, r["industry_id"])
         except Exception:  # an id the taxonomy does not know is no support
             rel = None
-        if rel == "direct":
-            cat_hits.setdefault(r["park_id"], []).append(
-                {"source_class": "catalogue", "park_id": r["park_id"], "industry_id": r["industry_id"],
-                 "industry_zh": r.get("industry_zh", ""), "source_title": r.get("source_title", ""),
-                 "source_url": r.get("source_url", ""), "relation": rel})
+        if rel != "direct":
+            continue
+        lv = "catalogue"
+        if r["source_class"] == "plan":  # a plan sentence naming the park's lead industry: its plan's level
+            lv = plan_level(r.get("source", ""), hierarchy_cfg, plans) or "related"
+        line = pd.to_numeric(r.get("source_line", ""), errors="coerce")
+        cat_hits.setdefault(r["park_id"], []).append(
+            {"source_class": r["source_class"], "level": lv, "park_id": r["park_id"], "place_type": "park",
+             "place_zh": r.get("park_zh", ""), "industry_id": r["industry_id"],
+             "industry_zh": r.get("industry_zh", ""), "source": r.get("source", ""),
+             "source_line": None if pd.isna(line) else int(line), "evidence_zh": r.get("evidence_zh", ""),
+             "source_title": r.get("source_title", ""), "source_url": r.get("source_url", ""),
+             "relation": rel})
     n = len(citations)
     levels = np.empty(n, dtype=object)
     reached: list[list[dict]] = []
@@ -132,9 +141,11 @@ def support_levels(industry_id: str, citations: np.ndarray, park_ids: np.ndarray
                     best, best_cites = lv, [c]
                 elif lv == best:
                     best_cites.append(c)
-            cat_c = cat_hits.get(park_ids[i], []) + cat_hits.get(parent_ids[i], [])
-            if cat_c and RANK["catalogue"] < RANK[best]:
-                best, best_cites = "catalogue", cat_c
+            for c in cat_hits.get(park_ids[i], []) + cat_hits.get(parent_ids[i], []):
+                if RANK[c["level"]] < RANK[best]:
+                    best, best_cites = c["level"], [c]
+                elif c["level"] == best:
+                    best_cites.append(c)
             memo[key] = (best, best_cites)
         levels[i], cites = memo[key]
         reached.append(cites)
