@@ -124,7 +124,13 @@ def render(cons: dict[int, list[dict]], sens: dict, pipe: dict) -> str:
     L = [HEADING, "",
          "Produced by `python -m benchmarks.siting_quality` (default weights, one row per park, no per-industry "
          "settings). Reference: seed 003's own 重点区县 lists (专栏1–14), parsed from the seed text. "
-         "Free land unknown for the consistency rows (the embedded data has none).", "",
+         "Free land unknown for the consistency rows (the embedded data has none), so 50/300/1000 亩 give the same ranking here (land fit is "
+         "neutral when land is unknown; land effects are in the land-sensitivity table). Caveat: the same 专栏 lists are also rows of "
+         "data/assignments.csv that the ranking uses, so this measures whether the score FOLLOWS the plans "
+         "(the issue's complaint: corridor and one generic sentence used to outrank them), not an independent "
+         "validation. The general rules that got it there (no per-industry setting): the plan hierarchy; "
+         "a district designation is carried by the district's best park first; a citation of a narrower "
+         "industry than the query ranks in the lower half of its level.", "",
          "### Plan consistency (share of listed places in the top 5 / min(5, list length))", "",
          "| 专栏 | industry | listed | " + " | ".join(f"{m} 亩" for m in LANDS) + " | matched (300 亩) |",
          "| --- | --- | --- | " + " | ".join("---" for _ in LANDS) + " | --- |"]
