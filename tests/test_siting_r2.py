@@ -230,6 +230,14 @@ def test_project_file_errors_name_the_row_and_field(tmp_path):
     assert e.value.file == "my_projects.csv" and e.value.row == 2 and e.value.field == "land_mu"
 
 
+def test_yaml_projects_with_missing_optional_fields(tmp_path):
+    p = tmp_path / "pipe.yaml"
+    p.write_text("projects:\n  - {id: Y1, industry: 美妆, land_mu: 60}\n"
+                 "  - {id: Y2, industry: 汽摩配件, land_mu: 200, output_yi: 5}\n", encoding="utf-8")
+    df = read_projects(p)
+    assert list(df["id"]) == ["Y1", "Y2"] and math.isnan(df.at[0, "output_yi"]) and df.at[1, "output_yi"] == 5
+
+
 def test_cli_allocate_prints_allocation_greedy_and_overbookings():
     p = _cli("allocate", "examples/pipeline.csv")
     assert p.returncode == 0, p.stderr

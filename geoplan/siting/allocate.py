@@ -64,7 +64,7 @@ def read_projects(source: str | Path | pd.DataFrame, *, name: str | None = None)
         raise InputError(f"project id {df['id'].iloc[i]!r} appears twice (项目编号重复)", file=label, row=i + 1,
                          field="id")
     for c, positive in (("land_mu", True), ("investment_yi", False), ("output_yi", False)):
-        raw = df[c].map(lambda v: "" if v is None else str(v).strip())
+        raw = df[c].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
         val = pd.to_numeric(raw.replace("", None), errors="coerce")
         bad = (val.isna() & (raw != "")) | ((val <= 0) if positive else (val < 0))
         if positive:
