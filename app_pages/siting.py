@@ -1,4 +1,7 @@
-"""Page 4 — 项目选址 / Site selection: a project form, ranked parks, contributions, citations, stability."""
+"""Page 4 — 项目选址 / Site selection: a project form, ranked parks (one row per park, plan level, free
+land), reasons in plain words, what would change the order, excluded candidates and caveats,
+contributions, citations, stability — and a pipeline section (upload projects → joint allocation
+compared with greedy)."""
 
 from __future__ import annotations
 
@@ -18,10 +21,46 @@ from geoplan.data import catalog
 from geoplan.errors import GeoplanError
 from geoplan.i18n import name_col, t
 from geoplan.siting import CRITERIA
+from geoplan.siting.allocate import allocate, fit_matrix, greedy, read_projects
 
 from . import common
 
 AXES = ("", "CY_MAIN", "CY_MID", "CSY")
+
+# page texts added by issue 12 (zh, en)
+TXT = {
+    "example_land": ("使用示例可用地表（虚构数据）", "Use the example free-land table (made-up data)"),
+    "example_warning": ("⚠ 可用地为示例数据（虚构数值，仅作演示），不是真实情况。请以园区确认的数据替换。",
+                        "⚠ Free land is EXAMPLE data (made-up values, for demonstration only), not facts. "
+                        "Replace it with figures confirmed by the parks."),
+    "exclude_unknown": ("排除可用地未知的园区", "Exclude parks whose free land is unknown"),
+    "zone_view": ("按片区显示（不合并组团）", "Zone-level view (do not merge sub-zones)"),
+    "reasons": ("理由", "Reasons"),
+    "change": ("如何进入前三", "What would change the order"),
+    "excluded": ("未通过的最高分候选", "Best excluded candidates"),
+    "caveats": ("注意事项", "Caveats"),
+    "plan_level": ("规划层级", "Plan level"),
+    "free_land": ("可用地（亩）", "Free land (mu)"),
+    "best_zone": ("最适合片区", "Best zone"),
+    "unknown": ("未知", "UNKNOWN"),
+    "pipeline": ("项目批量布局", "Project pipeline allocation"),
+    "pipeline_help": ("上传项目清单（CSV/YAML：id, industry, land_mu, investment_yi, output_yi），按各园区可用地"
+                      "联合布局，并与逐个贪心选择对比。",
+                      "Upload a project list (CSV/YAML: id, industry, land_mu, investment_yi, output_yi): "
+                      "projects are placed jointly under each park's free land and compared with one-at-a-time greedy."),
+    "pipeline_upload": ("项目清单", "Project list"),
+    "pipeline_example": ("使用示例项目清单（20 个虚构项目）", "Use the example pipeline (20 made-up projects)"),
+    "pipeline_run": ("布局", "Allocate"),
+    "alloc_total": ("联合优化总匹配度", "Joint allocation total fit"),
+    "greedy_total": ("贪心（逐个，跳过已满园区）总匹配度", "Greedy (one at a time, skipping full parks) total fit"),
+    "naive_total": ("贪心（各取最优，忽略他人，超额）总匹配度", "Greedy (best park each, ignoring others; over-books)"),
+    "overbook": ("贪心方案超额占用", "Greedy over-bookings"),
+    "no_overbook": ("贪心方案无超额占用", "Greedy over-books no park"),
+}
+
+
+def tx(key: str, lang: str) -> str:
+    return TXT[key][0 if lang == "zh" else 1]
 REGION_IDS = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
 
 
@@ -76,11 +115,16 @@ def _form(lang: str) -> dict[str, Any] | None:
         avail = [r for r in REGION_IDS if r in regions.index]
         regs = common.multichoice(st.multiselect, t("region", lang), avail, "sit_regions", lang,
                                   format_func=lambda r: str(regions.loc[r, name_col(lang)]))
+        c7, c8, c9 = st.columns(3)
+        ex_land = c7.checkbox(tx("example_land", lang), value=True, key="sit_example_land")
+        ex_unknown = c8.checkbox(tx("exclude_unknown", lang), value=False, key="sit_exclude_unknown")
+        zones = c9.checkbox(tx("zone_view", lang), value=False, key="sit_zone_view")
         submitted = st.form_submit_button(t("run_siting", lang))
     if not submitted:
         return None
     spec: dict[str, Any] = {"industry": industry, "land_mu": land, "investment_yi": inv or None, "top": top,
-                            "regions": regs}
+                            "regions": regs, "land": "example" if ex_land else None,
+                            "exclude_unknown_land": ex_unknown, "collapse_zones": not zones}
     if max_km > 0:
         spec["max_corridor_km"] = max_km
     if axis:
@@ -111,7 +155,16 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
         return
     nm = name_col(lang)
     li = 0 if lang == "zh" else 1
-    cols = {"rank": t("rank", lang), nm: t("park", lang), "score": t("score", lang), "tier": t("tier", lang),
+    e = res.explanation
+    if e.get("land_table", {}).get("example"):
+        st.warning(tx("example_warning", lang))
+    ranked = ranked.copy()
+    lv = e.get("plan_levels", {})
+    ranked["plan_level"] = [lv.get(v, {}).get(lang, v) for v in ranked["support_level_reached"]]
+    ranked["free_land"] = [tx("unknown", lang) if pd.isna(v) else f"{v:,.0f}" for v in ranked["available_land_mu"]]
+    bz = "best_zone_zh" if lang == "zh" else "best_zone_en"
+    cols = {"rank": t("rank", lang), nm: t("park", lang), "score": t("score", lang), "plan_level": tx("plan_level", lang),
+            "free_land": tx("free_land", lang), bz: tx("best_zone", lang), "tier": t("tier", lang),
             "location_precision": t("precision", lang), "corridor_km": t("distance_km", lang)}
     cols.update({g: siting.GATE_LABELS[g][li] for g in siting.GATES})
     cols["citation_refs"] = t("citations", lang)
@@ -119,6 +172,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
     view["location_precision"] = [maps.precision_label(v, lang) for v in view["location_precision"]]
     view = view.rename(columns=cols)
     st.dataframe(view, hide_index=True, width="stretch")
+    _show_words(e, lang)
 
     left, right = st.columns([1, 1])
     with left:
@@ -137,6 +191,11 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
         st.json(summary, expanded=False)
         if isinstance(stab.get("top"), list) and stab["top"]:
             st.dataframe(pd.DataFrame(stab["top"]), hide_index=True, width="stretch")
+        h = stab.get("hierarchy")
+        if h:
+            st.caption(("不考虑规划层级时的前五：" if lang == "zh" else "Top 5 without the plan hierarchy: ")
+                       + ", ".join(h["top_k_without_hierarchy"])
+                       + (f"（与当前前五重合 {h['overlap']} 个）" if lang == "zh" else f" (overlap {h['overlap']})"))
     st.markdown(f"**{t('citations', lang)}**")
     for _, row in ranked.iterrows():
         cites = row.get("citations") or []
@@ -174,6 +233,70 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
                        file_name="site_selection.csv", mime="text/csv", key="sit_dl_csv")
 
 
+def _show_words(e: dict, lang: str) -> None:
+    """Reasons, what would change the order, best excluded and caveats as plain text (not JSON)."""
+    st.markdown(f"**{tx('reasons', lang)}**")
+    st.markdown("\n".join(f"{r['rank']}. {r[lang]}" for r in e.get("reasons", [])[:5]))
+    if e.get("what_would_change"):
+        st.markdown(f"**{tx('change', lang)}**")
+        lines = []
+        for w in e["what_would_change"]:
+            name = w["name_zh"] if lang == "zh" else w["name_en"]
+            ch = "；".join(c["zh"] for c in w["changes"]) if lang == "zh" else "; ".join(c["en"] for c in w["changes"])
+            where = f"#{w['rank']}" if w.get("rank") else ("未通过" if lang == "zh" else "excluded")
+            lines.append(f"- {where} {name}: {ch or '—'}")
+        st.markdown("\n".join(lines))
+    if e.get("excluded_plain"):
+        st.markdown(f"**{tx('excluded', lang)}**")
+        st.markdown("\n".join(f"- {x[lang]}" for x in e["excluded_plain"]))
+    st.markdown(f"**{tx('caveats', lang)}**")
+    st.markdown("\n".join(f"- {n}" for n in e.get("caveats", e.get("notes", []))))
+
+
+def _pipeline(lang: str) -> None:
+    """Upload a project list → joint allocation table + greedy comparison + over-bookings."""
+    st.subheader(tx("pipeline", lang))
+    st.caption(tx("pipeline_help", lang))
+    up = st.file_uploader(tx("pipeline_upload", lang), type=["csv", "yaml", "yml"], key="sit_pipeline_upload")
+    use_example = st.checkbox(tx("pipeline_example", lang), value=up is None, key="sit_pipeline_example")
+    ex_land = st.checkbox(tx("example_land", lang), value=True, key="sit_pipeline_example_land")
+    if not st.button(tx("pipeline_run", lang), key="sit_pipeline_run"):
+        return
+    try:
+        if up is not None and not use_example:
+            with tempfile.TemporaryDirectory() as tmp:
+                p = Path(tmp) / Path(up.name).name
+                p.write_bytes(up.getvalue())
+                projects = read_projects(p, name=up.name)
+        else:
+            projects = read_projects(_example_pipeline())
+        fits = fit_matrix(projects, land="example" if ex_land else None)
+        a = allocate(projects, fits=fits)
+        g = greedy(projects, fits=fits)
+    except GeoplanError as exc:
+        st.error(t("error", lang) + str(exc))
+        return
+    if ex_land:
+        st.warning(tx("example_warning", lang))
+    nm = "name_zh" if lang == "zh" else "name_en"
+    table = a.assignment[["project_id", "industry", "land_mu", nm, "fit"]].merge(
+        g.naive[["project_id", nm, "fit"]], on="project_id", suffixes=("", " (greedy)"))
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.markdown(f"- {tx('alloc_total', lang)}: **{a.total_fit:.3f}** ({a.n_assigned}/{len(projects)})\n"
+                f"- {tx('greedy_total', lang)}: {g.total_fit:.3f} ({g.n_assigned}/{len(projects)})\n"
+                f"- {tx('naive_total', lang)}: {g.naive_total:.3f}")
+    if len(g.overbooked):
+        st.markdown(f"**{tx('overbook', lang)}**")
+        st.markdown("\n".join(f"- {r[nm] if nm in r else r['name_zh']}: {r['free_mu']:,.0f} → {r['booked_mu']:,.0f} 亩 "
+                               f"({r['projects']})" for _, r in g.overbooked.iterrows()))
+    else:
+        st.caption(tx("no_overbook", lang))
+
+
+def _example_pipeline() -> Path:
+    return Path(__file__).resolve().parent.parent / "examples" / "pipeline.csv"
+
+
 def render(lang: str, tiles: str, tkey: str | None) -> None:
     st.header(t("page_siting", lang))
     up = st.file_uploader(t("spec_load", lang), type=["json", "yaml", "yml"], key="sit_spec_upload")
@@ -203,5 +326,6 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     res = st.session_state.get("sit_result")
     if res is None:
         st.caption(t("siting_prompt", lang))
-        return
-    _show_result(res, lang, tiles, tkey)
+    else:
+        _show_result(res, lang, tiles, tkey)
+    _pipeline(lang)

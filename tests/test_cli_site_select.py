@@ -40,7 +40,8 @@ def test_acceptance_command_returns_ranked_parks_with_gates_contributions_citati
         for g in c["gates"].values():
             assert g["status"] in {"pass", "fail", "unknown", "n/a"} and "value" in g
         assert c["gates"]["gate_industry"]["status"] == "pass"
-        assert abs(sum(c["contributions"].values()) - c["score"]) < 0.01
+        # issue 12: score = plan-level points + per-criterion contributions (within the level)
+        assert abs(c["level_points"] + sum(c["contributions"].values()) - c["score"]) < 0.01
         assert c["citations"], c["cand_id"]
         assert c["location_precision"]
     assert js["stability"]["top"] and js["stability"]["perturbation"] == 0.2

@@ -62,7 +62,8 @@ def test_nev_ranked_parks_have_gates_contributions_and_citations(nev):
     assert list(r["rank"]) == list(range(1, len(r) + 1))
     assert (np.diff(r["score"].to_numpy()) <= 1e-9).all()
     contrib = r[[f"c_{c}" for c in CRITERIA]].sum(axis=1)
-    np.testing.assert_allclose(contrib, r["score"], atol=0.01)
+    # issue 12: score = plan-level points + the weighted within-level refinement
+    np.testing.assert_allclose(r["level_base"] + contrib, r["score"], atol=0.01)
     assert (r["gate_industry"] == "pass").all()
     assert (r[list(GATES)] != "fail").all().all()
     assert (r["n_citations"] >= 1).all()
@@ -332,12 +333,16 @@ def test_stability_is_in_the_json_and_reproducible(nev):
 
 
 def test_weights_change_the_ranking_in_the_expected_direction():
+    # issue 12: weights order parks WITHIN a plan-support band (same level_base) only
     corr = select_sites({**NEV, "weights": {"industry_fit": 0, "corridor": 1, "intensity": 0, "tier": 0,
-                                              "region_role": 0}}).ranked
-    assert (np.diff(corr["corridor_km"].to_numpy()) >= -1e-9).all()
+                                              "region_role": 0, "land_fit": 0}}).ranked
+    for _, g in corr.groupby("level_base", sort=False):
+        assert (np.diff(g["corridor_km"].to_numpy()) >= -1e-9).all()
     tier = select_sites({**NEV, "weights": {"industry_fit": 0, "corridor": 0, "intensity": 0, "tier": 1,
-                                              "region_role": 0}}).ranked
-    assert (np.diff(tier["s_tier"].to_numpy()) <= 1e-9).all()
+                                              "region_role": 0, "land_fit": 0}}).ranked
+    for _, g in tier.groupby("level_base", sort=False):
+        assert (np.diff(g["s_tier"].to_numpy()) <= 1e-9).all()
+    assert (np.diff(corr["level_base"].to_numpy()) <= 1e-9).all()
 
 
 def test_corridor_distances_agree_with_corridor_proximity():

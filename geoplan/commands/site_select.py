@@ -15,7 +15,7 @@ from ..siting.spec import AXES, SiteSpec, load_spec, save_spec
 _FIELDS = {"industry": "industry", "land_mu": "land_mu", "investment": "investment_yi",
            "output": "output_yi", "tax": "tax_wan", "max_corridor_km": "max_corridor_km",
            "axis": "axis", "region": "regions", "district": "districts", "exclude": "exclude",
-           "top": "top", "floors": "floors", "min_relation": "min_relation"}
+           "top": "top", "floors": "floors", "min_relation": "min_relation", "land": "land"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-relation", choices=("direct", "same_chain", "same_sector"),
                    help="weakest plan relation that counts as support (default same_sector)")
     p.add_argument("--floors", metavar="CSV", help="标准地 floor table (park_id, industry_id, *_min)")
+    p.add_argument("--land", metavar="CSV",
+                   help="free land per park (park_id, available_land_mu, as_of, source)")
+    p.add_argument("--example-land", action="store_true",
+                   help="use the ILLUSTRATIVE EXAMPLE free-land table (made-up values, 示例数据)")
+    p.add_argument("--exclude-unknown-land", action="store_true",
+                   help="drop parks whose free land is unknown")
+    p.add_argument("--zones", action="store_true",
+                   help="zone-level view: keep sub-zones (组团, 集聚区) as their own rows")
     p.add_argument("--candidates", metavar="FILE",
                    help="candidate layer (GeoJSON/GeoPackage/…) instead of the embedded parks")
     p.add_argument("--weight", action="append", metavar="NAME=W",
@@ -57,6 +65,12 @@ def build_spec(args: argparse.Namespace) -> SiteSpec:
         v = getattr(args, opt, None)
         if v is not None:
             data[fld] = v
+    if getattr(args, "example_land", False) and not getattr(args, "land", None):
+        data["land"] = "example"
+    if getattr(args, "exclude_unknown_land", False):
+        data["exclude_unknown_land"] = True
+    if getattr(args, "zones", False):
+        data["collapse_zones"] = False
     for item in args.weight or []:
         name, sep, value = item.partition("=")
         if not sep:
@@ -103,31 +117,72 @@ def _refs(cites: list[dict]) -> str:
     return "; ".join(dict.fromkeys(f"{x['source'][:3]} L{x['source_line']}" for x in cites))
 
 
+def _land_cell(c: dict) -> str:
+    land = c.get("land") or {}
+    if land.get("available_mu") is None:
+        return "UNKNOWN 未知"
+    return f"{land['available_mu']:,.0f}" + (" (ex.)" if land.get("example") else "")
+
+
 def format_table(result) -> str:
-    """A plain-text ranking for the terminal."""
+    """A plain-text ranking for the terminal, then reasons, what would change the order, the best
+    excluded candidates and the caveats as plain lists.
+    """
     e = result.explanation
     ind = e["industry"]
-    lines = [(f"{ind['name_zh']} / {ind['name_en']} ({ind['id']}), {result.spec.land_mu:g} 亩 — "
-              f"{e['n_eligible']} of {e['n_candidates']} candidates pass the gates"),
-             "rank  score  " + _pad("park 园区", 40) + _pad("host 区县", 12) + "tier  "
-             + _pad("corridor 通道", 22) + _pad("land", 9) + _pad("support", 12) + "citations 规划依据"]
+    typed = str(result.spec.industry).strip()
+    resolved = "" if typed in (ind["id"], ind["name_zh"], ind["name_en"]) else f"“{typed}” → "
+    lines = [(f"{resolved}{ind['name_zh']} / {ind['name_en']} ({ind['id']}), {result.spec.land_mu:g} 亩 — "
+              f"{e['n_eligible']} of {e['n_candidates']} candidates pass the gates"
+              + ("" if result.spec.collapse_zones else " (zone-level view)"))]
+    if e.get("land_table", {}).get("example"):
+        lines.append("!! free land = ILLUSTRATIVE EXAMPLE data (made-up values) — 可用地为示例数据，非真实 !!")
+    lines.append("rank  score  " + _pad("park 园区", 40) + _pad("host 区县", 12) + "tier  "
+                 + _pad("plan level 规划层级", 20) + _pad("corridor 通道", 18) + _pad("free land 亩", 14)
+                 + "citations 规划依据")
     for c in e["ranked"]:
         g = c["gates"]
         lines.append(
             f"{c['rank']:>4}  {c['score']:5.1f}  " + _pad(c["name_zh"][:19], 40) + _pad(c["host_zh"], 12)
-            + f"{c['tier']:>4}  " + _pad(g["gate_corridor"]["value"].split(" (")[0], 22)
-            + _pad(g["gate_land"]["status"], 9) + _pad(c["support"]["relation"], 12)
-            + _refs(c["citations"])[:48])
+            + f"{c['tier']:>4}  " + _pad(c["support"].get("plan_level_zh", c["support"]["relation"]), 20)
+            + _pad(g["gate_corridor"]["value"].split(" (")[0].replace(" to ", " "), 18)
+            + _pad(_land_cell(c), 14) + _refs(c["citations"])[:40])
+        bz = c.get("best_zone") or {}
+        if bz.get("name_zh"):
+            lines.append(f"            ↳ best zone 最适合片区: {bz['name_zh']}; zones: "
+                         + "、".join(z["name_zh"] for z in c.get("zones", [])))
         if c["location_precision"] == "district_seat":
             lines.append("            ↳ located at the district seat: corridor distance approximate")
-    if e["excluded_best"]:
-        lines.append("best-scoring excluded (未通过):")
-        for c in e["excluded_best"]:
-            why = ", ".join(f"{g}={c['gates'][g]['value']}" for g in c["failed_gates"])
-            lines.append(f"      {c['score']:5.1f}  " + _pad(c["name_zh"][:19], 40) + why)
+    if e.get("reasons"):
+        lines.append("")
+        lines.append("reasons 理由:")
+        for r in e["reasons"][:5]:
+            lines.append(f"  {r['rank']}. {r['zh']}")
+            lines.append(f"     {r['en']}")
+    if e.get("what_would_change"):
+        lines.append("")
+        lines.append("what would change the order 如何进入前三:")
+        for w in e["what_would_change"]:
+            ch = w["changes"] or [{"zh": "无单一改变可进入前三", "en": "no single change brings it into the top 3"}]
+            where = f"#{w['rank']}" if w.get("rank") else "excluded 未通过"
+            lines.append(f"  {where} {w['name_zh']}: " + "；".join(x["zh"] for x in ch))
+            lines.append("      " + "; ".join(x["en"] for x in ch))
+    if e.get("excluded_plain"):
+        lines.append("")
+        lines.append("best excluded 未通过的最高分候选:")
+        for x in e["excluded_plain"]:
+            lines.append(f"  - {x['zh']}")
+            lines.append(f"    {x['en']}")
     st = result.stability
     if st.get("top"):
+        lines.append("")
         lines.append(f"stability (±{st['perturbation']:.0%} weights, {st['n_scenarios']} scenarios): "
                      + ", ".join(f"{t['cand_id']} {t['in_top_k_share_all']:.0%}" for t in st["top"]))
-    lines += [f"note: {n}" for n in e["notes"]]
+        h = st.get("hierarchy")
+        if h:
+            lines.append("  top 5 without the plan hierarchy 不考虑规划层级时前五: "
+                         + ", ".join(h["top_k_without_hierarchy"]) + f" (overlap {h['overlap']})")
+    lines.append("")
+    lines.append("caveats 注意事项:")
+    lines += [f"  - {n}" for n in e.get("caveats", e["notes"])]
     return "\n".join(lines)

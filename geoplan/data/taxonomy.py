@@ -15,6 +15,7 @@ from functools import cache
 import pandas as pd
 
 from ..errors import DataError, ResolutionError
+from ..paths import data_dir
 from . import catalog
 
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "［": "[", "］": "]",
@@ -22,6 +23,7 @@ _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "［"
 _SPACE = re.compile(r"\s+")
 RELATION_ORDER = ("direct", "same_chain", "same_sector")
 PARK_LEAD_SOURCE = "park lead industries"
+EXTRA_ALIASES = "industry_aliases_extra.csv"  # optional, with provenance and reason per alias
 
 
 def normalize_text(s: str) -> str:
@@ -45,7 +47,30 @@ def _industry_lookup() -> dict[str, str]:
         out.update({normalize_text(v): i for v, i in zip(ind[col], ind["industry_id"]) if v})
     al = catalog.industry_aliases()
     out.update({normalize_text(a): i for a, i in zip(al["alias"], al["industry_id"])})
+    for key, ids in _extra_aliases().items():  # data/industry_aliases_extra.csv wins over the table
+        if len(ids) == 1:
+            out[key] = ids[0]
+        else:
+            out.pop(key, None)
     return out
+
+
+@cache
+def _extra_aliases() -> dict[str, tuple[str, ...]]:
+    """Normalised alias → industry ids from data/industry_aliases_extra.csv (optional; an alias
+    listed with several ids is ambiguous on purpose: the user must choose).
+    """
+    path = data_dir() / EXTRA_ALIASES
+    if not path.exists():
+        return {}
+    ex = pd.read_csv(path, dtype=str, keep_default_na=False)
+    known = set(_industry_table()["industry_id"])
+    out: dict[str, list[str]] = {}
+    for a, i in zip(ex["alias"], ex["industry_id"]):
+        if i not in known:
+            raise DataError(f"data/industry_aliases_extra.csv: alias '{a}' names unknown industry '{i}'")
+        out.setdefault(normalize_text(a), []).append(i)
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
 @cache
@@ -81,7 +106,8 @@ def industry_ancestors(industry_id: str) -> tuple[str, ...]:
 
 def clear_cache() -> None:
     """Forget cached lookups (after data/ was regenerated)."""
-    for f in (_industry_table, _industry_lookup, _place_lookup, _ancestors, _combined_assignments):
+    for f in (_industry_table, _industry_lookup, _place_lookup, _ancestors, _combined_assignments,
+              _extra_aliases):
         f.cache_clear()
 
 
@@ -135,7 +161,9 @@ def resolve_industry(text: str) -> str:
     Raises
     ------
     ResolutionError
-        When nothing or several entries match; ``.candidates`` lists them.
+        When nothing or several entries match; ``.candidates`` lists them. An alias that
+        ``data/industry_aliases_extra.csv`` lists with several ids (e.g. 化工新材料 → 新材料 or
+        能源化工) is ambiguous: the error lists the candidates in 中文 and English.
 
     Examples
     --------
@@ -143,6 +171,11 @@ def resolve_industry(text: str) -> str:
     >>> gp.resolve_industry("新能源汽车"), gp.resolve_industry("integrated circuits")
     ('nev', 'ic')
     """
+    ids = _extra_aliases().get(normalize_text(text), ())
+    if len(ids) > 1:
+        listing = "; ".join(_describe_industry(i) for i in ids)
+        raise ResolutionError(f"industry '{text}' is ambiguous: choose one of {listing} "
+                              f"(行业“{text}”有多个对应条目，请选择其一)", candidates=list(ids))
     return _resolve(text, _industry_lookup(), "industry", _describe_industry)
 
 

@@ -20,6 +20,7 @@ CRITERION_LABELS = {
     "intensity": ("亩均产值效应", "effect on 亩均产值 (output per mu)"),
     "tier": ("园区层级", "park tier (2+10+36)"),
     "region_role": ("一区两群功能契合", "一区两群 role fit (seed 002 L609)"),
+    "land_fit": ("可用地匹配度", "free land fits the project"),
 }
 
 
@@ -32,6 +33,8 @@ CRITERION_METHODS = {
     "tier": "tier_scores in config/siting_defaults.yaml; a sub-area takes its parent park's tier",
     "region_role": "relation of the industry to the roles seed 002 line 609 gives the candidate's 一区两群 part "
                    "(战略性新兴产业 → 中心城区 counts SEIs named by the SEI plan, seed 003)",
+    "land_fit": "r = free land / need: tight_score at r = 1 rising to 1 at tight_ratio, 1 up to loose_ratio, "
+                "loose_ratio / r beyond; unknown_score when unknown (config/siting_defaults.yaml land_fit)",
 }
 
 

@@ -20,6 +20,7 @@ from ..data import taxonomy
 from ..data.places import place_adcodes
 from ..errors import ResolutionError
 from . import criteria as crit
+from . import land as land_mod
 from . import support as sup
 from .candidates import normalise_candidates, park_candidates
 from .criteria import GATES
@@ -30,10 +31,13 @@ from .explain import (
     _failed_gates,
     _object_array,
 )
+from .levels import RANK, first_in_district, support_levels
 from .prefilter import prefilter
+from .reasons import enrich_explanation
 from .result import SiteSelectionResult
 from .spec import CRITERIA, SiteSpec, siting_defaults
 from .stability import stability_report
+from .zones import collapse_zones
 
 PREFILTER_ABOVE = 50_000  # candidate layers larger than this go through parcels.prefilter first
 
@@ -89,9 +93,31 @@ def _excluded_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> np.ndarray:
     return np.where(hit, crit.FAIL, np.where(len(spec.exclude) > 0, crit.PASS, crit.NA)).astype(object)
 
 
+def _second_parks(out: gpd.GeoDataFrame, S_out: np.ndarray, wv: np.ndarray, span: float, industry_id: str):
+    """Split each level's band: parks carrying their designation in the upper half, a district's
+    second parks (the plan named the district, a better park there already carries it) in the lower
+    half. Score = base + span/2 × (first + refinement); re-sorted the same way as the query.
+    """
+    refine = S_out @ (wv / wv.sum())
+    first = first_in_district(out, refine, industry_id)
+    half = span / 2.0
+    base = np.array([float(b) for b in out["level_base"]]) + np.where(first, half * 100.0, 0.0)
+    out = out.copy()
+    out["level_base"] = np.round(base, 3)
+    out["designation_carrier"] = first
+    for j, c in enumerate(CRITERIA):
+        out[f"c_{c}"] = np.round(S_out[:, j] * (wv[j] / wv.sum()) * 100.0 * half, 3)
+    score = base + refine * 100.0 * half
+    out["score"] = np.round(score, 3)
+    order = np.lexsort((out["cand_id"].to_numpy(), -S_out[:, CRITERIA.index("tier")], -out["plan_fit"].to_numpy(float),
+                        -score, ~out["eligible"].to_numpy(bool)))
+    return out.iloc[order].reset_index(drop=True), S_out[order], half
+
+
 # ---------------------------------------------------------------- the query
 def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = None,
-                 prefilter_above: int | None = PREFILTER_ABOVE) -> SiteSelectionResult:
+                 prefilter_above: int | None = PREFILTER_ABOVE,
+                 land_table: pd.DataFrame | None = None) -> SiteSelectionResult:
     """Rank candidate sites for an investment project, with gates, reasons and citations.
 
     Parameters
@@ -105,12 +131,17 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         Layers with more rows first go through :func:`geoplan.siting.prefilter`, which drops rows
         that certainly fail the land, area or corridor gate (the ranking is unchanged; the
         explanation says how many were removed). ``None`` scores every row.
+    land_table : pandas.DataFrame, optional
+        Free land per park (park_id, available_land_mu, as_of, source); overrides data/parks.csv
+        and the spec's ``land`` (a CSV path, or "example" for the ILLUSTRATIVE example table).
 
     Returns
     -------
     SiteSelectionResult
-        ``ranked`` (the top ``spec.top`` eligible candidates), ``excluded`` (failing a gate, best
-        first), ``scored`` (all), ``explanation`` and ``stability``.
+        ``ranked`` (the top ``spec.top`` eligible parks, one row per park unless
+        ``spec.collapse_zones`` is false), ``excluded`` (failing a gate, best first), ``scored``
+        (all), ``explanation`` (with the plan level each park reached), ``stability``, and plain
+        ``reasons``, ``caveats`` and ``excluded_best``.
 
     Raises
     ------
@@ -146,6 +177,17 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
                          "same, the excluded list holds only the candidates scored")
             candidates = short
     cands = park_candidates() if candidates is None else normalise_candidates(candidates)
+    if land_table is not None:
+        land_table = land_mod.read_land(land_table)
+    elif spec.land is not None and spec.land.lower() not in ("none", "off"):
+        land_table = land_mod.read_land(spec.land)
+    if land_table is not None:
+        cands = land_mod.apply_land(cands, land_table)
+        if land_mod.is_example(land_table):
+            notes.append("free land from the ILLUSTRATIVE EXAMPLE table data/examples/available_land_example.csv: "
+                         "made-up values, not facts (可用地为虚构示例数据，仅作演示)")
+    if "land_as_of" not in cands:
+        cands["land_as_of"] = ""
     n = len(cands)
 
     # plan support (gate + industry fit)
@@ -156,10 +198,17 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     profile = sup.profile_fit(industry_id, cands["industry_ids"], fit_cfg)
     share = float(fit_cfg["plan_share"])
     s_fit = share * support["plan_fit"].to_numpy() + (1 - share) * profile
-    gate_industry = np.where(support["support_relation"].to_numpy() != "none", crit.PASS, crit.FAIL)
+    hcfg = cfg["hierarchy"]
+    level, level_cites = support_levels(industry_id, support["citations"].to_numpy(), cands["park_id"].to_numpy(),
+                                        cands["parent_park_id"].to_numpy(), hcfg)
+    gate_industry = np.where(level != "none", crit.PASS, crit.FAIL)
 
     # land
-    gate_land = crit.land_gate(cands["available_land_mu"].to_numpy(float), spec.land_mu)
+    avail = cands["available_land_mu"].to_numpy(float)
+    gate_land = crit.land_gate(avail, spec.land_mu)
+    if spec.exclude_unknown_land:
+        gate_land = np.where(gate_land == crit.UNKNOWN, crit.FAIL, gate_land)
+    s_land = land_mod.land_fit(avail, spec.land_mu, cfg["land_fit"])
 
     # 标准地 floors
     metrics = crit.project_metrics(spec.land_mu, spec.investment_yi, spec.output_yi, spec.tax_wan)
@@ -199,9 +248,14 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     # score
     w = spec.effective_weights()
     wv = np.array([w[c] for c in CRITERIA])
-    S = np.column_stack([s_fit, s_corr, s_int, s_tier, s_role])
-    contrib = S * (wv / wv.sum()) * 100.0
-    score = contrib.sum(axis=1)
+    S = np.column_stack([s_fit, s_corr, s_int, s_tier, s_role, s_land])
+    if hcfg["enabled"]:
+        span = float(hcfg["refine_span"])
+        offset = np.array([float(hcfg["level_base"][lv]) for lv in level]) * 100.0
+    else:
+        span, offset = 1.0, np.zeros(n)
+    contrib = S * (wv / wv.sum()) * 100.0 * span
+    score = offset + contrib.sum(axis=1)
 
     cites = support["citations"].to_numpy()
     cite_n, cite_refs = _citation_columns(cites)
@@ -215,6 +269,11 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         cols[f"s_{c}"] = np.round(S[:, j], 4)
         cols[f"c_{c}"] = np.round(contrib[:, j], 3)
     cols.update({
+        "support_level_reached": level,
+        "level_rank": np.array([RANK[lv] for lv in level]),
+        "level_base": np.round(offset, 3),
+        "level_citations": _object_array(level_cites),
+        "land_fit": np.round(s_land, 4),
         "support_relation": support["support_relation"].to_numpy(),
         "support_level": support["support_level"].to_numpy(),
         "plan_fit": support["plan_fit"].to_numpy(),
@@ -245,15 +304,22 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     out = gpd.GeoDataFrame(pd.concat([pd.DataFrame(base), new_cols], axis=1),
                            geometry=cands.geometry.name, crs=cands.crs)
     elig = out["eligible"].to_numpy()
+    S_out = S[order]
+    if spec.collapse_zones:
+        out, keep = collapse_zones(out)
+        S_out = S_out[keep]
+    if hcfg["enabled"] and hcfg["shared_district_designation"]:
+        out, S_out, span = _second_parks(out, S_out, wv, span, industry_id)
+    elig = out["eligible"].to_numpy(bool)
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out.loc[elig, "rank"] = np.arange(1, elig.sum() + 1)
     ranked = out[elig].head(spec.top).reset_index(drop=True)
     excluded = out[~elig].reset_index(drop=True)
 
     e = out[elig]
-    s_elig = S[order][elig]  # unrounded criterion scores, in base order (which is the tie-break)
+    s_elig = S_out[elig]  # unrounded criterion scores, in base order (which is the tie-break)
     stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(e)), e["cand_id"].to_numpy(object).tolist(),
-                            cfg["stability"])
+                            cfg["stability"], offset=e["level_base"].to_numpy(float) / 100.0, span=span)
     top_ids = [row["cand_id"] for row in stab.get("top", [])]
     hit = out[out["cand_id"].isin(top_ids)]
     names = dict(zip(hit["cand_id"], hit["name_zh"]))
@@ -262,6 +328,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
 
     explanation = _explain(spec, industry_id, w, metrics, ranked, excluded, out, notes, floor_path,
                            area_label)
+    enrich_explanation(explanation, spec, out, ranked, excluded, S_out, wv, cfg, land_table)
     if pre is not None:  # counts over the whole input layer; excluded_by_gate counts the scored rows
         explanation["prefilter"] = pre
         explanation["n_candidates"] = pre["n_input"]

@@ -23,6 +23,26 @@ class SiteSelectionResult:
     explanation: dict = field(default_factory=dict)
     stability: dict = field(default_factory=dict)
 
+    @property
+    def caveats(self) -> list[str]:
+        """The caveats of this result, as plain sentences."""
+        return list(self.explanation.get("caveats", self.explanation.get("notes", [])))
+
+    @property
+    def excluded_best(self) -> list[dict]:
+        """The best excluded candidates: cand_id, score and why, one sentence each in zh and en."""
+        return list(self.explanation.get("excluded_plain", []))
+
+    @property
+    def reasons(self) -> list[dict]:
+        """Plain-language reasons for each ranked row (rank, level, zh, en)."""
+        return list(self.explanation.get("reasons", []))
+
+    @property
+    def what_would_change(self) -> list[dict]:
+        """For parks outside the top 3: the smallest changes that would bring each in."""
+        return list(self.explanation.get("what_would_change", []))
+
     def to_dict(self) -> dict:
         """The explanation and the stability report as one dict."""
         return {**self.explanation, "stability": self.stability}

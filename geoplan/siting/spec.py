@@ -20,7 +20,8 @@ from ..data.catalog import CORRIDOR_IDS
 from ..data.taxonomy import RELATION_ORDER
 from ..errors import ConfigError, InputError
 
-CRITERIA = ("industry_fit", "corridor", "intensity", "tier", "region_role")
+CRITERIA = ("industry_fit", "corridor", "intensity", "tier", "region_role", "land_fit")
+LEVELS = ("municipal", "district", "catalogue", "related", "none")  # plan-support levels, strongest first
 AXES = CORRIDOR_IDS
 RELATIONS = RELATION_ORDER  # strongest first
 DEFAULTS_FILE = "siting_defaults.yaml"
@@ -59,14 +60,57 @@ SCHEMA = {
     "corridor": {"scale_km": number(0, lo_open=True), "precision_margin_km": _margins},
     "intensity": {"neutral": _UNIT},
     "tier_scores": {k: _UNIT for k in ("2", "10", "36", "other", "unknown")},
+    "hierarchy": {"enabled": lambda v, k: _flag(v, k),
+                  "shared_district_designation": lambda v, k: _flag(v, k),
+                  "level_base": {lv: _UNIT for lv in LEVELS}, "refine_span": _UNIT,
+                  "plan_levels_by_seed": lambda v, k: _plan_levels(v, k)},
+    "land_fit": {"tight_ratio": number(1), "tight_score": _UNIT, "loose_ratio": number(1),
+                 "unknown_score": _UNIT},
     "stability": {"perturbation": number(0, 1), "random_draws": number(0, 100_000, integer=True),
                   "seed": number(0, integer=True), "top_k": number(1, integer=True)},
 }
 
 
+def _flag(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"'{key}' must be true or false, got {value!r}", field=key)
+    return value
+
+
+def _plan_levels(value: Any, key: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not value:
+        raise ConfigError(f"'{key}' must map seed numbers to municipal or district", field=key)
+    out = {}
+    for k, v in value.items():
+        if v not in ("municipal", "district"):
+            raise ConfigError(f"'{key}.{k}' must be municipal or district, got {v!r}", field=f"{key}.{k}")
+        out[str(k)] = v
+    return out
+
+
+def _check_hierarchy(cfg: dict, path: str) -> dict:
+    """Refinement must never lift a candidate over a higher level; land-fit ratios must be ordered."""
+    h = cfg["hierarchy"]
+    bases = [h["level_base"][lv] for lv in LEVELS]
+    gaps = [a - b for a, b in zip(bases, bases[1:])]
+    if min(gaps) <= 0:
+        raise ConfigError(f"{path}: hierarchy.level_base must fall strictly from municipal to none "
+                          f"({', '.join(f'{lv}={b:g}' for lv, b in zip(LEVELS, bases))})",
+                          field="hierarchy.level_base")
+    if h["refine_span"] >= min(gaps):
+        raise ConfigError(f"{path}: hierarchy.refine_span ({h['refine_span']:g}) must be smaller than the "
+                          f"smallest gap between levels ({min(gaps):g}), or refinement could lift a "
+                          "candidate over a higher level", field="hierarchy.refine_span")
+    lf = cfg["land_fit"]
+    if lf["loose_ratio"] < lf["tight_ratio"]:
+        raise ConfigError(f"{path}: land_fit.loose_ratio must be >= land_fit.tight_ratio",
+                          field="land_fit.loose_ratio")
+    return cfg
+
+
 @cache
 def _defaults_cached(path: str) -> dict:
-    return validate(load_config(path), SCHEMA, file=path)
+    return _check_hierarchy(validate(load_config(path), SCHEMA, file=path), path)
 
 
 def siting_defaults() -> dict:
@@ -111,6 +155,13 @@ class SiteSpec:
     # 标准地 floor table (CSV: park_id, industry_id or *, <metric>_min in 万元/亩); None = the example
     # table data/examples/standard_land_floors_example.csv if present (illustrative, not policy); "none" = off
     floors: str | None = None
+    # one row per park: sub-zones (parent_park_id) collapse into their parent; False = zone-level view
+    collapse_zones: bool = True
+    # free land per park (CSV: park_id, available_land_mu, as_of, source); None = data/parks.csv only;
+    # "example" = the ILLUSTRATIVE example table data/examples/available_land_example.csv
+    land: str | None = None
+    # drop candidates whose free land is unknown (default: keep them, marked "unknown")
+    exclude_unknown_land: bool = False
 
     def __post_init__(self) -> None:
         self.validate()
@@ -129,6 +180,13 @@ class SiteSpec:
             if value is not None and value < 0:
                 raise InputError(f"must be 0 or more (got {value})", field=name)
             setattr(self, name, value)
+        for name in ("collapse_zones", "exclude_unknown_land"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                value = value.strip().lower() in ("1", "true", "yes", "on")
+            setattr(self, name, bool(value))
+        if self.land is not None:
+            self.land = str(self.land).strip() or None
         if self.min_relation not in RELATIONS:
             raise InputError(f"expected one of {', '.join(RELATIONS)} (got {self.min_relation!r})",
                              field="min_relation")

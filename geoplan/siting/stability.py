@@ -46,10 +46,14 @@ def ranks_of(scores: np.ndarray, tiebreak: np.ndarray, who: np.ndarray) -> np.nd
 
 
 def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: list[str],
-                     tiebreak: np.ndarray, ids: list[str], cfg: dict) -> dict:
+                     tiebreak: np.ndarray, ids: list[str], cfg: dict, offset: np.ndarray | None = None,
+                     span: float = 1.0) -> dict:
     """How often each of the base top-k stays in the top k under weight perturbations.
 
     ``criterion_scores`` is candidates × criteria (each 0–1), ``tiebreak`` the base order key.
+    With the plan hierarchy, the score is ``offset + span × weighted mean`` (``offset`` = the level
+    base of each candidate, 0–1): perturbing weights reorders within a level only, and the report's
+    ``hierarchy`` entry shows the trade-off — the top k with and without the hierarchy.
     """
     k = int(cfg.get("top_k", 5))
     x = float(cfg.get("perturbation", 0.2))
@@ -59,9 +63,11 @@ def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: l
     base = {"perturbation": x, "top_k": k, "random_draws": n_rand, "seed": seed, "n_candidates": n}
     if n == 0:
         return {**base, "top": [], "note": "no candidate passed the gates"}
+    off = np.zeros(n) if offset is None else np.asarray(offset, float)
     W, labels = scenario_weights(weights, names, x, n_rand, seed)
-    scores = criterion_scores @ (W / W.sum(axis=1, keepdims=True)).T  # n × s
-    base_scores = criterion_scores @ (np.asarray(weights, float) / np.sum(weights))
+    scores = off[:, None] + span * (criterion_scores @ (W / W.sum(axis=1, keepdims=True)).T)  # n × s
+    plain = criterion_scores @ (np.asarray(weights, float) / np.sum(weights))
+    base_scores = off + span * plain
     order = np.lexsort((tiebreak, -base_scores))
     top = order[: min(k, n)]
     r = ranks_of(scores, tiebreak, top)
@@ -79,5 +85,14 @@ def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: l
             "rank_by_one_at_a_time": {lab: int(v) for lab, v, o in zip(labels, r[i], one) if o},
         })
     same_set = float(np.mean([(r[:, s] <= k).all() for s in range(r.shape[1])]))
-    return {**base, "n_scenarios": len(labels), "n_one_at_a_time": int(one.sum()),
-            "top_k_set_unchanged_share": round(same_set, 3), "top": rows}
+    out = {**base, "n_scenarios": len(labels), "n_one_at_a_time": int(one.sum()),
+           "top_k_set_unchanged_share": round(same_set, 3), "top": rows}
+    if offset is not None:
+        flat = np.lexsort((tiebreak, -plain))[: min(k, n)]
+        with_h, without = [ids[c] for c in top], [ids[c] for c in flat]
+        out["hierarchy"] = {
+            "top_k_with_hierarchy": with_h, "top_k_without_hierarchy": without,
+            "overlap": len(set(with_h) & set(without)),
+            "note": ("weights reorder candidates within a plan-support level only; without the hierarchy "
+                     "the plain weighted score would give the second list (权重只在同一规划支持层级内调整排序)")}
+    return out

@@ -1,0 +1,57 @@
+"""One row per park: sub-zones (``parent_park_id``) collapse into their parent park.
+
+The row keeps the scores and gates of the best-fitting member (the parent itself or one of its
+zones), is named after the parent park, names the best zone (``best_zone_zh``/``best_zone_id``) and
+lists every zone (``zones``: list of dicts with id, names and eligible, best first) so a user can expand it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Collapse a scored frame sorted best first. Returns the collapsed frame (same order, one row
+    per park) and the positions of the kept rows in ``scored``.
+    """
+    ids = scored["cand_id"].astype(str).to_numpy()
+    parent = scored["parent_park_id"].fillna("").astype(str).to_numpy()
+    known = set(ids)
+    group = np.where((parent != "") & np.isin(parent, list(known)), parent, ids)
+    _, first = np.unique(group, return_index=True)
+    keep = np.sort(first)
+    out = scored.iloc[keep].copy().reset_index(drop=True)
+    by_id = scored.set_index("cand_id")
+    members: dict[str, list[dict]] = {}
+    for i, g in enumerate(group):
+        if ids[i] != g:
+            r = scored.iloc[i]
+            members.setdefault(g, []).append({"cand_id": ids[i], "name_zh": r["name_zh"], "name_en": r["name_en"],
+                                              "eligible": bool(r["eligible"])})
+    best_id, best_zh, best_en, zones = [], [], [], []
+    for j, pos in enumerate(keep):
+        g = group[pos]
+        zones.append(members.get(g, []))
+        if ids[pos] != g:  # a zone is the best member: name the row after the parent park
+            best_id.append(ids[pos])
+            best_zh.append(scored.iloc[pos]["name_zh"])
+            best_en.append(scored.iloc[pos]["name_en"])
+            p = by_id.loc[g]
+            for c in ("name_zh", "name_en", "tier", "tier_source"):
+                if c in out.columns:
+                    out.at[j, c] = p[c]
+            out.at[j, "cand_id"] = g
+            out.at[j, "park_id"] = g
+            out.at[j, "parent_park_id"] = ""
+        else:
+            best_id.append("")
+            best_zh.append("")
+            best_en.append("")
+    out["best_zone_id"] = best_id
+    out["best_zone_zh"] = best_zh
+    out["best_zone_en"] = best_en
+    z = np.empty(len(zones), dtype=object)
+    z[:] = zones
+    out["zones"] = z
+    return out, keep
