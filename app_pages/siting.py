@@ -20,6 +20,7 @@ from geoplan.i18n import name_col, t
 from geoplan.siting import CRITERIA
 
 from . import common
+from .brief import brief_downloads
 
 AXES = ("", "CY_MAIN", "CY_MID", "CSY")
 REGION_IDS = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
@@ -205,3 +206,4 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         st.caption(t("siting_prompt", lang))
         return
     _show_result(res, lang, tiles, tkey)
+    brief_downloads(res, lang)

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "raster",
     "site_select",
     "ingest",
+    "brief",
 ]
 
 
