@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import docx
 import pypdf
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import geoplan as gp
 from geoplan import cli
@@ -15,6 +17,7 @@ from geoplan.brief import find_cjk_font, write_brief
 from geoplan.brief.content import brief_content
 from geoplan.data import catalog
 from geoplan.errors import ConfigError, InputError
+from geoplan.i18n import t
 
 SPEC = {"industry": "新能源汽车", "land_mu": 300}
 
@@ -136,3 +139,13 @@ def test_cli_writes_the_brief(tmp_path):
     assert cli.main(["brief", "--spec", str(spec), "--out", str(out), "--lang", "en", "--top", "3"]) == 0
     d = docx.Document(io.BytesIO(out.read_bytes()))
     assert sum(p.style.name == "Heading 2" for p in d.paragraphs) == 3
+
+
+def test_site_selection_page_offers_the_brief():
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+    at.session_state["page"] = "page_siting"  # straight to the site-selection page
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    labels = [b.label for b in at.get("download_button")]
+    assert t("brief_download_pdf", "zh") in labels and t("brief_download_docx", "zh") in labels

@@ -9,6 +9,11 @@ import math
 
 import numpy as np
 import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
 
 from ..data import catalog
 from ..errors import ConfigError
@@ -51,12 +56,6 @@ def _label_positions(lon: np.ndarray, lat: np.ndarray, span: float) -> list[tupl
 
 def map_png(parks: list[dict], lang: str = "zh", dpi: int = 150) -> bytes:
     """A PNG of the ranked ``parks`` (dicts with rank, lon, lat, precision, as in ``brief_content``)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # heavy, optional at import time
-    from matplotlib.collections import LineCollection
-    from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.lines import Line2D
-
     try:
         path, _ = find_cjk_font()
         font = FontProperties(fname=str(path))
