@@ -140,7 +140,9 @@ def brief_content(result: SiteSelectionResult, lang: str = "zh", top: int = TOP_
                  for r in catalog.corridors().itertuples()}
     regions = catalog.regions_table().set_index("region_id")
     rows = {str(r["cand_id"]): r for _, r in result.ranked.iterrows()}
-    parks, land_rows, caveat_map = [], [], {}
+    parks: list[dict[str, Any]] = []
+    land_rows: list[list[str]] = []
+    caveat_map: dict[str, list[str]] = {}
     floors: dict[str, list[str]] = {}
     for cand in (ex.get("ranked") or [])[:top]:
         row = rows.get(str(cand["cand_id"]))

@@ -42,9 +42,9 @@ def find_cjk_font() -> tuple[Path, int]:
             raise ConfigError(f"{ENV_VAR}={env!r}: no such font file; point it at a TrueType .ttf/.ttc "
                               "with Chinese glyphs", field=ENV_VAR)
         return p, int(idx)
-    for path, idx in CANDIDATES:
-        if Path(path).is_file():
-            return Path(path), idx
+    for cand, index in CANDIDATES:
+        if Path(cand).is_file():
+            return Path(cand), index
     raise ConfigError("the PDF brief needs a Chinese TrueType font and none was found: install the Debian "
                       f"package fonts-wqy-zenhei, or set the environment variable {ENV_VAR} to a .ttf/.ttc "
                       "file (OpenType/CFF fonts such as Noto CJK cannot be embedded)", field=ENV_VAR)
