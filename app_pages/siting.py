@@ -24,6 +24,7 @@ from geoplan.siting import CRITERIA
 from geoplan.siting.allocate import allocate, fit_matrix, greedy, read_projects
 
 from . import common
+from .brief import brief_downloads
 
 AXES = ("", "CY_MAIN", "CY_MID", "CSY")
 
@@ -328,4 +329,5 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         st.caption(t("siting_prompt", lang))
     else:
         _show_result(res, lang, tiles, tkey)
+        brief_downloads(res, lang)
     _pipeline(lang)

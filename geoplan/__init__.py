@@ -24,6 +24,7 @@ Examples
 """
 
 from ._version import __version__
+from .brief import write_brief
 from .corridor import corridor_proximity
 from .data import (
     industries_for_place,
@@ -52,4 +53,4 @@ __all__ = ["CRSError", "ConfigError", "DataError", "GeoplanError", "InputError",
            "SiteSelectionResult", "SiteSpec", "UnknownLayerError", "__version__", "corridor_proximity",
            "distance_raster", "evaluate_intensity", "import_file", "industries_for_place", "industry_map",
            "layer_ids", "load_layer", "load_parcels", "load_spec", "places_for_industry", "prepare_parcels",
-           "read_any", "resolve_industry", "save_parcels", "select_sites", "write_layer"]
+           "read_any", "resolve_industry", "save_parcels", "select_sites", "write_brief", "write_layer"]

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "site_select",
     "ingest",
     "allocate",
+    "brief",
 ]
 
 
