@@ -262,10 +262,15 @@ class Store:
                 lid = conn.execute(ul.insert().values(name=name, kind=kind, import_report=_dumps(rep),
                                                       n_features=len(g), created_by=_who(who), created_at=_now())
                                    .returning(ul.c.fid)).scalar_one()
-                rows = [{"layer_id": lid, "properties": _dumps(r), "geom": self._geom_in(geom)}
-                        for r, geom in zip(records, g.geometry.values)]
-                if rows:
-                    conn.execute(lf.insert(), rows)
+                geoms = g.geometry.values
+                for start in range(0, len(g), 500):  # chunks: a bad row late in the file rolls back the earlier ones
+                    chunk = []
+                    for i in range(start, min(start + 500, len(g))):
+                        if geoms[i] is None or geoms[i].is_empty:
+                            raise InputError("geometry is missing or empty", row=i + 1, field="geometry")
+                        chunk.append({"layer_id": lid, "properties": _dumps(records[i]),
+                                      "geom": self._geom_in(geoms[i])})
+                    conn.execute(lf.insert(), chunk)
                 self._audit(conn, who, "user_layers", name, None, {"name": name, "kind": kind, "n_features": len(g)})
         except sa.exc.IntegrityError as exc:
             raise StoreError(self._safe(f"layer {name!r} could not be stored (already exists?): {exc.orig}")) from None
@@ -380,7 +385,7 @@ class Store:
     def export(self, path: str | os.PathLike) -> Path:
         """Copy every table into a new GeoPackage (plus one feature layer per user layer) for QGIS."""
         path = Path(path)
-        tmp = path.with_name(path.name + ".part")
+        tmp = path.with_name(f".{path.stem}.part{path.suffix or '.gpkg'}")
         tmp.unlink(missing_ok=True)
         dst = Store(tmp)
         try:
