@@ -19,3 +19,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.longrepr = f"PostGIS test skipped under CI=true (a skip is a failure in CI): {reason}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _workspace_in_tmp(tmp_path_factory):
+    """The app and CLI under test use a throwaway GeoPackage workspace, never the user's."""
+    if os.environ.get("GEOPLAN_WORKSPACE"):
+        yield
+        return
+    os.environ["GEOPLAN_WORKSPACE"] = str(tmp_path_factory.mktemp("workspace") / "workspace.gpkg")
+    yield
+    os.environ.pop("GEOPLAN_WORKSPACE", None)

@@ -201,3 +201,21 @@ def test_cli_workspace(tmp_path, capsys, monkeypatch):
     assert '"layer_features": 3' in capsys.readouterr().out
     assert cli_main(["workspace", "export", str(tmp_path / "team.gpkg")]) == 0
     assert "layer_ent" in set(pyogrio.list_layers(tmp_path / "team.gpkg")[:, 0])
+
+
+def test_app_page_saves_available_land_and_keeps_it(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    ws = tmp_path / "app.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    open_store(ws).update_park("liangjiang", {"available_land_mu": 4321.0, "land_source": "台账"})
+    at = AppTest.from_file(str(__import__("pathlib").Path(__file__).parents[1] / "app.py"), default_timeout=120)
+    at.run()
+    at.sidebar.radio(key="page").set_value("page_workspace").run()
+    assert not at.exception
+    assert at.header[0].value == "工作空间"
+    df = at.dataframe[0].value  # the st.data_editor of park attributes, read back from the workspace
+    row = df.set_index("park_id").loc["liangjiang"]
+    assert (row["available_land_mu"], row["land_source"], row["version"]) == (4321.0, "台账", 1)
+    assert at.button(key="ws_save_btn").label == "保存修改"
