@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from geoplan import io as gio
 from geoplan import store as gstore
 from geoplan.data import catalog
 from geoplan.errors import StaleWriteError
@@ -110,4 +111,26 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     if st.button(t("ws_save", lang), key="ws_save_btn"):
         _save(s, before, after, lang)
         st.rerun()
+    _polygon(s, before, lang)
     _results(s, lang)
+
+
+def _polygon(s: gstore.Store, table: pd.DataFrame, lang: str) -> None:
+    """Upload a park polygon (GeoJSON/GPKG/zipped Shapefile, any supported CRS) into the park's override."""
+    st.subheader(t("ws_polygon", lang))
+    nm = name_col(lang)
+    labels = dict(zip(table["park_id"], table[nm]))
+    pid = st.selectbox(t("park", lang), list(table["park_id"]), key="ws_poly_park", format_func=lambda p: labels[p])
+    up = st.file_uploader(t("ws_polygon_file", lang), type=["geojson", "json", "gpkg", "zip"], key="ws_poly_file")
+    if up is not None and st.button(t("ws_save", lang), key="ws_poly_save"):
+        gdf, _ = gio.import_bytes(up.getvalue(), up.name)
+        shape = gdf.geometry.union_all()
+        if shape.geom_type not in ("Polygon", "MultiPolygon"):
+            st.error(f"{up.name}: {t('ws_polygon_bad', lang)}")
+            return
+        v = int(table.set_index("park_id").loc[pid, "version"])
+        try:
+            s.update_park(pid, {"geometry": shape}, expected_version=v)
+            st.success(t("ws_saved", lang) + "1")
+        except StaleWriteError:
+            st.error(t("ws_stale", lang))
