@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "ingest",
     "allocate",
     "brief",
+    "workspace",
 ]
 
 

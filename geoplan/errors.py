@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CRSError", "ConfigError", "DataError", "GeoplanError", "InputError", "ResolutionError",
+__all__ = ["CRSError", "ConfigError", "DataError", "GeoplanError", "InputError", "ResolutionError", "StaleWriteError", "StoreError",
            "UnknownLayerError"]
 
 
@@ -55,3 +55,16 @@ class ResolutionError(GeoplanError, LookupError):
 
 class ConfigError(InputError):
     """A configuration file (``config/*.yaml`` or a user's method file) is malformed."""
+
+
+class StoreError(GeoplanError):
+    """The workspace store (GeoPackage or PostGIS) cannot be opened or written."""
+
+
+class StaleWriteError(StoreError):
+    """An edit based on an old version of a row (someone saved in between): reload, then save again."""
+
+    def __init__(self, message: str, *, key: str = "", expected: int | None = None,
+                 current: int | None = None) -> None:
+        self.key, self.expected, self.current = key, expected, current
+        super().__init__(message)

@@ -26,8 +26,10 @@ LAND_COLUMNS = ("available_land_mu", "available_mu", "area_mu", "land_mu")
 DIST_PREFIX = "dist_km_"
 
 
-def park_candidates() -> gpd.GeoDataFrame:
-    """The embedded parks (data/parks.csv) as candidates."""
+def park_candidates(overrides: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """The embedded parks (data/parks.csv) as candidates; ``overrides`` (park_id, available_land_mu,
+    land_source, e.g. ``geoplan.store.Store.overrides_frame()``) replaces their land figures.
+    """
     p = catalog.parks()
     p["cand_id"] = p["park_id"]
     # a sub-area (园区组团, 产业集聚区) takes its parent park's tier when it has none of its own
@@ -36,6 +38,11 @@ def park_candidates() -> gpd.GeoDataFrame:
     p.loc[inherit, "tier"] = parent_tier[inherit]
     p["tier_source"] = np.where(inherit, "parent park " + p["parent_park_id"], "data/parks.csv tier")
     p["land_source"] = np.where(p["available_land_mu"].notna(), "data/parks.csv available_land_mu", "")
+    if overrides is not None and len(overrides):
+        o = overrides.drop_duplicates("park_id", keep="last").set_index("park_id")
+        hit = p["park_id"].isin(o.index)
+        for col in ("available_land_mu", "land_source"):
+            p.loc[hit, col] = p.loc[hit, "park_id"].map(o[col]).to_numpy()
     return normalise_candidates(p, source="parks")
 
 

@@ -1,0 +1,22 @@
+"""A workspace that remembers: park overrides, user layers, saved results, allocations, target actuals
+and an audit log, in a local GeoPackage (default) or a team PostGIS database (``GEOPLAN_STORE``).
+
+``gpkg`` (GeoPackage metadata and geometry blobs), ``schema`` (tables and versioned migrations),
+``store`` (the :class:`Store`, :func:`open_store`, :func:`apply_park_overrides`).
+"""
+
+from .schema import MIGRATIONS, TABLES
+from .store import (
+    LAYER_KINDS,
+    PARK_FIELDS,
+    Store,
+    apply_park_overrides,
+    compare_rankings,
+    data_files_hash,
+    default_workspace_path,
+    mask_url,
+    open_store,
+)
+
+__all__ = ["LAYER_KINDS", "MIGRATIONS", "PARK_FIELDS", "Store", "TABLES", "apply_park_overrides",
+           "compare_rankings", "data_files_hash", "default_workspace_path", "mask_url", "open_store"]

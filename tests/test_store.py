@@ -1,0 +1,221 @@
+"""The workspace store against both back ends: a GeoPackage file and a real PostGIS server.
+
+PostGIS runs when GEOPLAN_TEST_POSTGIS=postgresql://… is set (``.ci/postgis.sh start`` prints it);
+locally it skips with a reason, under CI=true a skip fails (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+import sqlalchemy as sa
+
+from geoplan import siting
+from geoplan.cli import main as cli_main
+from geoplan.data import catalog
+from geoplan.errors import GeoplanError, InputError, StaleWriteError, StoreError
+from geoplan.store import TABLES, apply_park_overrides, mask_url, open_store
+
+PG_URL = os.environ.get("GEOPLAN_TEST_POSTGIS", "")
+EVIL = "'); DROP TABLE park_overrides;--"
+EVIL2 = 'x"; DELETE FROM audit_log; -- 园区'
+
+
+@pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
+def store(request, tmp_path):
+    if request.param == "gpkg":
+        s = open_store(tmp_path / "ws.gpkg")
+        yield s
+        s.close()
+        return
+    if not PG_URL:
+        pytest.skip("no PostGIS server: set GEOPLAN_TEST_POSTGIS (eval \"$(bash .ci/postgis.sh start)\")")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(sa.make_url(PG_URL).set(drivername="postgresql+psycopg"))
+    with admin.begin() as c:
+        c.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema},public"})
+    s = open_store(url.render_as_string(hide_password=False))
+    yield s
+    s.close()
+    with admin.begin() as c:
+        c.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
+
+
+def _points(n: int) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"parcel_id": [f"P{i}" for i in range(n)], "area_mu": [float(i + 1) for i in range(n)]},
+                            geometry=shapely.points([106.5 + i * 1e-4 for i in range(n)], [29.5] * n), crs=4326)
+
+
+def test_schema_version_and_migrations(store):
+    info = store.info()
+    assert info["schema_version"] == 2
+    assert set(info["rows"]) == set(TABLES) and not any(info["rows"].values())
+    if store.backend == "postgis":  # geometry(…, 4326) with GiST indexes
+        with store._engine.connect() as c:
+            srid = c.exec_driver_sql("SELECT Find_SRID(current_schema()::text, 'park_overrides', 'geom')").scalar()
+            idx = c.exec_driver_sql("SELECT indexdef FROM pg_indexes WHERE tablename = 'layer_features' "
+                                    "AND indexdef ILIKE '%%gist%%'").scalars().all()
+        assert srid == 4326 and idx
+
+
+def test_round_trip_every_kind_of_row(store):
+    poly = shapely.box(106.50, 29.60, 106.70, 29.80)
+    v = store.update_park("liangjiang", {"available_land_mu": 1234.5, "land_as_of": "2026-11-30",
+                                         "land_source": "区规划局 2026-11 台账", "approved_area_km2": 12.5,
+                                         "notes": "备注 note", "geometry": poly}, who="alice")
+    assert v == 1
+    p = store.get_park("liangjiang")
+    assert (p["available_land_mu"], p["land_as_of"], p["land_source"], p["approved_area_km2"], p["notes"],
+            p["version"], p["updated_by"]) == (1234.5, "2026-11-30", "区规划局 2026-11 台账", 12.5, "备注 note", 1, "alice")
+    assert p["geometry"].equals(poly)
+
+    lid = store.import_layer("my parcels", "parcels", _points(3), {"file": "a.geojson", "repairs": 0})
+    got = store.layer("my parcels")
+    assert list(got["parcel_id"]) == ["P0", "P1", "P2"] and list(got["area_mu"]) == [1.0, 2.0, 3.0]
+    assert got.geometry.iloc[2].equals(shapely.Point(106.5002, 29.5))
+    assert store.layers().set_index("fid").loc[lid, "kind"] == "parcels"
+
+    store.add_allocation("电池项目", "liangjiang", 300.0, "pipeline", "洽谈中")
+    a = store.allocations().iloc[0]
+    assert (a["project"], a["park_id"], a["land_mu"], a["status"], a["notes"]) == ("电池项目", "liangjiang", 300.0,
+                                                                                 "pipeline", "洽谈中")
+    store.set_actual("gdp_per_mu", 2025, 512.0, "万元/亩", "统计公报 2025")
+    store.set_actual("gdp_per_mu", 2025, 515.0, "万元/亩", "统计公报 2025 修订")  # upsert, not a second row
+    act = store.actuals()
+    assert len(act) == 1 and act.iloc[0]["value"] == 515.0 and act.iloc[0]["source"] == "统计公报 2025 修订"
+
+    audit = store.audit()
+    assert list(audit["table_name"]) == ["park_overrides", "user_layers", "allocations", "target_actuals",
+                                         "target_actuals"]
+    assert audit.iloc[0]["who"] == "alice" and audit.iloc[0]["before"] is None or audit.iloc[0]["before"] != audit.iloc[0]["before"]
+    assert '"before"' not in audit.iloc[4]["before"] and "512.0" in audit.iloc[4]["before"]
+
+
+def test_lost_update_is_refused(store):
+    store.update_park("bishan_gaoxin", {"available_land_mu": 800.0})
+    v_a = store.get_park("bishan_gaoxin")["version"]  # two sessions open version 1
+    v_b = v_a
+    assert store.update_park("bishan_gaoxin", {"available_land_mu": 700.0}, expected_version=v_a) == 2
+    with pytest.raises(StaleWriteError) as exc:
+        store.update_park("bishan_gaoxin", {"available_land_mu": 650.0}, expected_version=v_b)
+    assert isinstance(exc.value, GeoplanError) and (exc.value.expected, exc.value.current) == (1, 2)
+    assert "changed by someone else" in str(exc.value) and "已被他人修改" in str(exc.value)
+    assert store.get_park("bishan_gaoxin")["available_land_mu"] == 700.0
+    with pytest.raises(StaleWriteError):  # creating a park someone else never saved, from a version > 0
+        store.update_park("nowhere", {"notes": "x"}, expected_version=3)
+
+
+def test_failing_import_leaves_nothing_behind(store):
+    g = _points(1200)
+    g.loc[1099, "geometry"] = None  # row 1100: in the third chunk, after two chunks were written
+    with pytest.raises(InputError) as exc:
+        store.import_layer("half", "parcels", g)
+    assert exc.value.row == 1100
+    assert store.info()["rows"] == dict.fromkeys(TABLES, 0)
+    store.import_layer("half", "parcels", _points(2))  # the name is free again
+    with pytest.raises(StoreError):  # a duplicate name is refused, and again nothing of it stays
+        store.import_layer("half", "parcels", _points(5))
+    assert store.info()["rows"]["layer_features"] == 2
+
+
+def test_injection_names_stored_verbatim(store):
+    store.update_park(EVIL, {"notes": EVIL2, "land_source": EVIL})
+    store.import_layer(EVIL, "enterprises", _points(1).assign(name=EVIL2))
+    store.set_actual(EVIL, 2024, 1.0, EVIL2, EVIL)
+    assert store.get_park(EVIL)["notes"] == EVIL2
+    assert store.layer(EVIL)["name"].iloc[0] == EVIL2
+    assert store.actuals().iloc[0]["indicator"] == EVIL
+    info = store.info()["rows"]  # every table still there, nothing deleted
+    assert info["park_overrides"] == 1 and info["audit_log"] == 3
+
+
+def test_password_never_shown(store):
+    url = "postgresql://planner:s3cr%40t-pw@127.0.0.1:1/nodb"
+    assert "s3cr" not in mask_url(url) and "***" in mask_url(url)
+    with pytest.raises(StoreError) as exc:  # nothing listens on port 1
+        open_store(url)
+    assert "s3cr" not in str(exc.value) and "***" in str(exc.value)
+    if store.backend == "postgis":
+        pw = sa.make_url(PG_URL).password
+        assert pw and pw not in repr(store) and pw not in store.location and pw not in str(store.info())
+
+
+def test_park_overrides_feed_site_selection(store):
+    spec = {"industry": "新能源汽车", "land_mu": 300, "top": 5}
+    base = siting.select_sites(spec)
+    first = base.explanation["ranked"][0]["cand_id"]
+    store.update_park(first, {"available_land_mu": 100.0, "land_source": "现场核查", "land_as_of": "2026-12-01"})
+    parks = apply_park_overrides(catalog.parks(), store)
+    assert parks.set_index("park_id").loc[first, "available_land_mu"] == 100.0
+    res = store.run_site_selection(spec)
+    assert first not in [r["cand_id"] for r in res.explanation["ranked"]]  # 100 亩 < 300 亩 needed
+    fid = store.save_result(spec, res, name="电池 300亩")
+    saved_json = res.to_json()
+    store.update_park(first, {"available_land_mu": 5000.0})  # the data change after saving
+    ro = store.reopen_result(fid)
+    assert ro["result"]["ranked"] == __import__("json").loads(saved_json)["ranked"]  # exactly as saved
+    cmp = ro["comparison"]
+    assert cmp["data_changed"] and not cmp["code_changed"] and cmp["ranking_changed"]
+    back = [c for c in cmp["changes"] if c["cand_id"] == first][0]
+    assert (back["change"], back["rank_then"], back["rank_now"]) == ("new", None, 1)
+
+
+def test_export_opens_with_gdal(store, tmp_path):
+    store.update_park("liangjiang", {"available_land_mu": 10.0, "geometry": shapely.box(106, 29, 107, 30)})
+    store.import_layer("ent", "enterprises", _points(4))
+    store.save_result({"industry": "x"}, {"ranked": []})
+    out = store.export(tmp_path / "team.gpkg")
+    names = set(pyogrio.list_layers(out)[:, 0])
+    assert set(TABLES) | {"layer_ent"} <= names
+    assert len(pyogrio.read_dataframe(out, layer="layer_ent")) == 4
+    again = open_store(out)  # the export is itself a workspace
+    assert again.get_park("liangjiang")["geometry"].equals(shapely.box(106, 29, 107, 30))
+    again.close()
+    if shutil.which("ogrinfo"):
+        txt = subprocess.run(["ogrinfo", "-ro", "-so", str(out)], capture_output=True, text=True, check=True).stdout
+        for t in (*TABLES, "layer_ent"):
+            assert t in txt
+    elif os.environ.get("CI", "").lower() == "true":
+        pytest.fail("ogrinfo (Debian gdal-bin) missing under CI=true")
+
+
+def test_cli_workspace(tmp_path, capsys, monkeypatch):
+    ws = tmp_path / "cli.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    assert cli_main(["workspace", "init"]) == 0 and ws.exists()
+    src = tmp_path / "ent.geojson"
+    _points(3).to_file(src, driver="GeoJSON")
+    assert cli_main(["workspace", "import", str(src), "--kind", "enterprises"]) == 0
+    capsys.readouterr()
+    assert cli_main(["workspace", "info"]) == 0
+    assert '"layer_features": 3' in capsys.readouterr().out
+    assert cli_main(["workspace", "export", str(tmp_path / "team.gpkg")]) == 0
+    assert "layer_ent" in set(pyogrio.list_layers(tmp_path / "team.gpkg")[:, 0])
+
+
+def test_app_page_saves_available_land_and_keeps_it(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    ws = tmp_path / "app.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    open_store(ws).update_park("liangjiang", {"available_land_mu": 4321.0, "land_source": "台账"})
+    at = AppTest.from_file(str(__import__("pathlib").Path(__file__).parents[1] / "app.py"), default_timeout=120)
+    at.run()
+    at.sidebar.radio(key="page").set_value("page_workspace").run()
+    assert not at.exception
+    assert at.header[0].value == "工作空间"
+    df = at.dataframe[0].value  # the st.data_editor of park attributes, read back from the workspace
+    row = df.set_index("park_id").loc["liangjiang"]
+    assert (row["available_land_mu"], row["land_source"], row["version"]) == (4321.0, "台账", 1)
+    assert at.button(key="ws_save_btn").label == "保存修改"
