@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "proximity",
     "raster",
     "site_select",
+    "targets",
 ]
 
 

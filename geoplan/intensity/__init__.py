@@ -17,13 +17,15 @@ from .floors import FLOOR_METRICS, check_floors, read_floors
 from .metrics import METRIC_LABELS, METRICS, Metric, compute_metrics
 from .normalise import CANONICAL, COUNT_FIELDS, MONEY_FIELDS, normalise
 from .methods import Method, aggregate_composite, composite, default_method, load_methods
-from .headers import recognise_headers, require_metric_columns
+from .headers import recognise_headers, require_metric_columns, template_frame, template_xlsx
+from .upload import Upload, accept_upload, read_bureau_table
 from .targets import (TARGET_INDICATOR_ZH, benchmark_municipal, municipal_output_target, status_rule,
                       targets_2027, track_targets)
 
 __all__ = ["CANONICAL", "COUNT_FIELDS", "FLOOR_METRICS", "LEVEL_KEYS", "METRICS", "METRIC_LABELS",
            "MONEY_FIELDS", "TARGET_INDICATOR_ZH", "Method", "Metric", "aggregate", "aggregate_composite",
-           "composite", "default_method", "load_methods", "recognise_headers", "require_metric_columns",
+           "Upload", "accept_upload", "composite", "default_method", "load_methods", "read_bureau_table",
+           "recognise_headers", "require_metric_columns", "template_frame", "template_xlsx",
            "status_rule", "targets_2027", "track_targets", "attach_places",
            "benchmark_municipal", "check_floors", "compute_metrics", "evaluate", "grading",
            "locate_districts", "municipal_output_target", "normalise", "place_names", "read_floors"]

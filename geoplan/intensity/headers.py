@@ -16,8 +16,8 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["FIELD_SYNONYMS", "ID_SYNONYMS", "LAND_UNITS", "MONEY_UNITS", "find_header_row",
-           "recognise_headers", "require_metric_columns", "split_unit"]
+__all__ = ["FIELD_SYNONYMS", "ID_SYNONYMS", "LAND_UNITS", "MONEY_UNITS", "TEMPLATE_COLUMNS", "find_header_row",
+           "recognise_headers", "require_metric_columns", "split_unit", "template_frame", "template_xlsx"]
 
 # canonical field -> header stems (longest match wins); money fields get a unit suffix
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -169,3 +169,26 @@ def find_header_row(raw: pd.DataFrame, max_rows: int = 10) -> int:
         if hits >= 2:
             return i
     return 0
+
+
+# the upload template: one spec for the CSV, the XLSX and data/examples/intensity_template.csv
+TEMPLATE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("统一社会信用代码", "91500000EXAMPLE001"), ("企业名称", "示例企业（示例数据）"), ("所在园区", "示例园区"),
+    ("年份", "2024"), ("用地面积(亩)", "50"), ("工业总产值(万元)", "30000"), ("营业收入(万元)", "28000"),
+    ("增加值(万元)", "8000"), ("税收(万元)", "900"), ("固定资产投资(万元)", "15000"), ("研发投入(万元)", "600"),
+    ("综合能耗(吨标煤)", "3000"), ("从业人员(人)", "200"),
+)
+
+
+def template_frame() -> pd.DataFrame:
+    """The upload template: the recognised headers and one illustrative row (示例数据, not real figures)."""
+    return pd.DataFrame([[v for _, v in TEMPLATE_COLUMNS]], columns=[c for c, _ in TEMPLATE_COLUMNS])
+
+
+def template_xlsx() -> bytes:
+    """The template as an XLSX workbook (bytes)."""
+    import io
+
+    buf = io.BytesIO()
+    template_frame().to_excel(buf, index=False, sheet_name="亩均评价模板")
+    return buf.getvalue()

@@ -188,4 +188,6 @@ def track_targets(actuals: pd.DataFrame | None = None, targets: pd.DataFrame | N
             rec["path_value"] = path
             rec["status"] = "green" if v1 >= path else ("amber" if v1 >= amber * path else "red")
         rows.append(rec)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["latest_year"] = pd.array(out["latest_year"].tolist(), dtype="Int64")
+    return out
