@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import corridors, industry, intensity, siting
+from app_pages import corridors, industry, intensity, siting, targets
 from app_pages.common import choice, sidebar_tiles
 from geoplan.errors import GeoplanError
 from geoplan.i18n import LANGS, t
@@ -17,6 +17,7 @@ PAGES = {
     "page_intensity": intensity.render,
     "page_corridor": corridors.render,
     "page_siting": siting.render,
+    "page_targets": targets.render,
 }
 
 st.set_page_config(page_title="geoplan — 重庆产业园区", page_icon="🗺️", layout="wide")
