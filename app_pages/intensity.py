@@ -138,9 +138,17 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     row_points = rows if isinstance(rows, gpd.GeoDataFrame) else None
     if isinstance(raw, gpd.GeoDataFrame) and "geometry" in raw:
         row_points = gpd.GeoDataFrame(rows, geometry=raw.loc[rows.index].geometry, crs=raw.crs)
+    located_at_park = False
+    if level == "project" and row_points is None and "park_id" in rows and rows["park_id"].notna().any():
+        parks = common.layer("parks")[["park_id", "geometry"]]
+        geo = rows.merge(parks, on="park_id", how="inner")
+        if len(geo):
+            row_points, located_at_park = gpd.GeoDataFrame(geo, geometry="geometry", crs=parks.crs), True
     left, right = st.columns([3, 2])
     with left:
         shown = agg if agg is not None and len(agg) else row_points
+        if located_at_park:
+            st.caption(t("located_at_park", lang))
         if shown is None or not len(shown):
             st.info(t("no_geometry_note", lang))
             if level == "project":

@@ -132,6 +132,7 @@ LABELS: dict[str, dict[str, str]] = {
     "template_csv": {"zh": "下载模板（CSV）", "en": "Download template (CSV)"},
     "template_xlsx": {"zh": "下载模板（XLSX）", "en": "Download template (XLSX)"},
     "trend": {"zh": "多年趋势", "en": "Trend over the years"},
+    "located_at_park": {"zh": "项目无坐标，按所在园区位置显示（位置为园区点，非项目地块）。", "en": "The projects have no coordinates; they are shown at their host park's location (the park point, not the plot)."},
     "rows_excluded": {"zh": "{n} 行数据有误，已排除(原因见下表)：", "en": "{n} rows were excluded (reasons below):"},
     "using_default": {"zh": "当前数据：铜梁规划项目(附表2，规划指导数)", "en": "Data: Tongliang plan projects (Annex 2, plan guidance figures)"},
     "using_upload": {"zh": "当前数据：上传文件", "en": "Data: your upload"},
