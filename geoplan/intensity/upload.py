@@ -14,12 +14,23 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ..io.encoding import detect_text_encoding
 from .headers import find_header_row, recognise_headers, require_metric_columns
 from .metrics import compute_metrics
 from .normalise import normalise
 
 __all__ = ["Upload", "accept_upload", "read_bureau_table"]
+
+
+def _text_encoding(data: bytes, name: str) -> str:
+    """UTF-8 (BOM or not) when it decodes, else GB18030 (a superset of GBK); same rule as geoplan.io.encoding,
+    kept here so that the analyses layer does not import the io layer."""
+    for codec in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(codec)
+            return codec
+        except UnicodeDecodeError:
+            continue
+    raise InputError("the text is neither UTF-8 nor GBK/GB18030; save it as UTF-8", file=name)
 
 
 def read_bureau_table(data: bytes, name: str) -> pd.DataFrame:
@@ -29,7 +40,7 @@ def read_bureau_table(data: bytes, name: str) -> pd.DataFrame:
         if suffix in (".xlsx", ".xls"):
             raw = pd.read_excel(_io.BytesIO(data), header=None, dtype=object)
         elif suffix in (".csv", ".txt", ""):
-            enc = detect_text_encoding(data, file=name)
+            enc = _text_encoding(data, name)
             raw = pd.read_csv(_io.StringIO(data.decode(enc)), header=None, dtype=str, keep_default_na=False)
         else:
             raise InputError(f"'{suffix}' files are not read; upload CSV or XLSX", file=name)
