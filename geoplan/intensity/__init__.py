@@ -7,7 +7,10 @@ Aggregates are Σ numerator / Σ denominator over the rows that state both (neve
 
 Modules: ``normalise`` (columns and units), ``metrics`` (the indicators), ``aggregate`` (to park,
 district, region), ``targets`` (municipal targets), ``floors`` (标准地 floors), ``grading``
-(A–D schemes of ``config/grading.yaml``), ``evaluate`` (all of it in one call).
+(A–D schemes of ``config/grading.yaml``), ``evaluate`` (all of it in one call), ``methods``
+(published composite methods of ``config/intensity_methods.yaml``: 渝府办发〔2023〕72号, 江津府办发〔2022〕157号),
+``headers`` (a bureau's column headers and units, refusal without a metric column, upload template),
+``upload`` (read and partially accept an uploaded table).
 """
 
 from . import grading
