@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import corridors, industry, ingest, intensity, siting, workspace
+from app_pages import corridors, industry, ingest, intensity, siting, targets, workspace
 from app_pages.common import choice, sidebar_tiles
 from geoplan.errors import GeoplanError
 from geoplan.i18n import LANGS, t
@@ -19,6 +19,7 @@ PAGES = {
     "page_siting": siting.render,
     "page_ingest": ingest.render,
     "page_workspace": workspace.render,
+    "page_targets": targets.render,
 }
 
 st.set_page_config(page_title="geoplan — 重庆产业园区", page_icon="🗺️", layout="wide")

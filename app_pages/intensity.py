@@ -21,6 +21,10 @@ from . import common
 
 SCHEMES = ("Quantiles", "NaturalBreaks", "EqualInterval", "FisherJenks")
 LEVELS = ("district", "park", "region")
+LEVEL_KEY = {"district": "adcode", "park": "park_id", "region": "region_id"}
+MAP_TARGETS = ["land_mu", "land_m2", "land_ha", "output_wan", "output_yi", "revenue_wan", "value_added_wan",
+               "tax_wan", "investment_wan", "rd_wan", "energy_tce", "employees", "enterprise_id", "name_zh",
+               "park_zh", "year"]
 
 
 def _read_upload(name: str, data: bytes, crs: str) -> pd.DataFrame:
@@ -89,7 +93,16 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             raw = None
     if raw is None:
         raw = catalog.tongliang_projects()
+    elif upload is not None:
+        raw = _bureau_step(raw, upload, lang)
+        if raw is None:
+            raw, label, file = catalog.tongliang_projects(), t("using_default", lang), "data/tongliang_projects.csv"
     st.caption(label)
+    c_t1, c_t2 = st.columns(2)
+    c_t1.download_button(t("template_csv", lang), gi.template_frame().to_csv(index=False).encode("utf-8-sig"),
+                         file_name="intensity_template.csv", mime="text/csv", key="int_tpl_csv")
+    c_t2.download_button(t("template_xlsx", lang), gi.template_xlsx(), file_name="intensity_template.xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="int_tpl_xlsx")
     try:
         rows, excluded = _metrics(pd.DataFrame(raw.drop(columns="geometry", errors="ignore")), file)
     except GeoplanError as exc:
@@ -97,8 +110,10 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         rows, excluded = _metrics(catalog.tongliang_projects(), "data/tongliang_projects.csv")
         st.caption(t("using_default", lang))
     if len(excluded):
-        st.warning(t("rows_excluded", lang).format(n=len(excluded)))
+        st.warning(t("rejected_rows", lang).format(n=len(excluded), file=file))
         st.dataframe(excluded, hide_index=True)
+        st.download_button(t("download_rejected", lang), excluded.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"{Path(file).stem}_rejected.csv", mime="text/csv", key="int_rejected")
 
     labels = gi.METRIC_LABELS
     present = [m for m in labels if m in rows and rows[m].notna().any()] or list(labels)[:1]
@@ -108,23 +123,38 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     scheme = common.choice(c2.selectbox, t("scheme", lang), list(SCHEMES), "int_scheme", lang,
                            format_func=lambda s: t(f"scheme_{s}", lang))
     k = c3.slider(t("classes", lang), 2, 7, 5, key="int_k")
-    level = common.choice(c4.selectbox, t("level_agg", lang), list(LEVELS), "int_level", lang,
+    levels = [lv for lv in LEVELS if LEVEL_KEY[lv] in rows and rows[LEVEL_KEY[lv]].nunique() >= 2]
+    levels = levels + ["project"] if upload is not None else ["project"] + levels
+    level = common.choice(c4.selectbox, t("level_agg", lang), levels,
+                          "int_level" if upload is None else "int_level_upload", lang,
                           format_func=lambda v: t(v, lang))
     title, munit = labels[metric][0 if lang == "zh" else 1], unit(labels[metric][2], lang)
 
     agg = None
     try:
-        agg = _aggregate(rows, level, metric)
+        agg = None if level == "project" else _aggregate(rows, level, metric)
     except GeoplanError as exc:
         st.error(str(exc))
     row_points = rows if isinstance(rows, gpd.GeoDataFrame) else None
     if isinstance(raw, gpd.GeoDataFrame) and "geometry" in raw:
         row_points = gpd.GeoDataFrame(rows, geometry=raw.loc[rows.index].geometry, crs=raw.crs)
+    located_at_park = False
+    if level == "project" and row_points is None and "park_id" in rows and rows["park_id"].notna().any():
+        parks = common.layer("parks")[["park_id", "geometry"]]
+        geo = rows.merge(parks, on="park_id", how="inner")
+        if len(geo):
+            row_points, located_at_park = gpd.GeoDataFrame(geo, geometry="geometry", crs=parks.crs), True
     left, right = st.columns([3, 2])
     with left:
         shown = agg if agg is not None and len(agg) else row_points
+        if located_at_park:
+            st.caption(t("located_at_park", lang))
         if shown is None or not len(shown):
             st.info(t("no_geometry_note", lang))
+            if level == "project":
+                pcols = [c for c in ("project_id", "enterprise_id", "name_zh", "name", "park_id", "land_mu",
+                                     metric) if c in rows]
+                st.dataframe(pd.DataFrame(rows[pcols]), hide_index=True, width="stretch", height=280)
         else:
             label_col = next((c for c in (name_col(lang), "name_zh", "name", "enterprise", "企业名称", "project_id",
                                           "id") if c in shown), None)
@@ -141,6 +171,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                          metric: f"{title} ({munit})", f"{metric}_base": t("base_mu", lang),
                          f"{metric}_n": t("n_contributing", lang)}
                 st.dataframe(tbl[keep].rename(columns=names), hide_index=True, width="stretch")
+        _composite_section(rows, level, lang)
+        _trend_section(rows, lang)
     with right:
         st.subheader(t("distribution", lang))
         vals = pd.DataFrame({"v": pd.to_numeric(rows[metric], errors="coerce")}).dropna()
@@ -173,3 +205,84 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     if agg is not None and len(agg):
         common.downloads(agg, f"intensity_{level}", lang, {"metric": metric, "level": level, "data": file},
                          key="int_agg")
+
+
+def _bureau_step(raw: pd.DataFrame, upload, lang: str) -> pd.DataFrame | None:
+    """Recognise a bureau's headers (title rows, unit rows, GBK), ask about ambiguous columns, refuse a
+    table with no metric column. None when refused (the message is shown)."""
+    frame = pd.DataFrame(raw.drop(columns="geometry", errors="ignore"))
+    _, _, amb = gi.recognise_headers(frame)
+    try:
+        gi.require_metric_columns(gi.recognise_headers(frame)[0], file=upload.name, lang=lang)
+    except GeoplanError:
+        try:  # a title row above the header, or a unit row: read the bytes again the bureau way
+            alt_frame = gi.read_bureau_table(upload.getvalue(), upload.name)
+            gi.require_metric_columns(gi.recognise_headers(alt_frame)[0], file=upload.name, lang=lang)
+            frame, raw = alt_frame, alt_frame
+            _, _, amb = gi.recognise_headers(frame)
+        except GeoplanError:
+            pass
+    overrides: dict[str, str] = {}
+    if amb:
+        st.warning(t("map_columns", lang))
+        for i, (col, why) in enumerate(amb.items()):
+            opts = [""] + MAP_TARGETS
+            choice_ = st.selectbox(f"{col} — {why}", opts, key=f"int_map_col_{i}",
+                                   format_func=lambda v: v or t("ignore_column", lang))
+            overrides[col] = choice_
+    mapped, _, _ = gi.recognise_headers(frame, overrides)
+    try:
+        gi.require_metric_columns(mapped, file=upload.name, lang=lang)
+    except GeoplanError as exc:
+        st.error(t("upload_error", lang) + t("refused", lang).format(file=upload.name) + exc.bare)
+        return None
+    if isinstance(raw, gpd.GeoDataFrame):
+        return gpd.GeoDataFrame(mapped, geometry=raw.geometry.values, crs=raw.crs)
+    return mapped
+
+
+def _composite_section(rows: pd.DataFrame, level: str, lang: str) -> None:
+    st.subheader(t("composite", lang))
+    methods, default = gi.load_methods()
+    names = list(methods)
+    mid = common.choice(st.selectbox, t("method", lang), names, "int_method", lang,
+                        format_func=lambda m: getattr(methods[m], f"label_{lang}", m))
+    m = methods[mid]
+    st.caption(t("method_source", lang) + f"{m.doc_title}（{m.doc_number}，{m.date}） {m.url}")
+    if not m.weights_public:
+        st.info(t("weights_not_public", lang) + (m.weights_statement_zh if lang == "zh" else m.weights_statement_en))
+    if m.scoring_assumption:
+        st.warning(t("assumption", lang) + (m.scoring_statement_zh if lang == "zh" else m.scoring_statement_en))
+    for ind in m.indicators:
+        if ind.assumption:
+            st.warning(t("assumption", lang) + (ind.assumption_zh if lang == "zh" else ind.assumption_en))
+    if not m.classes_public:
+        st.caption(t("classes_not_public", lang) + (m.classes_statement_zh if lang == "zh" else m.classes_statement_en))
+    id_col = next((c for c in ("project_id", "enterprise_id", "name_zh", "id") if c in rows), None)
+    scored, missing = gi.composite(rows, m, id_col=id_col)
+    if len(missing):
+        st.warning(t("missing_indicators", lang).format(n=len(missing)))
+        st.dataframe(missing, hide_index=True, width="stretch", height=160)
+    if m.scored and scored["composite_score"].notna().any():
+        cols = [c for c in (id_col, "land_mu") if c] + [c for c in scored if c.endswith("_points")] + [
+            "composite_score", "composite_class"]
+        st.dataframe(pd.DataFrame(scored[cols]), hide_index=True, width="stretch", height=200)
+        key = {"district": "adcode", "park": "park_id", "region": "region_id"}.get(level)
+        grp = key if key in scored else ("park_zh" if "park_zh" in scored else None)
+        if grp:
+            st.caption(t("composite_by", lang).format(level=t(level, lang) if key == grp else grp))
+            st.dataframe(gi.aggregate_composite(scored, grp, m), hide_index=True, width="stretch")
+
+
+def _trend_section(rows: pd.DataFrame, lang: str) -> None:
+    if "year" not in rows or rows["year"].nunique() < 2:
+        return
+    st.subheader(t("trend", lang))
+    metrics = [c for c in ("output_per_mu", "tax_per_mu", "va_per_mu") if c in rows and rows[c].notna().any()]
+    who = next((c for c in ("enterprise_id", "name_zh") if c in rows), None)
+    if who and metrics:
+        st.dataframe(rows.pivot_table(index=who, columns="year", values=metrics[0], aggfunc="first"), width="stretch")
+    if "park_zh" in rows and metrics:
+        g = rows.groupby(["park_zh", "year"]).agg(land=("land_mu", "sum"), num=(gi.METRICS[metrics[0]].numerator, "sum"))
+        g["v"] = g["num"] / g["land"]
+        st.dataframe(g["v"].unstack("year"), width="stretch")

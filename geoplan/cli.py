@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "allocate",
     "brief",
     "workspace",
+    "targets",
 ]
 
 

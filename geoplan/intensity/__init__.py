@@ -7,7 +7,10 @@ Aggregates are Σ numerator / Σ denominator over the rows that state both (neve
 
 Modules: ``normalise`` (columns and units), ``metrics`` (the indicators), ``aggregate`` (to park,
 district, region), ``targets`` (municipal targets), ``floors`` (标准地 floors), ``grading``
-(A–D schemes of ``config/grading.yaml``), ``evaluate`` (all of it in one call).
+(A–D schemes of ``config/grading.yaml``), ``evaluate`` (all of it in one call), ``methods``
+(published composite methods of ``config/intensity_methods.yaml``: 渝府办发〔2023〕72号, 江津府办发〔2022〕157号),
+``headers`` (a bureau's column headers and units, refusal without a metric column, upload template),
+``upload`` (read and partially accept an uploaded table).
 """
 
 from . import grading
@@ -20,11 +23,24 @@ from .aggregate import (
 )
 from .evaluate import evaluate
 from .floors import FLOOR_METRICS, check_floors, read_floors
+from .headers import recognise_headers, require_metric_columns, template_frame, template_xlsx
+from .methods import Method, aggregate_composite, composite, default_method, load_methods
 from .metrics import METRIC_LABELS, METRICS, Metric, compute_metrics
 from .normalise import CANONICAL, COUNT_FIELDS, MONEY_FIELDS, normalise
-from .targets import TARGET_INDICATOR_ZH, benchmark_municipal, municipal_output_target
+from .targets import (
+           TARGET_INDICATOR_ZH,
+           benchmark_municipal,
+           municipal_output_target,
+           status_rule,
+           targets_2027,
+           track_targets,
+)
+from .upload import Upload, accept_upload, read_bureau_table
 
 __all__ = ["CANONICAL", "COUNT_FIELDS", "FLOOR_METRICS", "LEVEL_KEYS", "METRICS", "METRIC_LABELS",
-           "MONEY_FIELDS", "TARGET_INDICATOR_ZH", "Metric", "aggregate", "attach_places",
+           "MONEY_FIELDS", "TARGET_INDICATOR_ZH", "Method", "Metric", "aggregate", "aggregate_composite",
+           "Upload", "accept_upload", "composite", "default_method", "load_methods", "read_bureau_table",
+           "recognise_headers", "require_metric_columns", "template_frame", "template_xlsx",
+           "status_rule", "targets_2027", "track_targets", "attach_places",
            "benchmark_municipal", "check_floors", "compute_metrics", "evaluate", "grading",
            "locate_districts", "municipal_output_target", "normalise", "place_names", "read_floors"]

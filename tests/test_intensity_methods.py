@@ -1,0 +1,167 @@
+"""Composite methods, bureau uploads and 2027 targets — expected values computed by hand."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import geoplan.intensity as I
+from geoplan.errors import ConfigError, InputError
+from geoplan.intensity import targets as T
+
+FIX = Path(__file__).parent / "fixtures"
+
+
+def _upload(name: str) -> I.Upload:
+    df = I.read_bureau_table((FIX / name).read_bytes(), name)
+    return I.accept_upload(df, file=name)
+
+
+def test_default_method_is_chongqing_without_public_weights() -> None:
+    methods, default = I.load_methods()
+    assert default == "chongqing_2023"
+    cq = methods["chongqing_2023"]
+    assert [i.metric for i in cq.indicators] == ["va_per_mu", "tax_per_mu", "va_per_energy", "rd_share_pct"]
+    assert cq.doc_number == "渝府办发〔2023〕72号" and not cq.scored and not cq.classes_public
+
+
+def test_jiangjin_weights_and_benchmarks_as_published() -> None:
+    jj = I.load_methods()[0]["jiangjin_2022"]
+    got = {i.metric: (i.weight, i.benchmark) for i in jj.indicators}
+    assert got == {"output_per_mu": (40, 666), "tax_per_mu": (40, 15), "investment_per_mu": (20, 333)}
+    assert jj.scoring_assumption and jj.cap_ratio == 1.0 and not jj.classes_public
+
+
+def test_jiangjin_scores_by_hand_gbk_upload() -> None:
+    u = _upload("intensity_gbk.csv")
+    jj = I.load_methods()[0]["jiangjin_2022"]
+    scored, missing = I.composite(u.table, jj, id_col="enterprise_id")
+    # E1: 666/666·40 + 15/15·40 + 333/333·20 = 100
+    # E2: (166.5/666)·40 + (7.5/15)·40 + (166.5/333)·20 = 10 + 20 + 10 = 40
+    # E3: min(1000/666,1)·40 + (7.5/15)·40 + min(500/333,1)·20 = 40 + 20 + 20 = 80
+    assert scored["composite_score"].tolist() == pytest.approx([100.0, 40.0, 80.0])
+    assert scored["composite_class"].isna().all()  # classes not public
+    assert missing.empty
+    park = I.aggregate_composite(scored, "park_zh", jj)
+    # land-weighted: (10·100 + 20·40 + 40·80) / 70 = 5000/70
+    assert park["composite_score"].iloc[0] == pytest.approx(5000 / 70)
+
+
+def test_chongqing_lists_enterprises_lacking_indicators() -> None:
+    u = _upload("intensity_gbk.csv")
+    scored, missing = I.composite(u.table, I.default_method(), id_col="enterprise_id")
+    assert scored["composite_score"].isna().all()
+    assert missing["id"].tolist() == ["E1", "E2", "E3"]
+    assert "va_per_mu" in missing["missing"].iloc[0] and "tax_per_mu" not in missing["missing"].iloc[0]
+
+
+def test_missing_indicator_is_not_scored() -> None:
+    jj = I.load_methods()[0]["jiangjin_2022"]
+    df = pd.DataFrame({"id": ["a", "b"], "output_per_mu": [666.0, 666.0], "tax_per_mu": [15.0, None],
+                       "investment_per_mu": [333.0, 333.0]})
+    scored, missing = I.composite(df, jj, id_col="id")
+    assert scored["composite_score"].iloc[0] == pytest.approx(100.0)
+    assert pd.isna(scored["composite_score"].iloc[1])
+    assert missing.to_dict("records") == [{"id": "b", "missing": "tax_per_mu"}]
+
+
+def test_method_config_errors_name_the_key(tmp_path: Path) -> None:
+    p = tmp_path / "m.yaml"
+    p.write_text((Path(I.methods.__file__).parents[2] / "config" / "intensity_methods.yaml").read_text(
+        encoding="utf-8").replace("weight: 40, benchmark: 666", "weight: -4, benchmark: 666"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="output_per_mu.weight"):
+        I.load_methods(p)
+
+
+def test_title_row_xlsx_with_unit_row() -> None:
+    u = _upload("intensity_title_row.xlsx")
+    assert u.mapping["占地面积"] == "land_m2" and u.mapping["工业总产值"] == "output_yi"
+    # 6666.67 m² = 10 亩 (666.667 m²/亩); 0.666 亿元 = 6660 万元 → 666 万元/亩
+    assert u.table["output_per_mu"].iloc[0] == pytest.approx(666.0, rel=1e-5)
+    assert u.table["tax_per_mu"].iloc[1] == pytest.approx(3.0, rel=1e-5)
+
+
+def test_no_metric_column_is_refused_with_columns_listed() -> None:
+    df = I.read_bureau_table((FIX / "intensity_no_metric.csv").read_bytes(), "intensity_no_metric.csv")
+    with pytest.raises(InputError) as e:
+        I.accept_upload(df, file="intensity_no_metric.csv")
+    msg = str(e.value)
+    assert "intensity_no_metric.csv" in msg and "地址" in msg and "联系人" in msg and "expected" in msg
+
+
+def test_clean_bureau_csv_is_graded_not_silently_empty() -> None:
+    df = pd.DataFrame({"用地面积(亩)": [10], "产值(万元)": [6660], "税收(万元)": [150]})
+    u = I.accept_upload(df, file="a.csv")
+    assert u.table["output_per_mu"].iloc[0] == 666.0 and u.table["tax_per_mu"].iloc[0] == 15.0
+
+
+def test_mixed_file_partially_accepted() -> None:
+    u = _upload("intensity_mixed.csv")
+    assert u.table["name_zh"].tolist() == ["好1", "好2"]
+    assert u.rejected["row"].tolist() == [2, 4] and u.rejected["id"].tolist() == ["坏1", "坏2"]
+
+
+def test_ambiguous_money_column_without_unit() -> None:
+    _, mapping, ambiguous = I.recognise_headers(pd.DataFrame({"用地面积(亩)": [1], "营业收入": [2]}))
+    assert "营业收入" in ambiguous and "营业收入" not in mapping
+    _, mapping, _ = I.recognise_headers(pd.DataFrame({"用地面积(亩)": [1], "营业收入": [2]}),
+                                        overrides={"营业收入": "revenue_wan"})
+    assert mapping["营业收入"] == "revenue_wan"
+
+
+def test_targets_2027_have_provenance() -> None:
+    t = I.targets_2027()
+    assert len(t) == 11  # 12 rows, 全员劳动生产率 in two documents
+    assert (t["url"] != "").all() and (t["evidence_zh"] != "").all()
+    rd = t.set_index("indicator").loc["rd_share_pct"]
+    assert rd["value"] == 2.0 and rd["year"] == 2027 and "2%以上" in rd["evidence_zh"]
+
+
+def test_track_targets_by_hand() -> None:
+    act = pd.DataFrame({"indicator": ["rd_share_pct", "rd_share_pct", "va_per_mu", "va_per_mu",
+                                      "va_per_energy", "va_per_energy", "tax_per_mu"],
+                        "year": [2023, 2024, 2023, 2025, 2023, 2025, 2024],
+                        "value": [1.6, 1.7, 100, 110, 1.0, 1.3, 50]})
+    r = I.track_targets(act).set_index("indicator")
+    # rd: required (2/1.7)^(1/3) − 1 = 5.567 %; path 1.6·1.25^(1/4) = 1.6919 ≤ 1.7 → green
+    assert r.loc["rd_share_pct", "required_growth_pct"] == pytest.approx(5.567, abs=1e-3)
+    assert r.loc["rd_share_pct", "status"] == "green"
+    # va_per_mu growth √1.1 − 1 = 4.881 % ≥ 4 → green
+    assert r.loc["va_per_mu_growth", "actual"] == pytest.approx(4.881, abs=1e-3)
+    assert r.loc["va_per_mu_growth", "status"] == "green"
+    # va_per_energy: path 1.0·2.24^(2/4) = 1.4967; 0.9·path = 1.347 > 1.3 → red; growth √1.3 − 1 = 14 % → green
+    assert r.loc["va_per_energy", "status"] == "red"
+    assert r.loc["va_per_energy_growth", "status"] == "green"
+    # tax_per_mu growth: one year only → no status
+    assert r.loc["tax_per_mu_growth", "status"] == ""
+    assert r.loc["labour_productivity", "status"] == ""
+
+
+def test_amber_boundary() -> None:
+    t = I.targets_2027()
+    t = t[t["indicator"] == "rd_share_pct"]
+    # path at 2025 from 1.0 (2023) to 2 (2027): √2 = 1.41421; amber from 0.9·√2 = 1.27279
+    for v, want in ((1.2728, "amber"), (1.2727, "red"), (1.4143, "green")):
+        act = pd.DataFrame({"indicator": ["rd_share_pct"] * 2, "year": [2023, 2025], "value": [1.0, v]})
+        assert T.track_targets(act, t)["status"].iloc[0] == want
+
+
+def test_status_rule_is_not_policy() -> None:
+    assert T.status_rule()["policy"] is False
+
+
+def test_standard_land_indicators_scoped() -> None:
+    from geoplan.paths import data_dir
+
+    s = pd.read_csv(data_dir() / "standard_land_indicators.csv", dtype=str, keep_default_na=False)
+    muni = s[s["scope_kind"] == "municipal"]
+    assert len(muni) == 6 and (muni["value"] == "").all()
+    assert set(s["scope_kind"]) == {"municipal", "parcel notice"}
+    assert (s["url"] != "").all()
+
+
+def test_targets_cli_json(capsys) -> None:
+    from geoplan.cli import main
+
+    assert main(["targets", "--format", "json"]) == 0
+    assert '"rd_share_pct"' in capsys.readouterr().out
