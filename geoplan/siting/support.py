@@ -21,6 +21,9 @@ from ..data.taxonomy import RELATION_ORDER
 
 
 
+SUPPORT_KINDS = ("siting", "regional_direction")
+
+
 @dataclass(frozen=True)
 class SupportTable:
     """Assignment rows related to the queried industry, keyed for lookup by place."""
@@ -34,6 +37,8 @@ def related_assignments(industry_id: str, fit_cfg: dict, min_relation: str = "sa
     """Assignments whose industry relates to ``industry_id`` at least as closely as ``min_relation``
     (direct < same_chain < same_sector), with the relation and a row score in [0, 1]."""
     a = catalog.assignments()
+    if "kind" in a:  # data contract §1: only siting / regional_direction rows naming a specific industry count
+        a = a[a["kind"].isin(SUPPORT_KINDS) & (a.get("specific_industry", "true") != "false")].copy()
     rel_map = {i: taxonomy.industry_relation(industry_id, i) for i in a["industry_id"].unique()}
     a["relation"] = a["industry_id"].map(rel_map)
     keep = a["relation"].isin(RELATION_ORDER[: RELATION_ORDER.index(min_relation) + 1])
