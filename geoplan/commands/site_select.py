@@ -6,6 +6,7 @@ import argparse
 import sys
 import unicodedata
 
+from ..data.citations import cite
 from ..errors import InputError
 from ..siting.spec import AXES, SiteSpec, load_spec, save_spec
 
@@ -102,7 +103,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def _refs(cites: list[dict]) -> str:
-    return "; ".join(dict.fromkeys(f"{x['source'][:3]} L{x['source_line']}" for x in cites))
+    return "; ".join(dict.fromkeys(x.get("cite") or cite(x["source"], x["source_line"]) for x in cites))
 
 
 def format_table(result) -> str:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from . import criteria as crit
 from ..data import catalog
+from ..data.citations import cite
 from .spec import CRITERIA, SiteSpec
 from .criteria import GATES
 
@@ -48,7 +49,7 @@ PRECISION_NOTES = {
 
 
 def _refs(cites: list[dict]) -> str:
-    seen = dict.fromkeys(f"{c['source'][:3]} L{c['source_line']}" for c in cites)
+    seen = dict.fromkeys(c.get("cite") or cite(c["source"], c["source_line"]) for c in cites)
     return "; ".join(seen)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from ..data import catalog
 from ..data import taxonomy
+from ..data.citations import cite
 from ..data.taxonomy import RELATION_ORDER
 
 
@@ -89,6 +90,8 @@ def _citation(row: pd.Series, host_adcode: int | None) -> dict:
         "plan_id": row["plan_id"],
         "source": row["source"],
         "source_line": int(row["source_line"]),
+        "cite": cite(row["source"], int(row["source_line"])),
+        "cite_en": cite(row["source"], int(row["source_line"]), lang="en"),
         "evidence_zh": row["evidence_zh"],
         "industry_id": row["industry_id"],
         "industry_zh": row["industry_zh"],
@@ -215,6 +218,8 @@ def role_fit(industry_id: str, host_adcodes: np.ndarray, fit_cfg: dict,
                 best_by_code[code] = float(row["role_score"])
             cites.setdefault(code, []).append({
                 "source": row["source"], "source_line": int(row["source_line"]),
+                "cite": cite(row["source"], int(row["source_line"])),
+                "cite_en": cite(row["source"], int(row["source_line"]), lang="en"),
                 "evidence_zh": row["evidence_zh"], "place_zh": row["place_zh"],
                 "place_id": row["place_id"], "industry_zh": row["industry_zh"],
                 "relation": row["relation"], "role_zh": row.get("role_zh", ""),
