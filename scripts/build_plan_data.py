@@ -42,6 +42,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import shapely
+import shapely.geometry
+
+from geoplan.crs import gcj02_to_wgs84
 from geoplan.paths import data_dir, reference_dir, seeds_dir
 from geoplan.data.taxonomy import normalize_text
 
@@ -307,8 +311,8 @@ TONGLIANG_PARTS = [
 
 
 def membership(ms: str) -> str:
-    if ms.startswith("[confirmed"):
-        return "confirmed"
+    if ms.startswith("[confirmed"):  # no seed breaks 2+10+36 down (002 L81): tier membership is an inference
+        return "inferred"
     if "membership in \"10\" inferred" in ms:
         return "inferred"
     m = re.search(r"confidence=(high|medium|low)", ms)
@@ -364,7 +368,13 @@ def build_parks(lookup: dict[str, str]) -> list[dict]:
             "membership_source": public_source_text(r["membership_source"]),
             "source": src, "source_line": line, "evidence_zh": ev,
         })
+    tl_seat = seats.get(500151)
+    tl_lonlat = (round(tl_seat[0], 6), round(tl_seat[1], 6)) if tl_seat else None
+    tl_src = f"host district seat ({seat_file}; {tl_seat[2]})" if tl_seat else "host district seat (draft)"
     parent = next(p for p in out if p["park_id"] == "tongliang_gaoxin")
+    if tl_lonlat is None:
+        tl_lonlat = (parent["lon"], parent["lat"])
+    parent = {**parent, "lon": tl_lonlat[0], "lat": tl_lonlat[1], "location_source": tl_src}
     for pid, name_zh, name_en, level, ev, inds in TONGLIANG_PARTS:
         out.append({
             "park_id": pid, "name_zh": name_zh, "name_en": name_en, "tier": "other", "level_zh": level,
@@ -392,6 +402,7 @@ def build_parks(lookup: dict[str, str]) -> list[dict]:
             "membership_source": "site named in seed 004; not itself a member of 2+10+36; parent not stated in the text",
             "source": r["source"], "source_line": int(r["source_line"]), "evidence_zh": r["evidence_zh"],
         })
+    relocate_parks(out)
     for p in out:
         check("parks", p["park_id"], str(p["source"]), p["source_line"], p["evidence_zh"])
         for c in ("park_id", "name_zh", "name_en", "tier", "level_zh", "host_adcode", "lead_industries_zh",
@@ -403,6 +414,43 @@ def build_parks(lookup: dict[str, str]) -> list[dict]:
         if v > 1:
             fail(f"parks: park_id {k} occurs {v} times")
     return out
+
+
+RELOCATION_NOTES: list[str] = []
+
+
+def relocate_parks(parks: list[dict]) -> None:
+    """Move parks to the public town-centre point of scripts/sources/park_locations.csv (GCJ-02 → WGS84),
+    only where the point lies inside the park's host district; otherwise the park keeps its point (noted)."""
+    p = data_dir() / "boundaries" / "districts.geojson"
+    polys = {}
+    if p.exists():
+        for f in json.loads(p.read_text(encoding="utf-8"))["features"]:
+            polys[int(f["properties"]["adcode"])] = shapely.geometry.shape(f["geometry"])
+    by_id = {x["park_id"]: x for x in parks}
+    for r in read_csv(SOURCES / "park_locations.csv"):
+        if not r["lon"]:
+            continue
+        park = by_id.get(r["park_id"])
+        if park is None:
+            fail(f"scripts/sources/park_locations.csv: unknown park_id {r['park_id']}")
+            continue
+        lon, lat = (float(r["lon"]), float(r["lat"]))
+        if r["datum"] == "gcj02":
+            lo, la = gcj02_to_wgs84(lon, lat)
+            lon, lat = float(lo), float(la)
+        poly = polys.get(int(park["host_adcode"]))
+        if poly is None or not poly.covers(shapely.Point(lon, lat)):
+            RELOCATION_NOTES.append(f"{r['park_id']}: public point ({r['place_described_zh']}) is outside host "
+                                    f"district {park['host_adcode']}; kept at {park['location_precision']}")
+            continue
+        if r["source_url"].startswith("seed") or not r["source_url"]:
+            src = f"{r['source_title']}"
+        else:
+            src = f"{r['source_title']} <{r['source_url']}>"
+        park.update(lon=round(lon, 6), lat=round(lat, 6), location_precision="town_center",
+                    location_source=(f"{r['place_described_zh']}: town centre (Vonng/adcode, GCJ-02 → WGS84); "
+                                     f"source: {src}"))
 
 
 # ----------------------------------------------------------------------------- regions
@@ -424,6 +472,12 @@ def public_source_text(text: str) -> str:
     """The draft's source note with internal search-index ids replaced by a description of the source."""
     for pattern, repl in _INDEX_IDS:
         text = pattern.sub(repl, text)
+    # tier notes consistent with the flag: no seed assigns tiers; the 综保区 "hypothesis A" is an unconfirmed
+    # alternative reading, so a not_member row says so instead of calling itself a tier-10 candidate.
+    text = text.replace("[confirmed-lead]", "[tier inferred: no seed lists the members]")
+    text = re.sub(r"hypothesis A(?::)? (?:candidate for tier 10|candidate|综保区 may fill tier-10 slots)",
+                  "not counted here; only the unconfirmed alternative reading 'hypothesis A' (综保区 fill the tier-10 "
+                  "slots) would count it", text)
     if "find_string" in text or re.search(r"\bid \d{8,}", text):
         fail(f"parks: source note still cites an internal search id: {text!r}")
     return text
@@ -1077,6 +1131,8 @@ def main() -> int:
         print("left out: " + s)
     for n in proj_notes:
         print("projects: " + n)
+    for n in RELOCATION_NOTES:
+        print("parks: " + n)
     if not district_seats()[0]:
         print("note: data/boundaries/districts.geojson absent — district_seat parks keep the draft coordinates")
     return 0
