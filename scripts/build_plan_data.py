@@ -940,6 +940,8 @@ PROJECT_CLUSTERS = {"装备制造产业": ("equipment manufacturing", "equipment
                     "电子信息产业": ("electronic information", "electronics"),
                     "大健康产业": ("big health", "big_health"),
                     "配套发展": ("supporting services (logistics / S&T and talent / finance)", "services")}
+HOST_NOTE = ("inferred: 附表2 gives no location; the projects are attached to 铜梁高新区 because seed 004 "
+             "calls it the 先进制造业的集中区 (L489), not because the table says so")
 FIGURES_NOTE = ("plan guidance figures (指导性 column header L977; 本项目表仅供参考 L975, seed 004)")
 
 
@@ -960,10 +962,21 @@ def build_projects() -> tuple[list[dict], list[str]]:
             en, iid = PROJECT_CLUSTERS[cluster]
             seq = int(f[0])
             rows.append(dict(project_id=f"TL{seq:02d}", seq=seq, name_zh=f[1].strip(), build_type_zh=f[2].strip(),
-                             cluster_zh=cluster, cluster_en=en, industry_id=iid, host_park_id="tongliang_gaoxin",
+                             cluster_zh=cluster, cluster_en=en, industry_id=iid, industry_basis="cluster",
+                             host_park_id="tongliang_gaoxin", host_inferred="true", host_note=HOST_NOTE,
                              land_mu=num(f[6]), investment_yi=num(f[5]), annual_output_yi=num(out[0]) if out else "",
                              construction_period=f[7].strip(), content_zh=content, figures_note=FIGURES_NOTE,
                              source=F004, source_line=i + 1, evidence_zh=f[1].strip()))
+    # the finest industry the project's name supports (scripts/sources/project_industry_rules.csv, first match)
+    rules = read_csv(SOURCES / "project_industry_rules.csv")
+    known = {r["industry_id"] for r in read_csv(SOURCES / "industries.csv")}
+    for i, rule in enumerate(rules, start=2):
+        if rule["industry_id"] not in known:
+            fail(f"scripts/sources/project_industry_rules.csv row {i}: unknown industry_id {rule['industry_id']!r}")
+    for r in rows:
+        hit = next((rule for rule in rules if rule["keyword"] in r["name_zh"]), None)
+        if hit and hit["industry_id"] != r["industry_id"]:
+            r["industry_id"], r["industry_basis"] = hit["industry_id"], "name"
     # compare with the draft; the seed wins
     notes = []
     draft = {int(r["seq"]): r for r in read_csv(reference_dir() / "tongliang_projects.csv")}
@@ -1118,7 +1131,8 @@ def main() -> int:
                                        "value", "value_num", "baseline_year", "baseline_value", "source", "source_line",
                                        "evidence_zh", "note"])
     write_csv("tongliang_projects.csv", projects, ["project_id", "seq", "name_zh", "build_type_zh", "cluster_zh",
-                                                   "cluster_en", "industry_id", "host_park_id", "land_mu",
+                                                   "cluster_en", "industry_id", "industry_basis", "host_park_id",
+                                                   "host_inferred", "host_note", "land_mu",
                                                    "investment_yi", "annual_output_yi", "construction_period",
                                                    "content_zh", "figures_note", "source", "source_line", "evidence_zh"])
     write_csv("plans.csv", plans, PLAN_COLS)
