@@ -73,6 +73,8 @@ LABELS: dict[str, dict[str, str]] = {
     "strength": {"zh": "强度", "en": "Strength"},
     "plan": {"zh": "规划", "en": "Plan"},
     "seed": {"zh": "文件", "en": "Seed file"},
+    "assignment_kind": {"zh": "类型(布局/区域方向/合作/现状/科学设施)",
+                        "en": "Kind (siting / regional direction / cooperation / current state / science infrastructure)"},
     "line": {"zh": "行", "en": "Line"},
     "evidence": {"zh": "规划原文", "en": "Plan sentence"},
     "tier": {"zh": "层级", "en": "Tier"},
