@@ -15,7 +15,7 @@ CRITERION_LABELS = {
     "corridor": ("成渝通道临近度", "corridor proximity"),
     "intensity": ("亩均产值效应", "effect on 亩均产值 (output per mu)"),
     "tier": ("园区层级", "park tier (2+10+36)"),
-    "region_role": ("一区两群功能契合", "一区两群 role fit (seed 002 L609)"),
+    "region_role": ("一区两群功能契合", "一区两群 role fit (《重庆市制造业高质量发展“十四五”规划》)"),
 }
 
 
