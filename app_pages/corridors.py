@@ -75,10 +75,12 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     axis_col = "nearest_corridor_en" if lang == "en" else "nearest_corridor_zh"
     band_col = "band_en" if lang == "en" else "band_zh"
     table = inside.sort_values("nearest_km").copy()
+    table["seat_artefact"] = corridor.seat_artefacts(table)
     table["location_precision"] = [maps.precision_label(v, lang) for v in table["location_precision"]]
     cols = {nm: t("park", lang), "tier": t("tier", lang), "location_precision": t("precision", lang),
             axis_col: t("nearest_axis", lang), "nearest_km": t("distance_km", lang),
-            "nearest_chainage_km": t("chainage_km", lang), band_col: t("band", lang)}
+            "nearest_chainage_km": t("chainage_km", lang), band_col: t("band", lang),
+            "seat_artefact": t("seat_artefact", lang)}
     st.markdown(f"**{t('inside_band', lang)}**: {len(table)}")
     if table.empty:
         st.info(t("empty_state", lang))
@@ -86,6 +88,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         view = table[[c for c in cols if c in table]].rename(columns=cols)
         st.dataframe(view.round(1), hide_index=True, width="stretch")
     st.caption(t("approx_note", lang))
+    if table["seat_artefact"].any():
+        st.caption(t("chainage_artefact", lang))
     common.layer_notes(["corridors", "parks"], lang)
     full = parks[["park_id", "geometry"]].merge(table, on="park_id", how="inner")
     common.downloads(gpd.GeoDataFrame(full, geometry="geometry", crs=parks.crs), f"corridor_parks_{pick_band}",

@@ -12,13 +12,14 @@ from geoplan.data import catalog, taxonomy
 from geoplan.data.layers import join_geometry
 from geoplan.errors import ResolutionError
 from geoplan.i18n import name_col, pick, t
+from geoplan.maps.popups import source_label
 from geoplan.spatial import place_at
 
 from . import common
 
 TOGGLE_LAYERS = ("districts", "parks", "corridors", "regions", "context")
-TABLE_COLS = ["place_zh", "place_type", "industry_zh", "relation", "matched_via", "role_zh", "strength", "plan_id",
-              "source", "source_line", "evidence_zh"]
+TABLE_COLS = ["place_zh", "place_type", "industry_zh", "relation", "matched_via", "role_zh", "strength", "kind",
+              "cite", "evidence_zh"]  # users read the plan title (cite); downloads keep source + source_line
 
 
 @st.cache_resource(show_spinner=False)
@@ -113,12 +114,15 @@ def _place_details(place: tuple[str, str], lang: str) -> None:
 
 
 def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    rows = rows.assign(cite=[source_label(s, None if pd.isna(n) else int(n), lang)
+                             for s, n in zip(rows["source"], rows["source_line"])]) if "source" in rows else rows
     cols = [c for c in TABLE_COLS if c in rows]
     out = rows[cols].copy()
     names = {"place_zh": t("place", lang), "place_type": t("place_type", lang), "industry_zh": t("industry", lang),
              "role_zh": t("role", lang), "strength": t("strength", lang), "plan_id": t("plan", lang),
              "source": t("seed", lang), "source_line": t("line", lang), "evidence_zh": t("evidence", lang),
-             "relation": t("relation", lang), "matched_via": t("matched_via", lang)}
+             "relation": t("relation", lang), "matched_via": t("matched_via", lang), "cite": t("source", lang),
+             "kind": t("assignment_kind", lang)}
     return out.rename(columns=names)
 
 

@@ -3,7 +3,7 @@
 Distances are planar in ``geoplan.crs.REGION_METRIC`` (transverse Mercator at 107°E, k = 1), which
 stays within 0.2 % of the geodesic distance over Chongqing and the corridors (tests check it against
 ``pyproj.Geod``). Chainage is the position of the nearest point along an axis, in km from its
-Chongqing end (the catalogue stores the lines Chengdu end first).
+Chongqing end (the catalogue stores the lines Chengdu end first); every label says "from the Chongqing end".
 """
 
 from __future__ import annotations
@@ -190,3 +190,17 @@ def segment_distance(x: np.ndarray, y: np.ndarray, coords: np.ndarray) -> np.nda
             d2 = ex * ex + ey * ey
         np.minimum(best, d2, out=best)
     return np.sqrt(best)
+
+
+SEAT_ARTEFACT_KM = 2.0  # corridor nodes are placed at city/district centres (±2 km, data/corridors.csv)
+
+
+def seat_artefacts(res) -> np.ndarray:
+    """True where a point located only at its district seat lies < 2 km from an axis: the axis nodes sit at
+    the same seats, so such a distance (0.1–0.4 km in practice) is an artefact of two approximations.
+    """
+    if "location_precision" not in res or "nearest_km" not in res:
+        return np.zeros(len(res), dtype=bool)
+    seat = np.asarray(res["location_precision"].astype(str) == "district_seat")
+    return seat & (np.asarray(res["nearest_km"], dtype=float) < SEAT_ARTEFACT_KM)
+

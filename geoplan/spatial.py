@@ -86,7 +86,7 @@ def place_at(lon: float, lat: float, *, datum: str = "wgs84", park_tolerance_deg
 
     Examples
     --------
-    >>> place_at(106.0525, 29.8473)  # on 铜梁高新区's point
+    >>> place_at(106.1596, 29.8234)  # on 铜梁高新区's point (蒲吕)
     ('park', 'tongliang_gaoxin')
     >>> place_at(106.1, 29.7)  # elsewhere in 铜梁
     ('district', '500151')

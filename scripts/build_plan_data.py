@@ -42,6 +42,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import shapely
+import shapely.geometry
+
+from geoplan.crs import gcj02_to_wgs84
 from geoplan.data.taxonomy import normalize_text
 from geoplan.paths import data_dir, reference_dir, seeds_dir
 
@@ -284,6 +288,7 @@ LEVEL_EN = {
     "市级高新区": "municipal high-tech zone", "国家级综合保税区": "national comprehensive bonded zone",
     "川渝合作功能区": "Sichuan–Chongqing cooperation area", "产业集聚区": "industry cluster zone (sub-area)",
     "园区组团": "park sub-area (cluster)",
+    "规划载体": "plan site (named in seed 004)",
 }
 # Tongliang's 高新区 parts, seed 004 L225 (lead industries as written there).
 TONGLIANG_PARTS = [
@@ -306,8 +311,8 @@ TONGLIANG_PARTS = [
 
 
 def membership(ms: str) -> str:
-    if ms.startswith("[confirmed"):
-        return "confirmed"
+    if ms.startswith("[confirmed"):  # no seed breaks 2+10+36 down (002 L81): tier membership is an inference
+        return "inferred"
     if "membership in \"10\" inferred" in ms:
         return "inferred"
     m = re.search(r"confidence=(high|medium|low)", ms)
@@ -363,7 +368,13 @@ def build_parks(lookup: dict[str, str]) -> list[dict]:
             "membership_source": public_source_text(r["membership_source"]),
             "source": src, "source_line": line, "evidence_zh": ev,
         })
+    tl_seat = seats.get(500151)
+    tl_lonlat = (round(tl_seat[0], 6), round(tl_seat[1], 6)) if tl_seat else None
+    tl_src = f"host district seat ({seat_file}; {tl_seat[2]})" if tl_seat else "host district seat (draft)"
     parent = next(p for p in out if p["park_id"] == "tongliang_gaoxin")
+    if tl_lonlat is None:
+        tl_lonlat = (parent["lon"], parent["lat"])
+    parent = {**parent, "lon": tl_lonlat[0], "lat": tl_lonlat[1], "location_source": tl_src}
     for pid, name_zh, name_en, level, ev, inds in TONGLIANG_PARTS:
         out.append({
             "park_id": pid, "name_zh": name_zh, "name_en": name_en, "tier": "other", "level_zh": level,
@@ -377,6 +388,21 @@ def build_parks(lookup: dict[str, str]) -> list[dict]:
             "membership_source": "sub-area of tongliang_gaoxin (seed 004 L225); not itself a member of 2+10+36",
             "source": F004, "source_line": 225, "evidence_zh": ev,
         })
+    # Sites seed 004 names with their own industries (scripts/sources/tongliang_sites.csv). The text does not
+    # place any of them inside 铜梁高新区, so parent_park_id stays empty (host district 500151 only).
+    for i, r in enumerate(read_csv(SOURCES / "tongliang_sites.csv"), start=2):
+        out.append({
+            "park_id": r["park_id"], "name_zh": r["name_zh"], "name_en": r["name_en"], "tier": "other",
+            "level_zh": "规划载体", "level_en": LEVEL_EN["规划载体"], "parent_park_id": r["parent_park_id"],
+            "host_adcode": int(r["host_adcode"]), "host_district_zh": "铜梁区",
+            "lead_industries_zh": r["lead_industries_zh"], "industry_ids": r["industry_ids"], "approved_area_km2": "", "available_land_mu": "",
+            "lon": parent["lon"], "lat": parent["lat"], "location_precision": "district_seat",
+            "location_source": "no public location found; placed at " + parent["location_source"],
+            "membership_confidence": "not_member",
+            "membership_source": "site named in seed 004; not itself a member of 2+10+36; parent not stated in the text",
+            "source": r["source"], "source_line": int(r["source_line"]), "evidence_zh": r["evidence_zh"],
+        })
+    relocate_parks(out)
     for p in out:
         check("parks", p["park_id"], str(p["source"]), p["source_line"], p["evidence_zh"])
         for c in ("park_id", "name_zh", "name_en", "tier", "level_zh", "host_adcode", "lead_industries_zh",
@@ -388,6 +414,43 @@ def build_parks(lookup: dict[str, str]) -> list[dict]:
         if v > 1:
             fail(f"parks: park_id {k} occurs {v} times")
     return out
+
+
+RELOCATION_NOTES: list[str] = []
+
+
+def relocate_parks(parks: list[dict]) -> None:
+    """Move parks to the public town-centre point of scripts/sources/park_locations.csv (GCJ-02 → WGS84),
+    only where the point lies inside the park's host district; otherwise the park keeps its point (noted)."""
+    p = data_dir() / "boundaries" / "districts.geojson"
+    polys = {}
+    if p.exists():
+        for f in json.loads(p.read_text(encoding="utf-8"))["features"]:
+            polys[int(f["properties"]["adcode"])] = shapely.geometry.shape(f["geometry"])
+    by_id = {x["park_id"]: x for x in parks}
+    for r in read_csv(SOURCES / "park_locations.csv"):
+        if not r["lon"]:
+            continue
+        park = by_id.get(r["park_id"])
+        if park is None:
+            fail(f"scripts/sources/park_locations.csv: unknown park_id {r['park_id']}")
+            continue
+        lon, lat = (float(r["lon"]), float(r["lat"]))
+        if r["datum"] == "gcj02":
+            lo, la = gcj02_to_wgs84(lon, lat)
+            lon, lat = float(lo), float(la)
+        poly = polys.get(int(park["host_adcode"]))
+        if poly is None or not poly.covers(shapely.Point(lon, lat)):
+            RELOCATION_NOTES.append(f"{r['park_id']}: public point ({r['place_described_zh']}) is outside host "
+                                    f"district {park['host_adcode']}; kept at {park['location_precision']}")
+            continue
+        if r["source_url"].startswith("seed") or not r["source_url"]:
+            src = f"{r['source_title']}"
+        else:
+            src = f"{r['source_title']} <{r['source_url']}>"
+        park.update(lon=round(lon, 6), lat=round(lat, 6), location_precision="town_center",
+                    location_source=(f"{r['place_described_zh']}: town centre (Vonng/adcode, GCJ-02 → WGS84); "
+                                     f"source: {src}"))
 
 
 # ----------------------------------------------------------------------------- regions
@@ -409,6 +472,12 @@ def public_source_text(text: str) -> str:
     """The draft's source note with internal search-index ids replaced by a description of the source."""
     for pattern, repl in _INDEX_IDS:
         text = pattern.sub(repl, text)
+    # tier notes consistent with the flag: no seed assigns tiers; the 综保区 "hypothesis A" is an unconfirmed
+    # alternative reading, so a not_member row says so instead of calling itself a tier-10 candidate.
+    text = text.replace("[confirmed-lead]", "[tier inferred: no seed lists the members]")
+    text = re.sub(r"hypothesis A(?::)? (?:candidate for tier 10|candidate|综保区 may fill tier-10 slots)",
+                  "not counted here; only the unconfirmed alternative reading 'hypothesis A' (综保区 fill the tier-10 "
+                  "slots) would count it", text)
     if "find_string" in text or re.search(r"\bid \d{8,}", text):
         fail(f"parks: source note still cites an internal search id: {text!r}")
     return text
@@ -630,6 +699,7 @@ def build_assignments(ilookup, plookup) -> tuple[list[dict], list[str]]:
             raw.append(dict(where=where, plan_id=plan, source=r["source_file"], source_line=int(r["line"]),
                             evidence_zh=r["evidence_zh"], industry_zh=r["industry_zh"], industry_en=r["industry_en"],
                             place_zh=r["place_zh"], role_zh=r["role_zh"]))
+    # 003 L153 is the 重点区县 list of 专栏5 医药器械 (L129): the draft stored it as 生物 (biomed).
     # Tongliang (seed 004): L225 zones and 大庙组团; L511 the 3+3 industries; L489 the park's role.
     tl_en = {}
     for pid, _, _, _, ev, inds in TONGLIANG_PARTS:
@@ -652,8 +722,8 @@ def build_assignments(ilookup, plookup) -> tuple[list[dict], list[str]]:
                           ("科技及人才服务业", "S&T and talent services", "配套发展"),
                           ("金融服务业", "financial services", "配套发展")):
         raw.append(dict(where="Tongliang L511", plan_id="tongliang_mfg_14th_fyp", source=F004, source_line=511,
-                        evidence_zh=ind, industry_zh=ind, industry_en=en, place_zh="铜梁区（高新区）",
-                        role_zh=role + "；“3+3”产业发展格局", place_override=("park", "tongliang_gaoxin")))
+                        evidence_zh=ind, industry_zh=ind, industry_en=en, place_zh="铜梁区",
+                        role_zh=role + "；“3+3”产业发展格局", place_override=("district", "500151")))
     # The two agglomeration areas as wholes (002 L609), beside the draft's per-node rows.
     for rid, ev in (("agg_area_liangjiang", "两江新区（鱼复组团）—长寿—涪陵—垫江西南部"),
                     ("agg_area_gaoxin", "重庆高新区—九龙坡、沙坪坝、北碚西部槽谷地带—璧山—江津—永川部分地区")):
@@ -669,6 +739,8 @@ def build_assignments(ilookup, plookup) -> tuple[list[dict], list[str]]:
     for r in raw:
         check("assignments", r["where"], r["source"], r["source_line"], r["evidence_zh"])
         iid = resolve_ind(ilookup, r["industry_zh"], f"{r['where']} industry_zh")
+        if r["source"] == F003 and r["source_line"] == 153:  # 专栏5 医药器械 (L129); the draft's word 生物 is kept
+            iid = "pharma_devices"
         pt, pid = r.get("place_override") or plookup.get(normalize_text(r["place_zh"]), ("", ""))
         if not pid:
             fail(f"{r['where']}: place {r['place_zh']!r} resolves to nothing (add a place alias or an exclusion)")
@@ -681,7 +753,52 @@ def build_assignments(ilookup, plookup) -> tuple[list[dict], list[str]]:
                     "role_zh": r["role_zh"], "strength": "lead" if lead else "listed"})
     for k, r in enumerate(out, start=1):
         r["assignment_id"] = f"A{k:04d}"
+    apply_kinds(out)
+    out.extend(added_assignments(ilookup, len(out)))
     return out, skipped
+
+
+KINDS = ("siting", "regional_direction", "cooperation", "current_state", "science_infrastructure")
+KIND_ROLE = {"siting": "布局（规划载体）", "regional_direction": "区域发展方向", "cooperation": "合作方向（川渝/成渝）",
+             "current_state": "现状（产业发展基础）", "science_infrastructure": "科学设施布局"}
+
+
+def apply_kinds(out: list[dict]) -> None:
+    """kind + specific_industry per row from scripts/sources/assignment_kinds.csv (keyed by id, cross-checked)."""
+    kinds = {r["assignment_id"]: r for r in read_csv(SOURCES / "assignment_kinds.csv")}
+    for r in out:
+        k = kinds.get(r["assignment_id"])
+        if not k:
+            fail(f"scripts/sources/assignment_kinds.csv: no row for {r['assignment_id']}")
+            continue
+        got = (r["industry_id"], str(r["place_id"]), r["source"], str(r["source_line"]))
+        want = (k["industry_id"], k["place_id"], k["source"], k["source_line"])
+        if got != want:
+            fail(f"scripts/sources/assignment_kinds.csv {r['assignment_id']}: row is {got}, kinds file says {want}")
+        if k["kind"] not in KINDS or k["specific_industry"] not in ("true", "false"):
+            fail(f"scripts/sources/assignment_kinds.csv {r['assignment_id']}: bad kind/specific_industry")
+        r["kind"], r["specific_industry"] = k["kind"], k["specific_industry"]
+
+
+def added_assignments(ilookup, start: int) -> list[dict]:
+    """Rows the drafts missed (scripts/sources/assignments_added.csv), evidence checked on the seed line."""
+    known_ind = set(ilookup.values())
+    plan = {**PLAN_FILE, F002: "mfg_14th_fyp"}
+    out = []
+    for i, r in enumerate(read_csv(SOURCES / "assignments_added.csv"), start=2):
+        where = f"scripts/sources/assignments_added.csv row {i}"
+        check("assignments", where, r["source"], r["source_line"], r["evidence_zh"])
+        if r["industry_id"] not in known_ind:
+            fail(f"{where}: unknown industry_id {r['industry_id']!r}")
+        if r["kind"] not in KINDS or r["specific_industry"] not in ("true", "false"):
+            fail(f"{where}: bad kind/specific_industry")
+        out.append({"assignment_id": f"A{start + len(out) + 1:04d}", "plan_id": plan[r["source"]],
+                    "source": r["source"], "source_line": int(r["source_line"]), "evidence_zh": r["evidence_zh"],
+                    "industry_zh": r["industry_zh"], "industry_en": "", "industry_id": r["industry_id"],
+                    "place_zh": r["place_zh"], "place_type": r["place_type"], "place_id": r["place_id"],
+                    "role_zh": KIND_ROLE[r["kind"]], "strength": "listed", "kind": r["kind"],
+                    "specific_industry": r["specific_industry"]})
+    return out
 
 
 # ----------------------------------------------------------------------------- corridors
@@ -823,6 +940,8 @@ PROJECT_CLUSTERS = {"装备制造产业": ("equipment manufacturing", "equipment
                     "电子信息产业": ("electronic information", "electronics"),
                     "大健康产业": ("big health", "big_health"),
                     "配套发展": ("supporting services (logistics / S&T and talent / finance)", "services")}
+HOST_NOTE = ("inferred: 附表2 gives no location; the projects are attached to 铜梁高新区 because seed 004 "
+             "calls it the 先进制造业的集中区 (L489), not because the table says so")
 FIGURES_NOTE = ("plan guidance figures (指导性 column header L977; 本项目表仅供参考 L975, seed 004)")
 
 
@@ -843,10 +962,21 @@ def build_projects() -> tuple[list[dict], list[str]]:
             en, iid = PROJECT_CLUSTERS[cluster]
             seq = int(f[0])
             rows.append(dict(project_id=f"TL{seq:02d}", seq=seq, name_zh=f[1].strip(), build_type_zh=f[2].strip(),
-                             cluster_zh=cluster, cluster_en=en, industry_id=iid, host_park_id="tongliang_gaoxin",
+                             cluster_zh=cluster, cluster_en=en, industry_id=iid, industry_basis="cluster",
+                             host_park_id="tongliang_gaoxin", host_inferred="true", host_note=HOST_NOTE,
                              land_mu=num(f[6]), investment_yi=num(f[5]), annual_output_yi=num(out[0]) if out else "",
                              construction_period=f[7].strip(), content_zh=content, figures_note=FIGURES_NOTE,
                              source=F004, source_line=i + 1, evidence_zh=f[1].strip()))
+    # the finest industry the project's name supports (scripts/sources/project_industry_rules.csv, first match)
+    rules = read_csv(SOURCES / "project_industry_rules.csv")
+    known = {r["industry_id"] for r in read_csv(SOURCES / "industries.csv")}
+    for i, rule in enumerate(rules, start=2):
+        if rule["industry_id"] not in known:
+            fail(f"scripts/sources/project_industry_rules.csv row {i}: unknown industry_id {rule['industry_id']!r}")
+    for r in rows:
+        hit = next((rule for rule in rules if rule["keyword"] in r["name_zh"]), None)
+        if hit and hit["industry_id"] != r["industry_id"]:
+            r["industry_id"], r["industry_basis"] = hit["industry_id"], "name"
     # compare with the draft; the seed wins
     notes = []
     draft = {int(r["seq"]): r for r in read_csv(reference_dir() / "tongliang_projects.csv")}
@@ -867,6 +997,96 @@ def build_projects() -> tuple[list[dict], list[str]]:
     return rows, notes
 
 
+# ----------------------------------------------------------------------------- park lead industries
+def build_park_leads(parks: list[dict], industries: list[dict], alias_rows: list[dict],
+                     place_rows: list[dict]) -> list[dict]:
+    """One row per (park, industry id). Class ``plan`` only where a name of that industry (the taxonomy name or
+    an alias) and a name of the park stand in one sentence (。；) of the park's cited seed line — the evidence is
+    that sentence, verbatim; else ``general``.
+    No 2018 catalogue rows were found (《中国开发区审核公告目录（2018年版）》 not seen), so no ``catalogue`` rows."""
+    name = {r["industry_id"]: r["name_zh"] for r in industries}
+    aliases = defaultdict(set)
+    for a in alias_rows:
+        aliases[a["industry_id"]].add(a["alias"])
+    park_names = defaultdict(set)
+    for a in place_rows:
+        if a["place_type"] == "park":
+            park_names[a["place_id"]].add(a["alias"])
+    out = []
+    for p in parks:
+        park_names[p["park_id"]].add(p["name_zh"])
+        ids = [i for i in str(p["industry_ids"]).split(";") if i]
+        items = [x for x in str(p["lead_industries_zh"]).split(";") if x]
+        line = seed_line(str(p["source"]), int(p["source_line"])) if str(p["source"]).endswith(".txt") else ""
+        for iid in ids:
+            words = sorted({name.get(iid, ""), *[x.split("(")[0].split("（")[0] for x in items], *aliases[iid]}, key=len,
+                           reverse=True)
+            ev = ""
+            words = [w for w in words if len(w) >= 2 and (w == name.get(iid) or w in aliases[iid])]
+            for sent in re.split(r"(?<=[。；])", line):
+                if any(n and n in sent for n in park_names[p["park_id"]]) and any(w in sent for w in words):
+                    ev = re.sub(r"^\d+\t", "", sent.strip()).rstrip("。；")
+                    break
+            row = {"park_id": p["park_id"], "industry_id": iid, "industry_zh": name.get(iid, iid)}
+            if ev:
+                row.update(source_class="plan", source=p["source"], source_line=p["source_line"], evidence_zh=ev,
+                           source_title="", source_url="", note="name of the industry verbatim on the park's seed line")
+            else:
+                row.update(source_class="general", source="", source_line="", evidence_zh="", source_title="",
+                           source_url="", note=("not on the park's cited seed line; from the draft parks table "
+                                                "(general knowledge / public pages), never plan support"))
+            out.append(row)
+    for r in out:
+        if r["source_class"] == "plan":
+            check("park_lead_industries", f"{r['park_id']}/{r['industry_id']}", r["source"], r["source_line"],
+                  r["evidence_zh"])
+    return out
+
+
+# ----------------------------------------------------------------------------- plans + sections
+PLAN_COLS = ["plan_id", "source", "title_zh", "title_en", "doc_number", "date", "issuer_zh", "level", "url",
+             "first_line", "last_line", "title_line", "title_evidence_zh", "doc_line", "date_line", "note"]
+_BOX = re.compile(r"^\s*专栏\s*(\d+)\s+(\S.*?)\s*$")
+
+
+def build_plans() -> list[dict]:
+    rows = read_csv(SOURCES / "plans.csv")
+    for r in rows:
+        if r["title_line"]:
+            check("plans", r["plan_id"], r["source"], r["title_line"], r["title_evidence_zh"])
+        for col, ev in (("doc_line", r["doc_number"]), ("date_line", "")):
+            if col == "doc_line" and r[col]:
+                check("plans", f"{r['plan_id']} doc_number", r["source"], r[col], ev)
+        if r["level"] not in ("municipal", "district"):
+            fail(f"scripts/sources/plans.csv {r['plan_id']}: level {r['level']!r}")
+    return rows
+
+
+def build_sections() -> list[dict]:
+    """专栏 boxes whose extent the seed marks: seed 003 专栏1–14 end with their 重点区县 list (heading + 2 lines);
+    seed 002 专栏17 (成渝 cooperation, L593) ends with its last item (共建成渝工业互联网…, L607)."""
+    out = []
+    for src, plan in ((F003, "sei_14th_fyp"), (F002, "mfg_14th_fyp")):
+        lines = (seeds_dir() / src).read_text(encoding="utf-8").split("\n")
+        for i, text in enumerate(lines, start=1):
+            m = _BOX.match(text.replace("[bookmark: _GoBack]", ""))
+            if not m:
+                continue
+            n, title = int(m.group(1)), m.group(2)
+            end = 0
+            if src == F003 and n <= 14:
+                end = next((j + 2 for j in range(i, min(i + 40, len(lines))) if lines[j - 1].strip() == "重点区县"), 0)
+            elif src == F002 and n == 17:  # the last item: 共建成渝工业互联网一体化发展示范区 (L607)
+                end = next((j for j in range(i, min(i + 30, len(lines))) if "共建成渝工业互联网" in lines[j - 1]), 0)
+            if not end:
+                continue
+            out.append({"source": src, "plan_id": plan, "section_zh": f"专栏{n}", "title_zh": title,
+                        "first_line": i, "last_line": end, "evidence_zh": title})
+    for r in out:
+        check("plan_sections", r["section_zh"], r["source"], r["first_line"], r["evidence_zh"])
+    return out
+
+
 # ----------------------------------------------------------------------------- main
 def main() -> int:
     if not seeds_dir().exists() or not reference_dir().exists():
@@ -880,6 +1100,9 @@ def main() -> int:
     corridors = build_corridors()
     targets = build_targets()
     projects, proj_notes = build_projects()
+    plans = build_plans()
+    park_leads = build_park_leads(parks, industries, alias_rows, place_rows)
+    sections = build_sections()
     if ERRORS:
         print(f"build_plan_data: {len(ERRORS)} problem(s); nothing written:", file=sys.stderr)
         for e in ERRORS:
@@ -901,20 +1124,29 @@ def main() -> int:
               ["alias", "place_type", "place_id", "source"])
     write_csv("assignments.csv", assignments, ["assignment_id", "plan_id", "source", "source_line", "evidence_zh",
                                                "industry_zh", "industry_en", "industry_id", "place_zh", "place_type",
-                                               "place_id", "role_zh", "strength"])
+                                               "place_id", "role_zh", "strength", "kind", "specific_industry"])
     write_csv("corridors.csv", corridors, ["corridor_id", "corridor_zh", "corridor_en", "seq", "node_zh", "node_en",
                                            "lon", "lat", "node_precision", "source"])
     write_csv("targets.csv", targets, ["target_id", "scope", "plan_id", "indicator_zh", "indicator_en", "unit", "year",
                                        "value", "value_num", "baseline_year", "baseline_value", "source", "source_line",
                                        "evidence_zh", "note"])
     write_csv("tongliang_projects.csv", projects, ["project_id", "seq", "name_zh", "build_type_zh", "cluster_zh",
-                                                   "cluster_en", "industry_id", "host_park_id", "land_mu",
+                                                   "cluster_en", "industry_id", "industry_basis", "host_park_id",
+                                                   "host_inferred", "host_note", "land_mu",
                                                    "investment_yi", "annual_output_yi", "construction_period",
                                                    "content_zh", "figures_note", "source", "source_line", "evidence_zh"])
+    write_csv("plans.csv", plans, PLAN_COLS)
+    write_csv("park_lead_industries.csv", park_leads, ["park_id", "industry_id", "industry_zh", "source_class", "source",
+                                                       "source_line", "evidence_zh", "source_title", "source_url",
+                                                       "note"])
+    write_csv("plan_sections.csv", sections, ["source", "plan_id", "section_zh", "title_zh", "first_line", "last_line",
+                                              "evidence_zh"])
     for s in skipped:
         print("left out: " + s)
     for n in proj_notes:
         print("projects: " + n)
+    for n in RELOCATION_NOTES:
+        print("parks: " + n)
     if not district_seats()[0]:
         print("note: data/boundaries/districts.geojson absent — district_seat parks keep the draft coordinates")
     return 0

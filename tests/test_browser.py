@@ -86,17 +86,20 @@ def test_industry_map_districts_parks_corridors(browser_page):
     assert page.locator(".geoplan-legend").count() == 1  # beside the map, hiding no district
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / "1_industry_map.png"), full_page=False)
-    # clicking a park opens a popup citing seed file and line, and the side panel shows the place
+    # clicking a park opens a popup citing the plan by its title (issue 11: never a seed file name), and the
+    # side panel shows the place
     parks = frame.locator(".geoplan-park")
     cited = False
     for i in range(min(parks.count(), 20)):
         parks.nth(i).click(force=True)
         popup = frame.locator(".leaflet-popup-content")
         popup.first.wait_for(timeout=10_000)
-        if ".txt:" in popup.first.inner_text():
+        text = popup.first.inner_text()
+        assert ".txt" not in text and "shared/seeds" not in text, text
+        if "《" in text and "》" in text:
             cited = True
             break
-    assert cited, "no park popup cited a seed file and line"
+    assert cited, "no park popup cited a plan title"
     page.get_by_text("所选地点", exact=False).first.wait_for(timeout=30_000)
 
 

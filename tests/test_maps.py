@@ -64,14 +64,16 @@ def test_approximate_parks_are_hollow_and_noted(frames):
     assert maps.precision_label("district_seat", "en") in html  # tooltip says it is approximate
 
 
-def test_park_popup_cites_plan_sentence_seed_and_line(frames):
+def test_park_popup_cites_plan_sentence_and_plan_title(frames):
     a = frames["assignments"]
     row = a[a["place_type"] == "park"].iloc[0]
     park = frames["parks"].set_index("park_id").loc[row["place_id"]].to_dict()
     park["park_id"] = row["place_id"]
     rows = a[(a["place_type"] == "park") & (a["place_id"] == row["place_id"])]
     html = maps.park_popup(park, rows, "zh")
-    assert maps.esc(row["source"]) + f":{int(row['source_line'])}" in html
+    # issue 11: a reader sees the plan's title (+ 专栏), never the seed file name (exports keep file + line)
+    assert row["source"] not in html and "shared/seeds" not in html and "http" not in html
+    assert "《重庆市战略性新兴产业发展“十四五”规划》" in html  # first park row: 003 L44 (西永实验室)
     assert maps.esc(maps.popups._short(row["evidence_zh"])) in html
     assert maps.esc(park["name_zh"]) in html
 

@@ -14,7 +14,8 @@ if not seeds_dir().exists():
     pytest.skip(f"seed texts not found at {seeds_dir()} (../shared/seeds); provenance cannot be checked",
                 allow_module_level=True)
 
-PLAN_TABLES = {"parks.csv", "industries.csv", "regions.csv", "assignments.csv", "targets.csv", "tongliang_projects.csv"}
+PLAN_TABLES = {"parks.csv", "industries.csv", "regions.csv", "assignments.csv", "targets.csv", "tongliang_projects.csv",
+               "park_lead_industries.csv"}
 
 
 def _tables_with_provenance() -> list[str]:
@@ -82,3 +83,21 @@ def test_checker_rejects_a_wrong_line() -> None:
     row = df[df["source"].str.endswith(".txt")].iloc[0]
     shifted = _squash(_line(row["source"], int(row["source_line"]) + 1))
     assert _squash(row["evidence_zh"]) not in shifted
+
+
+def test_plan_class_lead_industries_have_evidence_on_their_line() -> None:
+    """Issue 11: a lead industry is class ``plan`` only with verbatim evidence on its seed line; the others
+    (``general``, ``catalogue``) carry no seed line, so they can never be read as plan text."""
+    df = pd.read_csv(data_dir() / "park_lead_industries.csv", dtype=str, keep_default_na=False)
+    assert set(df["source_class"]) <= {"plan", "catalogue", "general"}
+    plan = df[df["source_class"] == "plan"]
+    assert len(plan) and (plan["source"].str.endswith(".txt")).all() and (plan["evidence_zh"] != "").all()
+    for _, r in plan.iterrows():
+        assert _squash(r["evidence_zh"]) in _squash(_line(r["source"], int(r["source_line"]))), r.to_dict()
+    other = df[df["source_class"] != "plan"]
+    assert (other["source_line"] == "").all() and (other["evidence_zh"] == "").all()
+    cat = df[df["source_class"] == "catalogue"]
+    assert (cat["source_title"] != "").all()  # a catalogue row names the catalogue actually seen
+    parks = pd.read_csv(data_dir() / "parks.csv", dtype=str, keep_default_na=False)
+    want = {(p, i) for p, ids in zip(parks["park_id"], parks["industry_ids"]) for i in ids.split(";") if i}
+    assert want == set(zip(df["park_id"], df["industry_id"]))

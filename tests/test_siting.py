@@ -118,6 +118,8 @@ def test_named_places_rank_above_places_without_plan_support(text, related):
     """Real industries the plans assign only to named districts/parks (seed 003 专栏 lists; seed 000 L275)."""
     iid = taxonomy.resolve_industry(text)
     a = catalog.assignments()
+    if "kind" in a:  # only siting / regional_direction rows are plan support (data contract §1)
+        a = a[a["kind"].isin(("siting", "regional_direction")) & (a["specific_industry"] != "false")]
     rel = a["industry_id"].map(lambda i: taxonomy.industry_relation(iid, i))
     rows = a[rel.notna()] if related else a[rel == "direct"]
     assert len(rows) >= 2 and (rows["place_type"] != "region").all(), "precondition: named places only"
@@ -144,7 +146,8 @@ def test_named_places_rank_above_places_without_plan_support(text, related):
 def test_min_relation_narrows_plan_support():
     wide = select_sites({"industry": "工业设计", "land_mu": 50}).scored
     direct = select_sites({"industry": "工业设计", "land_mu": 50, "min_relation": "direct"}).scored
-    assert set(direct.loc[direct["eligible"], "host_adcode"].astype(int)) == {500106, 500108}  # 000 L275
+    # 000 L275 (沙坪坝, 南岸) + 004 L802 在铜梁区组建铜梁工业设计创新平台 (row added by issue 11)
+    assert set(direct.loc[direct["eligible"], "host_adcode"].astype(int)) == {500106, 500108, 500151}
     assert direct["eligible"].sum() < wide["eligible"].sum()
     assert set(wide.loc[wide["eligible"] & (wide["support_relation"] == "same_sector"), "support_level"]) <= {
         "park", "district", "region"}

@@ -39,9 +39,10 @@ def _cite(c: dict, lang: str) -> str:
     """Where a plan sentence comes from: the plan's title when the citation carries one, else its
     plan id, seed file and 1-based line.
     """
-    if c.get("cite"):
-        return str(c["cite"])
     line = c.get("source_line")
+    label = c.get("cite_en") if lang == "en" and c.get("cite_en") else c.get("cite")
+    if label:  # the plan's title (data/plans.csv), then the line, never the file name
+        return f"{label} {t('brief_line', lang).format(line=line)}" if line else str(label)
     seed = str(c.get("source") or "")[:3]
     where = t("brief_file_line", lang).format(seed=seed, line=line) if seed else t("brief_line", lang).format(line=line)
     if c.get("plan_title"):

@@ -62,12 +62,13 @@ def compute(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     res = compute(args)
+    res["seat_artefact"] = corridor.seat_artefacts(res)
     if args.format == "geojson":
         print(res.to_json(ensure_ascii=False, drop_id=True))
         return 0
     dist = [c for c in res.columns if c.startswith(("dist_km_", "chainage_km_"))]
     nearest = ["nearest_corridor", "nearest_corridor_zh", "nearest_km", "nearest_chainage_km",
-               "band", "band_zh", "band_en"]
+               "band", "band_zh", "band_en", "seat_artefact"]
     net = [c for c in res.columns if c.startswith("net_") or c == "snap_m"]
     keep = [c for c in KEEP if c in res] + nearest + dist + net + ["method"]
     if args.format == "json":
@@ -82,4 +83,8 @@ def run(args: argparse.Namespace) -> int:
         print_table(res[cols])
         print(f"\nmethod: {res['method'].iloc[0] if len(res) else corridor.METHOD}; "
               "chainage = km along the axis from its Chongqing end (自重庆端起算里程)")
+        if res["seat_artefact"].any():
+            print(f"note: {int(res['seat_artefact'].sum())} row(s) located only at a district seat lie "
+                  f"< {corridor.SEAT_ARTEFACT_KM:g} km from an axis node at the same seat: that distance is an "
+                  "artefact (园区仅按区县驻地定位，与同驻地节点的距离无意义)")
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 import unicodedata
 
+from ..data.citations import cite
 from ..errors import InputError
 from ..io import import_file
 from ..siting import select_sites
@@ -114,7 +115,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def _refs(cites: list[dict]) -> str:
-    return "; ".join(dict.fromkeys(f"{x['source'][:3]} L{x['source_line']}" for x in cites))
+    return "; ".join(dict.fromkeys(x.get("cite") or cite(x["source"], x["source_line"]) for x in cites))
 
 
 def _land_cell(c: dict) -> str:

@@ -173,6 +173,21 @@ def tongliang_projects() -> pd.DataFrame:
                   integer=("seq", "source_line"))
 
 
+def plans() -> pd.DataFrame:
+    """The seed plans: title, document number, date, issuer, level, and the seed lines each covers."""
+    return _table("plans.csv", integer=("first_line", "last_line", "title_line", "doc_line", "date_line"))
+
+
+def plan_sections() -> pd.DataFrame:
+    """专栏 boxes of the seeds whose extent the text marks (source, section_zh, first_line..last_line)."""
+    return _table("plan_sections.csv", integer=("first_line", "last_line"))
+
+
+def park_lead_industries() -> pd.DataFrame:
+    """One row per (park, lead industry) with its source class: plan | catalogue | general."""
+    return _table("park_lead_industries.csv", integer=("source_line",))
+
+
 def clear_cache() -> None:
     """Forget cached files (after data/ was regenerated or GEOPLAN_DATA_DIR changed)."""
     _read_csv.cache_clear()

@@ -1,4 +1,4 @@
-"""Place cards (popups) listing the plan sentences that assign industries to a park or district."""
+"""HTML popups of the maps: park, district and assignment rows, cited by plan title (never a file name)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..data.citations import cite
 from ..i18n import name_col, pick, t
 from .symbols import esc, precision_label
 
@@ -40,7 +41,7 @@ def _area_label(name: str, n: int = 30) -> str:
 
 # ---------------------------------------------------------------- popups with plan sentences
 def assignments_popup_rows(rows: pd.DataFrame, lang: str, limit: int = POPUP_ROWS) -> str:
-    """An HTML list of assignment rows: industry — role, the plan sentence, seed file and line."""
+    """An HTML list of assignment rows: industry — role, the plan sentence, the plan's title (+ 专栏)."""
     if rows is None or rows.empty:
         return f"<i>{esc(t('no_industries', lang))}</i>"
     ind_col = "industry_en" if lang == "en" and "industry_en" in rows else "industry_zh"
@@ -48,16 +49,27 @@ def assignments_popup_rows(rows: pd.DataFrame, lang: str, limit: int = POPUP_ROW
     for r in rows.head(limit).itertuples(index=False):
         d = r._asdict()
         line = d.get("source_line")
-        line_txt = "" if line is None or pd.isna(line) else f":{int(line)}"
+        label = source_label(d.get("source"), None if line is None or pd.isna(line) else int(line), lang)
         items.append(
             f"<li><b>{esc(d.get(ind_col) or d.get('industry_zh'))}</b>"
             + (f" — {esc(d.get('role_zh'))}" if d.get("role_zh") else "")
             + f"<q>{esc(_short(d.get('evidence_zh')))}</q>"
-            + f"<small>{esc(d.get('source'))}{esc(line_txt)}</small></li>"
+            + f"<small>{esc(label)}</small></li>"
         )
     more = len(rows) - limit
     tail = f"<small>{esc(t('more_rows', lang).format(n=more))}</small>" if more > 0 else ""
     return f"<ul>{''.join(items)}</ul>{tail}"
+
+
+INTERNAL_FIELDS = ("membership_source", "location_source", "source_line")  # notes / URLs: side tables only
+
+
+def source_label(source: Any, line: int | None, lang: str) -> str:
+    """The reader-facing label of a source: a plan title (+ 专栏) for a seed file; other sources as given."""
+    s = "" if source is None else str(source)
+    if s.endswith(".txt"):
+        return cite(s, line, lang=lang)
+    return t("park_lead_source", lang) if s == "park lead industries" else s
 
 
 def fields_table(rec: dict[str, Any], fields: list[dict[str, Any]], lang: str,
@@ -66,13 +78,18 @@ def fields_table(rec: dict[str, Any], fields: list[dict[str, Any]], lang: str,
     rows = []
     for f in fields:
         name = f.get("name")
-        if name in skip or name not in rec:
+        if name in skip or name in INTERNAL_FIELDS or name not in rec:
             continue
         v = rec[name]
         if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v == "":
             continue
         if name == "location_precision":
             v = precision_label(str(v), lang)
+        elif name == "membership_confidence":
+            v = confidence_label(str(v), lang)
+        elif name == "source":
+            line = rec.get("source_line")
+            v = source_label(v, None if line is None or pd.isna(line) or line == "" else int(line), lang)
         elif f.get("format"):
             try:
                 v = f["format"].format(v)
@@ -80,6 +97,14 @@ def fields_table(rec: dict[str, Any], fields: list[dict[str, Any]], lang: str,
                 pass
         rows.append(f"<tr><th>{esc(pick(f, lang))}</th><td>{esc(_short(v, FIELD_CHARS))}</td></tr>")
     return f"<table>{''.join(rows)}</table>" if rows else ""
+
+
+def confidence_label(value: str, lang: str) -> str:
+    """Plain words for a ``membership_confidence`` value."""
+    try:
+        return t(f"conf_{value}", lang)
+    except KeyError:
+        return str(value)
 
 
 def park_popup(park: dict[str, Any], rows: pd.DataFrame, lang: str, host_rows: pd.DataFrame | None = None,

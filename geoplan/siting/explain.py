@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import catalog
+from ..data.citations import cite
 from . import criteria as crit
 from .criteria import GATES
 from .spec import CRITERIA, SiteSpec
@@ -19,7 +20,7 @@ CRITERION_LABELS = {
     "corridor": ("成渝通道临近度", "corridor proximity"),
     "intensity": ("亩均产值效应", "effect on 亩均产值 (output per mu)"),
     "tier": ("园区层级", "park tier (2+10+36)"),
-    "region_role": ("一区两群功能契合", "一区两群 role fit (seed 002 L609)"),
+    "region_role": ("一区两群功能契合", "一区两群 role fit (《重庆市制造业高质量发展“十四五”规划》)"),
     "land_fit": ("可用地匹配度", "free land fits the project"),
 }
 
@@ -56,7 +57,7 @@ PRECISION_NOTES = {
 
 
 def _refs(cites: list[dict]) -> str:
-    seen = dict.fromkeys(f"{c['source'][:3]} L{c['source_line']}" for c in cites)
+    seen = dict.fromkeys(c.get("cite") or cite(c["source"], c["source_line"]) for c in cites)
     return "; ".join(seen)
 
 

@@ -12,23 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..data.citations import cite as cite_label
 from .explain import CRITERION_LABELS
 from .levels import LEVEL_LABELS, RANK
 from .spec import CRITERIA, LEVELS
 
-# Fallback plan titles by plan_id (from the seeds' own title lines) when geoplan.data.citations is absent.
-PLAN_TITLES = {
-    "action_2019_2022": ("《重庆市推动制造业高质量发展专项行动方案（2019—2022年）》",
-                         "Chongqing action plan for high-quality manufacturing (2019–2022)"),
-    "chains_2021_2025": ("《重庆市制造业产业基础再造和产业链供应链现代化水平提升工程实施方案》",
-                         "Chongqing programme for industrial foundations and supply chains"),
-    "mfg_14th_fyp": ("《重庆市制造业高质量发展“十四五”规划》",
-                     "Chongqing 14th Five-Year Plan for high-quality manufacturing"),
-    "sei_14th_fyp": ("《重庆市战略性新兴产业发展“十四五”规划》",
-                     "Chongqing 14th Five-Year Plan for strategic emerging industries"),
-    "tongliang_mfg_14th_fyp": ("《重庆铜梁区先进制造业“十四五”发展规划》",
-                               "Tongliang District 14th Five-Year Plan for advanced manufacturing"),
-}
 WEIGHT_FACTORS = np.round(np.concatenate([np.arange(1.1, 3.01, 0.1), np.arange(3.5, 10.01, 0.5)]), 2)
 
 
@@ -37,14 +25,11 @@ def plan_title(cite: dict, lang: str = "zh") -> str:
     if cite.get("source_class") == "catalogue":
         t = cite.get("source_title") or ("园区目录" if lang == "zh" else "park catalogue")
         return t
-    zh, en = PLAN_TITLES.get(cite.get("plan_id", ""), (None, None))
     line = cite.get("source_line")
-    if zh is None:
-        seed = str(cite.get("source", ""))[:3]
-        return (f"规划 {cite.get('plan_id', '')}（种子文件 {seed}）" if lang == "zh"
-                else f"plan {cite.get('plan_id', '')} (seed {seed})")
+    line = None if line is None or pd.isna(line) else int(line)
+    label = cite_label(str(cite.get("source", "")), line, lang=lang)  # data/plans.csv: title, number, 专栏
     where = f" 第{line}行" if lang == "zh" else f", line {line}"
-    return (zh if lang == "zh" else en) + (where if line else "")
+    return label + (where if line else "")
 
 
 def _land_words(row: pd.Series, lang: str, example: bool) -> str:

@@ -16,7 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ..data import catalog, taxonomy
+from ..data.citations import cite
 from ..data.taxonomy import RELATION_ORDER
+
+SUPPORT_KINDS = ("siting", "regional_direction")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ def related_assignments(industry_id: str, fit_cfg: dict, min_relation: str = "sa
     (direct < same_chain < same_sector), with the relation and a row score in [0, 1].
     """
     a = catalog.assignments()
+    if "kind" in a:  # data contract §1: only siting / regional_direction rows naming a specific industry count
+        a = a[a["kind"].isin(SUPPORT_KINDS) & (a.get("specific_industry", "true") != "false")].copy()
     rel_map = {i: taxonomy.industry_relation(industry_id, i) for i in a["industry_id"].unique()}
     a["relation"] = a["industry_id"].map(rel_map)
     keep = a["relation"].isin(RELATION_ORDER[: RELATION_ORDER.index(min_relation) + 1])
@@ -83,6 +88,8 @@ def _citation(row: pd.Series, host_adcode: int | None) -> dict:
         "plan_id": row["plan_id"],
         "source": row["source"],
         "source_line": int(row["source_line"]),
+        "cite": cite(row["source"], int(row["source_line"])),
+        "cite_en": cite(row["source"], int(row["source_line"]), lang="en"),
         "evidence_zh": row["evidence_zh"],
         "industry_id": row["industry_id"],
         "industry_zh": row["industry_zh"],
@@ -209,6 +216,8 @@ def role_fit(industry_id: str, host_adcodes: np.ndarray, fit_cfg: dict,
                 best_by_code[code] = float(row["role_score"])
             cites.setdefault(code, []).append({
                 "source": row["source"], "source_line": int(row["source_line"]),
+                "cite": cite(row["source"], int(row["source_line"])),
+                "cite_en": cite(row["source"], int(row["source_line"]), lang="en"),
                 "evidence_zh": row["evidence_zh"], "place_zh": row["place_zh"],
                 "place_id": row["place_id"], "industry_zh": row["industry_zh"],
                 "relation": row["relation"], "role_zh": row.get("role_zh", ""),
