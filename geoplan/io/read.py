@@ -1,4 +1,13 @@
-"""TODO docstring."""
+"""Readers for user files: vector layers through GDAL with a per-extension driver allow-list, tables
+through pandas only (CSV/Excel never reach GDAL).
+
+GDAL picks a driver from a file's *content*, so an OGR VRT document saved as ``x.geojson`` would read
+``/etc/passwd`` or fetch a ``/vsicurl/`` URL. Every vector path is therefore (1) refused when it names a
+GDAL virtual file system or connection prefix, (2) sniffed (the first bytes must be what the extension
+promises: JSON, SQLite, Shapefile magic), (3) opened with the driver forced (``GeoJSON:``/``GPKG:``
+prefix) and (4) checked afterwards for the driver that actually opened it. Network access of GDAL
+is switched off for the whole process (:data:`GDAL_SAFE_OPTIONS`).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +33,67 @@ from .shapefile import ROW_FIELD, _shapefile_source
 from .validate import DEFAULT_MAX_BYTES, ValidationReport, check_file_size, check_region, check_zip, safe_layer_name, validate_gdf
 
 VECTOR_EXTS = (".geojson", ".json", ".gpkg", ".zip", ".shp")
+
+# extension → the only GDAL driver allowed to open it
+ALLOWED_DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".zip": "ESRI Shapefile",
+                   ".shp": "ESRI Shapefile"}
+
+# Process-wide: GDAL never opens a network file (/vsicurl/ and friends), never lists folders on open.
+GDAL_SAFE_OPTIONS = {"CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".geoplan-no-network",
+                     "GDAL_HTTP_MAX_RETRY": "0", "GDAL_HTTP_TIMEOUT": "1", "GDAL_HTTP_CONNECTTIMEOUT": "1",
+                     "CPL_VSIL_CURL_NON_CACHED": "/", "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+                     "GDAL_HTTP_PROXY": "127.0.0.1:9", "GDAL_HTTP_USERPWD": None,
+                     "OGR_GEOJSON_MAX_OBJ_SIZE": "200MB"}
+pyogrio.set_gdal_config_options(GDAL_SAFE_OPTIONS)
+
+_GDAL_PREFIX = re.compile(r"(^|[\\/])vsi[a-z0-9_]*([\\/]|$)|^[A-Za-z][A-Za-z0-9 _-]+:", re.IGNORECASE)
+_SHP_MAGIC = b"\x00\x00\x27\x0a"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_user_path(path: str | os.PathLike) -> None:
+    """Refuse a user path that names a GDAL virtual file system (``/vsicurl/``, ``/vsizip/`` …) or a
+    driver/connection prefix (``CSV:``, ``PG:``, ``GeoJSON:`` …): user input is always a plain file."""
+    text = os.fspath(path)
+    if _GDAL_PREFIX.search(text) or "\x00" in text:
+        raise InputError("the file name looks like a GDAL virtual path or connection string (/vsi…, "
+                         "DRIVER:…); give a plain file name", file=_short(text))
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", str(text))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def sniff_kind(head: bytes) -> str:
+    """What the first bytes of a file are: ``json``, ``sqlite``, ``shp``, ``vrt``, ``xml`` or ``other``."""
+    h = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(_SQLITE_MAGIC):
+        return "sqlite"
+    if head.startswith(_SHP_MAGIC):
+        return "shp"
+    if b"<OGRVRTDataSource" in head[:4096] or b"<VRTDataset" in head[:4096]:
+        return "vrt"
+    if h[:1] in (b"{", b"["):
+        return "json"
+    if h[:1] == b"<":
+        return "xml"
+    return "other"
+
+
+_EXPECTED = {".geojson": "json", ".json": "json", ".gpkg": "sqlite", ".shp": "shp"}
+_KIND_NAME = {"json": "JSON", "sqlite": "a GeoPackage (SQLite)", "shp": "a Shapefile", "vrt": "an OGR VRT document",
+              "xml": "XML", "other": "an unrecognised format"}
+
+
+def check_content(head: bytes, suffix: str, file: str) -> None:
+    """Refuse content that is not what ``suffix`` promises (a VRT saved as .geojson, …)."""
+    want = _EXPECTED.get(suffix)
+    got = sniff_kind(head)
+    if want is not None and got != want:
+        raise InputError(f"cannot read the file: the content is {_KIND_NAME[got]}, not {_KIND_NAME[want]} as the extension "
+                         f"'{suffix}' says; refused (only {ALLOWED_DRIVERS[suffix]} is read from {suffix} files)",
+                         file=file)
 
 
 TABLE_EXTS = (".csv", ".txt", ".xlsx", ".xls")
@@ -89,14 +159,33 @@ def _geometries(wkb: np.ndarray, report: ValidationReport) -> np.ndarray:
 
 
 
-def _read_raw(srcs: list[str], layer: str | None, enc: str | None, file: str) -> tuple[dict, pd.DataFrame, np.ndarray]:
+def _forced(src: str, driver: str) -> str:
+    """``src`` with GDAL's driver prefix, so that no other driver can claim the content."""
+    return {"GeoJSON": f"GeoJSON:{src}", "GPKG": f"GPKG:{src}"}.get(driver, src)
+
+
+def _check_driver(src: str, driver: str, file: str) -> None:
+    """The driver that actually opens ``src`` must be the allowed one."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            got = pyogrio.read_info(_forced(src, driver)).get("driver")
+    except Exception:  # noqa: BLE001 - the read that follows reports a broken file
+        return
+    if got is not None and got != driver:
+        raise InputError(f"the file was opened by GDAL's {got} driver, not {driver}; refused", file=file)
+
+
+def _read_raw(srcs: list[str], layer: str | None, enc: str | None, file: str,
+              driver: str = "ESRI Shapefile") -> tuple[dict, pd.DataFrame, np.ndarray]:
     """GDAL's metadata, attribute table and WKB of one source, or of the parts of a split Shapefile."""
     tables, wkbs, meta = [], [], {}
     for src in srcs:
+        _check_driver(src, driver, file)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # unclosed rings: reported later by row
-                meta, _fids, wkb, fields = pyogrio.raw.read(src, layer=layer, encoding=enc)
+                meta, _fids, wkb, fields = pyogrio.raw.read(_forced(src, driver), layer=layer, encoding=enc)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
                 pyogrio.errors.GeometryError, RuntimeError) as exc:
             msg = "; ".join(part.strip() for part in str(exc).strip().splitlines()[0].split(";")
@@ -130,7 +219,10 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, crs: str |
     if suffix not in VECTOR_EXTS:
         raise InputError(f"unsupported vector format '{suffix or p.name}'; expected "
                          f"{', '.join(VECTOR_EXTS)} (tables: {', '.join(TABLE_EXTS)})", file=file)
+    check_user_path(path)
     check_file_size(p, max_bytes)
+    with open(p, "rb") as fh:
+        check_content(fh.read(8192), suffix, file)
     declared = _declared(crs)
     srcs, enc, flag, mapping = [str(p)], None, "", {}
     if suffix in (".zip", ".shp"):
@@ -138,7 +230,7 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, crs: str |
         layer = None
     elif suffix == ".gpkg":
         layer = _choose_gpkg_layer(p, layer)
-    meta, table, wkb = _read_raw(srcs, layer, enc, file)
+    meta, table, wkb = _read_raw(srcs, layer, enc, file, ALLOWED_DRIVERS[suffix])
     table = table.rename(columns=mapping)
     geoms = _geometries(wkb, report)
     gdf = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms), crs=None)
@@ -153,7 +245,7 @@ def _choose_gpkg_layer(p: Path, layer: str | None) -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes on odd headers; errors still raise
-            names = [str(n) for n, _t in pyogrio.list_layers(p)]
+            names = [str(n) for n, _t in pyogrio.list_layers(f"GPKG:{p}")]
     except Exception as exc:  # noqa: BLE001 - GDAL raises several types for a broken file
         raise InputError(f"not a readable GeoPackage ({str(exc).split(';')[-1].strip()})", file=str(p)) from None
     if layer is None:
@@ -225,6 +317,7 @@ def read_table(path: str | os.PathLike, *, lon: str | None = None, lat: str | No
     if p.suffix.lower() not in TABLE_EXTS:
         raise InputError(f"unsupported table format '{p.suffix or p.name}'; expected {', '.join(TABLE_EXTS)}",
                          file=file)
+    check_user_path(path)
     check_file_size(p, max_bytes)
     df = _read_frame(p, sheet, max_bytes)
     df.columns = [str(c).strip() for c in df.columns]
