@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from geoplan.data import catalog
 from geoplan import maps, siting
 from geoplan.siting import CRITERIA
 from geoplan.errors import GeoplanError
+from geoplan.siting.spec import spec_from_bytes
 from geoplan.i18n import name_col, t
 
 from . import common
@@ -28,10 +28,8 @@ REGION_IDS = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
 def _load_spec(name: str, data: bytes) -> dict[str, Any]:
     """A spec file (JSON/YAML) read through geoplan.siting.load_spec (validated)."""
 
-    with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / Path(name).name
-        p.write_bytes(data)
-        return siting.load_spec(p).to_dict()
+    # same loader as the CLI; size capped before parsing, no YAML aliases, no duplicate JSON keys
+    return spec_from_bytes(data, Path(name).name).to_dict()
 
 
 def _prefill(spec: dict[str, Any], lang: str) -> None:

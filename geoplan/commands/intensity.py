@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import io
 from ..intensity import grading
 from .. import intensity as I
 from ..siting.criteria import default_floor_path
@@ -65,7 +66,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _clean(v: Any) -> Any:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+    if v is None or v is pd.NA or (isinstance(v, float) and not math.isfinite(v)):
         return None
     if hasattr(v, "item"):
         return _clean(v.item())
@@ -104,10 +105,10 @@ def run(args: argparse.Namespace) -> int:
             "rows": records(t),
             "excluded": records(r["excluded"]),
         }
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(io.json_safe(out), sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
         print()
     elif args.format == "csv":
-        t.drop(columns=["geometry"], errors="ignore").to_csv(sys.stdout, index=False)
+        io.neutralise_frame(t.drop(columns=["geometry"], errors="ignore")).to_csv(sys.stdout, index=False)
     else:
         if r["figures_note"]:
             print(f"# {r['source']}: {r['figures_note']}")

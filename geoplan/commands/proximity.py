@@ -8,7 +8,7 @@ import sys
 
 import pandas as pd
 
-from .. import corridor
+from .. import corridor, io
 from .intensity import records
 
 LAYERS = ("parks", "districts")
@@ -78,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
     net = [c for c in res.columns if c.startswith("net_") or c == "snap_m"]
     keep = [c for c in KEEP if c in res] + nearest + dist + net + ["method"]
     if args.format == "json":
-        json.dump(records(res[keep]), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(io.json_safe(records(res[keep])), sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
         print()
     elif args.format == "csv":
-        res[keep].to_csv(sys.stdout, index=False)
+        io.neutralise_frame(res[keep]).to_csv(sys.stdout, index=False)
     else:
         cols = [c for c in ("name_zh", "location_precision") if c in res] + \
                [c for c in res.columns if c.startswith("dist_km_")] + \

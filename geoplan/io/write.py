@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""Writers: GeoJSON (RFC 7946), GeoPackage, zipped Shapefile and CSV, always atomically; CSV cells are
+neutralised against formula injection (:func:`geoplan.io.validate.neutralise_formula`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .._version import __version__
 from ..crs import ParsedCRS, WGS84, parse_crs
 from ..errors import CRSError, InputError
 from .shapefile import _write_shp_zip
-from .validate import safe_layer_name, safe_output_path
+from .validate import neutralise_frame, safe_layer_name, safe_output_path
 from .atomic import atomic_output
 
 FORMATS = ("geojson", "gpkg", "shp", "csv")
@@ -148,7 +149,7 @@ def _write_csv(frame: gpd.GeoDataFrame, out: Path, meta: dict, precision: int) -
         table["wkt"] = np.where(present, shapely.to_wkt(geoms, rounding_precision=precision, trim=True), "")
     sidecar = out.with_name(out.name + ".metadata.json")
     with atomic_output(out) as tmp, atomic_output(sidecar) as tmp_meta:  # both or neither
-        table.to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel opens Chinese text correctly
+        neutralise_frame(table).to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel opens Chinese text correctly
         tmp_meta.write_text(json.dumps({"geoplan": meta}, ensure_ascii=False, indent=1), encoding="utf-8")
     return out
 
