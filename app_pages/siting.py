@@ -105,7 +105,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
         st.info(t("empty_state", lang))
         notes = res.explanation.get("notes", [])
         for n in notes:
-            st.caption(str(n))
+            st.caption(common.plain(n))
         return
     nm = name_col(lang)
     li = 0 if lang == "zh" else 1
@@ -140,7 +140,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
         cites = row.get("citations") or []
         with st.expander(f"{row.get('rank')}. {row.get(nm)} — {len(cites)}"):
             for n in row.get("notes") or []:
-                st.caption(str(n))
+                st.caption(common.plain(n))
             if cites:
                 st.dataframe(pd.DataFrame(cites), hide_index=True, width="stretch")
     with st.expander(t("explanation", lang)):
@@ -168,7 +168,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
     c2.download_button(t("download_geojson", lang), res.to_geojson(), file_name="site_selection.geojson",
                        mime="application/geo+json", key="sit_dl_geo")
     flat = pd.DataFrame(siting.flat_frame(ranked).drop(columns="geometry"))
-    c3.download_button(t("download_csv", lang), flat.to_csv(index=False).encode("utf-8-sig"),
+    c3.download_button(t("download_csv", lang), common.csv_bytes(flat),
                        file_name="site_selection.csv", mime="text/csv", key="sit_dl_csv")
 
 
@@ -176,6 +176,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     st.header(t("page_siting", lang))
     up = st.file_uploader(t("spec_load", lang), type=["json", "yaml", "yml"], key="sit_spec_upload")
     initial: dict[str, Any] = {}
+    if up is not None and common.upload_too_large(up, "spec", lang):
+        up = None
     if up is not None:
         try:
             initial = _load_spec(up.name, up.getvalue())
@@ -183,9 +185,9 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                 _prefill(initial, lang)
                 st.session_state["_sit_loaded"] = up.file_id
         except GeoplanError as exc:
-            st.error(t("upload_error", lang) + str(exc))
+            st.error(t("upload_error", lang) + common.plain(exc))
         except Exception as exc:  # noqa: BLE001 — malformed JSON/YAML must not take the page down
-            st.error(t("upload_error", lang) + f"{type(exc).__name__}: {exc}")
+            st.error(t("upload_error", lang) + common.plain(f"{type(exc).__name__}: {exc}"))
     spec = _form(lang)
     if spec is not None:
         try:
@@ -193,7 +195,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             st.session_state["sit_spec"] = spec
         except GeoplanError as exc:
             st.session_state.pop("sit_result", None)
-            st.error(t("error", lang) + str(exc))
+            st.error(t("error", lang) + common.plain(exc))
     cur = st.session_state.get("sit_spec")
     if cur:
         st.download_button(t("spec_save", lang), json.dumps(cur, ensure_ascii=False, indent=2),
