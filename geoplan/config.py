@@ -156,6 +156,8 @@ def safe_json(text: str | bytes, *, file: str | None = None, max_bytes: int = MA
         raise InputError(f"nested deeper than {max_depth} levels", file=file)
     try:
         return json.loads(s, object_pairs_hook=_no_duplicates(file), parse_constant=_no_constant)
+    except InputError:
+        raise
     except json.JSONDecodeError as exc:
         raise InputError(f"cannot parse the JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                          file=file) from None

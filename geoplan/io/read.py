@@ -12,6 +12,7 @@ is switched off for the whole process (:data:`GDAL_SAFE_OPTIONS`).
 from __future__ import annotations
 
 import io as _io
+import json
 import os
 import re
 import tempfile
@@ -30,7 +31,8 @@ from ..crs import ParsedCRS, WGS84, convert_gdf, parse_crs
 from ..errors import CRSError, InputError
 from .encoding import detect_text_encoding
 from .shapefile import ROW_FIELD, _shapefile_source
-from .validate import DEFAULT_MAX_BYTES, ValidationReport, check_file_size, check_region, check_zip, safe_layer_name, validate_gdf
+from .validate import (DEFAULT_MAX_BYTES, ValidationReport, check_file_size, check_region, check_zip,
+                       refuse_negative_amounts, safe_layer_name, validate_gdf)
 
 VECTOR_EXTS = (".geojson", ".json", ".gpkg", ".zip", ".shp")
 
@@ -159,6 +161,35 @@ def _geometries(wkb: np.ndarray, report: ValidationReport) -> np.ndarray:
 
 
 
+def _check_geojson_text(p: Path, file: str) -> None:
+    """Refuse what GDAL would silently get wrong: a NUL character (GDAL cuts the text there) and a
+    ``crs`` member GDAL does not understand (it would fall back to EPSG:4326 without a word)."""
+    raw = p.read_bytes()
+    if b"\\u0000" in raw or b"\x00" in raw:
+        raise InputError("the file contains a NUL character (\\u0000) inside a text value; GDAL would cut the "
+                         "text there — remove it (文本中含 NUL 字符)", file=file)
+    if b'"crs"' not in raw:
+        return
+    try:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError):
+        return  # GDAL reports the syntax error with its position
+    crs = doc.get("crs") if isinstance(doc, dict) else None
+    if crs is None:
+        return
+    from pyproj import CRS
+
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) and isinstance(
+        crs.get("properties"), dict) else None
+    try:
+        if not isinstance(name, str):
+            raise ValueError
+        CRS.from_user_input(name)
+    except Exception:  # noqa: BLE001 - pyproj raises CRSError or ValueError
+        raise CRSError(f"the file's 'crs' member {_short(json.dumps(crs, ensure_ascii=False), 80)} is not a "
+                       "coordinate system GDAL/PROJ knows; remove it and declare the CRS (--crs)", file=file) from None
+
+
 def _forced(src: str, driver: str) -> str:
     """``src`` with GDAL's driver prefix, so that no other driver can claim the content."""
     return {"GeoJSON": f"GeoJSON:{src}", "GPKG": f"GPKG:{src}"}.get(driver, src)
@@ -223,6 +254,8 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, crs: str |
     check_file_size(p, max_bytes)
     with open(p, "rb") as fh:
         check_content(fh.read(8192), suffix, file)
+    if suffix in (".geojson", ".json"):
+        _check_geojson_text(p, file)
     declared = _declared(crs)
     srcs, enc, flag, mapping = [str(p)], None, "", {}
     if suffix in (".zip", ".shp"):
@@ -279,13 +312,56 @@ def _find_column(columns: list[str], wanted: str | None, aliases: tuple[str, ...
     return hits[0] if hits else None
 
 
-def _read_frame(p: Path, sheet: str | int | None, max_bytes: int) -> pd.DataFrame:
+XLSX_MAX_UNPACKED = 100 * 1024 * 1024  # the XML of a workbook; a 1M-row sheet is far above it
+
+
+def _xlsx_sheet(p: Path, sheet: str | int | None, report: ValidationReport | None) -> str | int:
+    """The sheet to read: the one asked for, else the first *visible* one (reported when a hidden
+    sheet comes first, so nobody reads a hidden sheet unknowingly)."""
+    if sheet is not None:
+        return sheet
+    import openpyxl
+
+    wb = openpyxl.load_workbook(p, read_only=True)
+    try:
+        states = [(ws.title, ws.sheet_state) for ws in wb.worksheets]
+    finally:
+        wb.close()
+    visible = [n for n, st in states if st == "visible"]
+    if not visible:
+        raise InputError("every sheet of the workbook is hidden; unhide the sheet to import", file=str(p))
+    if states and states[0][1] != "visible" and report is not None:
+        hidden = [n for n, st in states if st != "visible"]
+        report.add("warning", "hidden_sheet", f"read sheet '{visible[0]}' (the first visible one); hidden "
+                   f"sheet(s) skipped: {', '.join(hidden)} — choose one with --layer (读取了首个可见工作表)")
+    return visible[0]
+
+
+def _check_xlsx_size(p: Path, max_bytes: int) -> None:
+    """A workbook is a zip: the bomb check, then a plain size limit on the unpacked sheets (a huge
+    but honest table gets 'too large, save as CSV', not 'zip bomb')."""
+    try:
+        with zipfile.ZipFile(p) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        total = 0  # check_zip names the problem
+    if total <= min(max_bytes, XLSX_MAX_UNPACKED):
+        check_zip(p, max_bytes, max_ratio=1000)  # sheet XML compresses well; 1000-fold is no honest sheet
+    else:
+        raise InputError(f"the workbook unpacks to {total / 1e6:.0f} MB of sheet data, over the limit of "
+                         f"{min(max_bytes, XLSX_MAX_UNPACKED) / 1e6:.0f} MB for Excel files; the table is too "
+                         "large to read from Excel — save it as CSV (表格过大，请另存为 CSV)", file=str(p))
+
+
+def _read_frame(p: Path, sheet: str | int | None, max_bytes: int,
+                report: ValidationReport | None = None) -> pd.DataFrame:
     file = str(p)
     suffix = p.suffix.lower()
     try:
         if suffix in (".xlsx", ".xls"):
             if suffix == ".xlsx":
-                check_zip(p, max_bytes)  # an .xlsx is a zip: same bomb check
+                _check_xlsx_size(p, max_bytes)
+                sheet = _xlsx_sheet(p, sheet, report)
             return pd.read_excel(p, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
         data = p.read_bytes()
         enc = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else detect_text_encoding(data, file=file)
@@ -319,13 +395,14 @@ def read_table(path: str | os.PathLike, *, lon: str | None = None, lat: str | No
                          file=file)
     check_user_path(path)
     check_file_size(p, max_bytes)
-    df = _read_frame(p, sheet, max_bytes)
+    df = _read_frame(p, sheet, max_bytes, report)
     df.columns = [str(c).strip() for c in df.columns]
     cols = list(df.columns)
     lon_col = _find_column(cols, lon, LON_NAMES, "longitude", file)
     lat_col = _find_column(cols, lat, LAT_NAMES, "latitude", file)
     wkt_col = _find_column(cols, None, WKT_NAMES, "geometry (WKT)", file) if not (lon_col or lat_col) else None
     if not (lon_col or lat_col or wkt_col):
+        refuse_negative_amounts(df, file)
         return df
     if bool(lon_col) != bool(lat_col):
         raise InputError(f"found a {'longitude' if lon_col else 'latitude'} column but no "

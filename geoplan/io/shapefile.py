@@ -17,7 +17,7 @@ import pyogrio
 import pyogrio.raw
 import shapely
 from ..errors import InputError
-from .encoding import detect_dbf_encoding, short_field_names, truncate_utf8
+from .encoding import check_cpg_utf8, detect_dbf_encoding, short_field_names, truncate_utf8
 from .validate import check_file_size, check_zip
 from .atomic import atomic_output
 
@@ -104,6 +104,8 @@ def _shapefile_source(p: Path, layer: str | None, max_bytes: int) -> tuple[list[
         check_file_size(dbf, max_bytes)
         enc = detect_dbf_encoding(dbf.read_bytes(), cpg.read_text("ascii", "replace") if cpg.exists() else None,
                                   file=str(p))
+        if cpg.exists():
+            check_cpg_utf8(dbf.read_bytes(), enc, file=str(p))
         fields = p.with_name(p.stem + "_fields.csv")
         mapping = _field_mapping(fields.read_text("utf-8") if fields.exists() else None)
         return [str(p)], enc, "" if p.with_suffix(".prj").exists() else "no_prj", mapping
@@ -139,6 +141,8 @@ def _shapefile_source(p: Path, layer: str | None, max_bytes: int) -> tuple[list[
         try:
             cpg = zf.read(cpg_name).decode("ascii", "replace") if cpg_name else None
             enc = detect_dbf_encoding(zf.read(dbf_name), cpg, file=str(p))
+            if cpg:
+                check_cpg_utf8(zf.read(dbf_name), enc, file=str(p))
             fields_name = lower.get(stem.lower() + "_fields.csv")
             mapping = _field_mapping(zf.read(fields_name).decode("utf-8", "replace") if fields_name else None)
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:

@@ -234,6 +234,10 @@ def safe_output_path(path: str | os.PathLike, *, base_dir: str | os.PathLike | N
         raise InputError(f"output name '{text}' contains '..' (path traversal is not allowed)",
                          field="--out")
     p = Path(text)
+    if any(len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for part in p.parts) \
+            or len(text.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES:
+        raise InputError(f"output name is too long for the file system (a name holds at most {MAX_NAME_BYTES} "
+                         f"bytes, a path {MAX_PATH_BYTES}): '{text[:60]}…'", field="--out")
     if base_dir is not None:
         base = Path(base_dir).resolve()
         if p.is_absolute() or not (base / p).resolve().is_relative_to(base):
@@ -241,10 +245,6 @@ def safe_output_path(path: str | os.PathLike, *, base_dir: str | os.PathLike | N
         p = base / p
     if p.name in ("", ".") or p.is_dir():
         raise InputError(f"output name '{text}' is a folder, not a file name", field="--out")
-    if any(len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for part in p.parts) \
-            or len(text.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES:
-        raise InputError(f"output name is too long for the file system (a name holds at most {MAX_NAME_BYTES} "
-                         f"bytes, a path {MAX_PATH_BYTES}): '{text[:60]}…'", field="--out")
     if p.exists() and not p.is_file():
         raise InputError(f"output '{text}' exists and is not a regular file (a device, pipe or socket); "
                          "choose a file name", field="--out")
@@ -367,6 +367,26 @@ def validate_attributes(df: pd.DataFrame, report: ValidationReport, *, id_field:
         values[nan_text | not_num] = np.nan
         df[f] = values
     return df
+
+
+AMOUNT_PREFIXES = ("output", "tax", "investment", "revenue", "value_added", "land", "产值", "税收", "投资",
+                   "营收", "增加值", "用地", "面积")
+
+
+def refuse_negative_amounts(df: pd.DataFrame, file: str | None = None) -> None:
+    """InputError naming the row and column of a negative amount (output, tax, investment, land …):
+    a negative output would give a negative 亩均 figure (e.g. −3,000 万元/亩), which means nothing."""
+    for col in df.columns:
+        name = str(col).strip().lower()
+        if not name.startswith(AMOUNT_PREFIXES):
+            continue
+        values = pd.to_numeric(df[col].astype(str).str.replace(",", "", regex=False).str.strip(), errors="coerce")
+        neg = (values < 0).to_numpy()
+        if neg.any():
+            r = int(np.flatnonzero(neg)[0]) + 1
+            raise InputError(f"{values.iloc[r - 1]:g} is negative; amounts (output, tax, investment, land) must "
+                             f"be 0 or more ({int(neg.sum())} negative row(s); 金额和面积不能为负)",
+                             file=file, row=r, field=str(col))
 
 
 def validate_gdf(gdf: gpd.GeoDataFrame, *, file: str | None = None, id_field: str | None = None,
