@@ -22,6 +22,7 @@ it takes minutes (one pytest run per mutation) and is never collected by pytest.
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 import time
@@ -30,9 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SITING = ["tests/test_siting.py"]
-INTENSITY = ["tests/test_intensity.py"]
-RASTER = ["tests/test_raster.py"]
+PINS = "tests/test_hostile_pins.py"
+SITING = [PINS, "tests/test_siting.py"]
+INTENSITY = [PINS, "tests/test_intensity.py"]
+RASTER = [PINS, "tests/test_raster.py"]
 MAPS = ["tests/test_maps.py", "tests/test_hostile_maps.py"]
 IO = ["tests/test_io_validate.py", "tests/test_io_corpus.py", "tests/test_io_roundtrip.py", "tests/test_io_cli.py"]
 HOSTILE = ["tests/test_hostile.py"]
@@ -189,6 +191,8 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--no-write", action="store_true", help="do not write docs/MUTATION.md")
     args = ap.parse_args()
+    # a `kill` must restore the mutated file too (the finally block in run_one)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     chosen = [m for m in MUTATIONS if args.k in m.id]
     rows = []
     for i, m in enumerate(chosen, 1):
