@@ -299,7 +299,7 @@ def _points_csv(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("out, match", [
     ("/dev/full", "not a regular file"), ("/dev/null", "not a regular file"), (".", "folder"),
-    ("a" * 300 + ".geojson", "too long"), ("a\nb.geojson", "control characters"),
+    ("a" * 300 + ".geojson", "too long for the file system"), ("a\nb.geojson", "control characters"),
     ("a\x1b[31m.geojson", "control characters"),
 ])
 def test_out_targets_refused(tmp_path, out, match):

@@ -63,3 +63,57 @@ def test_raster_cell_centres():
     mx, my = raster.metric_centres(same, g, 0, 2, lattice_m=100.0)
     assert np.asarray(mx)[0].tolist() == pytest.approx([1050.0, 1150.0, 1250.0])
     assert np.asarray(my)[:, 0].tolist() == pytest.approx([4950.0, 4850.0])
+
+
+# ---------------------------------------------------------------- file-size and zip limits, pinned
+import zipfile  # noqa: E402
+
+from geoplan.errors import InputError  # noqa: E402
+from geoplan.io.validate import check_file_size, check_zip  # noqa: E402
+
+
+def test_file_size_limit_is_exact(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_bytes(b"x" * 1000)
+    assert check_file_size(p, 1000) == 1000  # exactly the limit: accepted
+    with pytest.raises(InputError, match="over the limit"):
+        check_file_size(p, 999)
+
+
+def _ratio_zip(path, zeros: int, noise: int, method=zipfile.ZIP_DEFLATED):
+    rng = np.random.default_rng(0)
+    with zipfile.ZipFile(path, "w", method) as zf:
+        zf.writestr("a.dbf", rng.integers(0, 256, noise, dtype=np.uint8).tobytes() + b"\0" * zeros)
+    with zipfile.ZipFile(path) as zf:
+        i = zf.getinfo("a.dbf")
+    return i.file_size / i.compress_size
+
+
+def test_zip_ratio_limit(tmp_path):
+    z = tmp_path / "r.zip"
+    ratio = _ratio_zip(z, zeros=3_000_000, noise=15_000)  # ≈ 3.0 MB / (15 kB + 3 kB) ≈ 165-fold
+    assert 110 < ratio < 900
+    with pytest.raises(InputError, match="zip bomb"):
+        check_zip(z)  # default limit 100-fold
+    assert check_zip(z, max_ratio=ratio + 1) == ["a.dbf"]
+
+
+def test_zip_total_limit_is_exact(tmp_path):
+    z = tmp_path / "t.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("a.dbf", b"x" * 5000)
+        zf.writestr("b.dbf", b"y" * 5000)
+    assert check_zip(z, max_bytes=10_000) == ["a.dbf", "b.dbf"]
+    with pytest.raises(InputError, match="unpacks to"):
+        check_zip(z, max_bytes=9_999)
+
+
+def test_xlsx_bomb_member_refused(tmp_path):
+    from geoplan import io
+
+    p = tmp_path / "b.xlsx"
+    pd.DataFrame({"name": ["a"], "lon": [106.5], "lat": [29.5]}).to_excel(p, index=False)
+    with zipfile.ZipFile(p, "a", zipfile.ZIP_BZIP2) as zf:  # bzip2 packs 5 MB of zeros ~100,000-fold
+        zf.writestr("xl/media/pad.bin", b"\0" * 5_000_000)
+    with pytest.raises(InputError, match="zip bomb"):
+        io.import_file(p, crs="wgs84")
