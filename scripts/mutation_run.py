@@ -59,6 +59,8 @@ def M(id_: str, file: str, old: str, new: str, tests: list[str], what: str) -> M
     return Mutation(id_, file, old, new, tuple(tests), what)
 
 
+# the corpus pins *which* layer refuses a payload (its message), not only that it is refused
+CORPUS = ["tests/test_io_corpus.py"]
 FORMULA = H("test_neutralise_formula", "test_csv_export_neutralises_text_not_numbers")
 SPECJ = H("test_json_spec_refusals", "test_safe_json_depth_limit_is_exact")
 SPECV = H("test_spec_values_refused", "test_spec_bounds_pinned")
@@ -130,13 +132,13 @@ MUTATIONS: list[Mutation] = [
     M("formula_numbers", "geoplan/io/validate.py", "if isinstance(value, str) and value.startswith(FORMULA_START):",
       "if str(value).startswith(FORMULA_START):", FORMULA, "negative numbers turned into text"),
     M("vrt_sniff", "geoplan/io/read.py", 'if b"<OGRVRTDataSource" in head[:4096] or b"<VRTDataset" in head[:4096]:',
-      "if False:", H("test_vrt_and_vsicurl_payloads_refused_through_api"), "VRT content not recognised"),
+      "if False:", H("test_vrt_and_vsicurl_payloads_refused_through_api") + CORPUS, "VRT content not recognised"),
     M("vsi_path", "geoplan/io/read.py", 'if _GDAL_PREFIX.search(text) or "\\x00" in text:', 'if "\\x00" in text:',
       H("test_vsi_and_prefix_paths_refused"), "/vsicurl/ and DRIVER: paths accepted"),
     M("content_check", "geoplan/io/read.py", "        check_content(fh.read(8192), suffix, file)",
-      "        fh.read(8192)", H("test_vrt_and_vsicurl_payloads_refused_through_api"), "content never compared with the extension"),
+      "        fh.read(8192)", H("test_vrt_and_vsicurl_payloads_refused_through_api") + CORPUS, "content never compared with the extension"),
     M("shp_magic_zip", "geoplan/io/shapefile.py", "            if not head.startswith(SHP_MAGIC):", "            if False:",
-      H("test_vrt_and_vsicurl_payloads_refused_through_api"), ".shp in a zip not sniffed"),
+      H("test_vrt_and_vsicurl_payloads_refused_through_api") + CORPUS, ".shp in a zip not sniffed"),
     M("shp_max_fields", "geoplan/io/shapefile.py", "if len(cols) > DBF_MAX_FIELDS:",
       "if len(cols) > 100 * DBF_MAX_FIELDS:", H("test_shapefile_export_of_10000_columns"), "10,000 columns reach GDAL"),
     M("cpg_utf8_check", "geoplan/io/encoding.py", 'if encoding.replace("-", "").upper() != "UTF8":', "if True:",
