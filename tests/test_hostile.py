@@ -298,17 +298,19 @@ def _points_csv(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("out, match", [
-    ("/dev/full", "not a regular file"), ("/dev/null", "not a regular file"), (".", "folder"),
+    ("fifo", "not a regular file"), (".", "folder"),
     ("a" * 300 + ".geojson", "too long for the file system"), ("a\nb.geojson", "control characters"),
     ("a\x1b[31m.geojson", "control characters"),
 ])
 def test_out_targets_refused(tmp_path, out, match):
+    # a FIFO stands in for /dev/full: the mutation run must never be able to replace a real device
     src = _points_csv(tmp_path)
+    os.mkfifo(tmp_path / "fifo")
     before = {p.name for p in tmp_path.iterdir()}
     r = _cli("import", str(src), "--crs", "wgs84", "--out", out, "--format", "geojson", cwd=tmp_path)
     assert r.returncode == 2 and match in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert {p.name for p in tmp_path.iterdir()} == before  # no .part, nothing written
-    assert Path("/dev/full").is_char_device()
+    assert (tmp_path / "fifo").is_fifo()
 
 
 def test_out_equal_to_input_refused(tmp_path):
