@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import corridors, industry, ingest, intensity, siting, targets, workspace
-from app_pages.common import choice, sidebar_tiles
+from app_pages.common import choice, plain, sidebar_tiles
 from geoplan.errors import GeoplanError
 from geoplan.i18n import LANGS, t
 
@@ -33,4 +33,4 @@ tiles, tkey = sidebar_tiles(lang)
 try:
     PAGES[page](lang, tiles, tkey)
 except GeoplanError as exc:  # data or input problems: a plain message, the app keeps running
-    st.error(t("error", lang) + str(exc))
+    st.error(t("error", lang) + plain(exc))

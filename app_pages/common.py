@@ -6,6 +6,7 @@ No analysis here: pages call ``geoplan`` functions and show the results.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,41 @@ from geoplan import maps
 from geoplan.data import layers as gl
 from geoplan.errors import GeoplanError
 from geoplan.i18n import t
+from geoplan.io.validate import neutralise_frame
 
 MAP_HEIGHT = 560
+
+# Upload size limits per kind, in one place (below Streamlit's own 200 MB server.maxUploadSize);
+# checked on the upload's size before anything is parsed.
+UPLOAD_LIMITS_MB = {"spec": 0.064, "table": 20, "vector": 50}
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>!#|~$&])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+
+def plain(text: object, limit: int = 2000) -> str:
+    """User text (file names, cell values, error messages) made inert for ``st.error``/``st.caption``/
+    ``st.markdown``: Markdown and HTML special characters are backslash-escaped (``![t](url)`` stays
+    literal text, never an image, a link or HTML), ``://`` and ``www.`` cannot autolink, control
+    characters are dropped and very long text is cut. Intra-word ``_`` (``land_mu``) stays as it is."""
+    s = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", str(text))
+    if len(s) > limit:
+        s = s[:limit] + "…"
+    s = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), s)
+    s = re.sub(r"(?i)://", r":\/\/", s)
+    s = re.sub(r"(?i)\bwww\.", "www\\.", s)
+    return s.replace("\n", "  \n")
+
+
+def upload_too_large(up: Any, kind: str, lang: str) -> bool:
+    """Show an error and return True when the upload is over the limit of its ``kind``."""
+    limit = UPLOAD_LIMITS_MB[kind]
+    size = int(getattr(up, "size", 0) or 0)
+    if size > limit * 1e6:
+        msg = (f"{plain(up.name)}: {size / 1e6:.1f} MB，超过上限 {limit:g} MB" if lang == "zh"
+               else f"{plain(up.name)}: {size / 1e6:.1f} MB, over the limit of {limit:g} MB")
+        st.error(msg)
+        return True
+    return False
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,7 +72,7 @@ def layer_or_none(layer_id: str, display: bool = True) -> gpd.GeoDataFrame | Non
     try:
         return layer(layer_id, display)
     except (GeoplanError, FileNotFoundError, OSError) as exc:
-        st.caption(f"{layer_id}: {exc}")
+        st.caption(plain(f"{layer_id}: {exc}"))
         return None
 
 
@@ -111,6 +145,12 @@ def _digest(frame: pd.DataFrame) -> str:
     return f"{len(frame)}-{h}-{geo}"
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV bytes for a download button, formula cells neutralised (see
+    :func:`geoplan.io.validate.neutralise_formula`), BOM for Excel."""
+    return neutralise_frame(pd.DataFrame(frame)).to_csv(index=False).encode("utf-8-sig")
+
+
 def downloads(frame: gpd.GeoDataFrame | pd.DataFrame | None, name: str, lang: str,
               metadata: dict[str, Any] | None = None, key: str = "") -> None:
     """GeoJSON (when the frame has geometry) and CSV download buttons; provenance columns included."""
@@ -126,11 +166,10 @@ def downloads(frame: gpd.GeoDataFrame | pd.DataFrame | None, name: str, lang: st
                                     mime="application/geo+json", key=f"dl_geo_{key or name}")
             data = _cached_bytes(frame, _digest(frame), "csv", name, meta)
         else:
-            data = pd.DataFrame(frame).to_csv(index=False).encode("utf-8-sig")
+            data = csv_bytes(frame)
     except Exception as exc:  # noqa: BLE001 — export unavailable or refused: a plain CSV keeps the columns
-        st.caption(f"GeoJSON export unavailable: {type(exc).__name__}: {exc}")
-        data = pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame])).to_csv(
-            index=False).encode("utf-8-sig")
+        st.caption(plain(f"GeoJSON export unavailable: {type(exc).__name__}: {exc}"))
+        data = csv_bytes(frame.drop(columns=[c for c in ("geometry",) if c in frame]))
     cols[1].download_button(t("download_csv", lang), data, file_name=f"{name}.csv", mime="text/csv",
                             key=f"dl_csv_{key or name}")
 

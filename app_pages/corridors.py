@@ -42,7 +42,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     try:
         prox = _proximity(bands)
     except GeoplanError as exc:
-        st.error(str(exc))
+        st.error(common.plain(exc))
         return
     parks = common.layer("parks")
     inside = prox if pick_band == "all" else prox[prox["band"] == pick_band]

@@ -73,7 +73,7 @@ def resolve(text: str, lang: str) -> tuple[str | None, pd.DataFrame]:
         cands = list(exc.candidates) or [c[0] for c in taxonomy.suggest_industries(text, 5)]
         names = f["industries"].set_index("industry_id")[name_col(lang)]
         shown = [f"{names.get(c, c)} ({c})" for c in map(str, cands)]
-        st.warning(t("industry_unresolved", lang) + text
+        st.warning(t("industry_unresolved", lang) + common.plain(text)
                    + (("  \n" + t("did_you_mean", lang) + ", ".join(shown)) if shown else ""))
         return None, f["assignments"].iloc[0:0]
     return iid, taxonomy.places_for_industry(iid)

@@ -13,7 +13,7 @@ import streamlit as st
 from geoplan import intensity as gi
 from geoplan import maps
 from geoplan.data import catalog
-from geoplan.errors import GeoplanError
+from geoplan.errors import GeoplanError, InputError
 from geoplan.i18n import name_col, t, unit
 from geoplan.intensity import grading
 
@@ -35,13 +35,25 @@ def _read_upload(name: str, data: bytes, crs: str) -> pd.DataFrame:
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / f"upload{suffix}"
         p.write_bytes(data)
-        frame = gio.read_table(p, crs=crs)
+        try:
+            frame = gio.read_table(p, crs=crs, max_bytes=int(common.UPLOAD_LIMITS_MB["table"] * 1e6))
+        except InputError as exc:  # name the user's file, never our temporary copy
+            user = Path(name).name
+            raise type(exc)(exc.bare.replace(str(p), user).replace(tmp, ""), file=user, row=exc.row,
+                            field=exc.field) from None
     return frame
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=2)
+def _cached_upload(name: str, digest: str, crs: str, _data: bytes) -> pd.DataFrame:
+    """The parsed table, keyed on the upload's digest: the raw bytes are never part of the cache."""
+    return _read_upload(name, _data, crs)
+
+
 def _upload_frame(name: str, data: bytes, crs: str) -> pd.DataFrame:
-    return _read_upload(name, data, crs)
+    import hashlib
+
+    return _cached_upload(name, hashlib.sha256(data).hexdigest(), crs, data)
 
 
 def _metrics(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -81,15 +93,17 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                                   help=t("upload_help", lang))
     crs = crs_col.selectbox("CRS", ["wgs84", "gcj02", "bd09", "cgcs2000"], key="int_crs")
     raw, label, file = None, t("using_default", lang), "data/tongliang_projects.csv"
+    if upload is not None and common.upload_too_large(upload, "table", lang):
+        upload = None
     if upload is not None:
         try:
             raw = _upload_frame(upload.name, upload.getvalue(), crs)
-            label, file = t("using_upload", lang) + f" ({upload.name})", upload.name
+            label, file = t("using_upload", lang) + f" ({common.plain(upload.name)})", upload.name
         except GeoplanError as exc:
-            st.error(t("upload_error", lang) + str(exc))
+            st.error(t("upload_error", lang) + common.plain(exc))
             raw = None
         except Exception as exc:  # noqa: BLE001 — a broken file must never take the page down
-            st.error(t("upload_error", lang) + f"{type(exc).__name__}: {exc}")
+            st.error(t("upload_error", lang) + common.plain(f"{type(exc).__name__}: {exc}"))
             raw = None
     if raw is None:
         raw = catalog.tongliang_projects()
@@ -106,7 +120,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     try:
         rows, excluded = _metrics(pd.DataFrame(raw.drop(columns="geometry", errors="ignore")), file)
     except GeoplanError as exc:
-        st.error(t("upload_error", lang) + str(exc))
+        st.error(t("upload_error", lang) + common.plain(exc))
         rows, excluded = _metrics(catalog.tongliang_projects(), "data/tongliang_projects.csv")
         st.caption(t("using_default", lang))
     if len(excluded):
@@ -134,7 +148,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     try:
         agg = None if level == "project" else _aggregate(rows, level, metric)
     except GeoplanError as exc:
-        st.error(str(exc))
+        st.error(common.plain(exc))
     row_points = rows if isinstance(rows, gpd.GeoDataFrame) else None
     if isinstance(raw, gpd.GeoDataFrame) and "geometry" in raw:
         row_points = gpd.GeoDataFrame(rows, geometry=raw.loc[rows.index].geometry, crs=raw.crs)
@@ -191,7 +205,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         try:
             graded = grading.grade(rows, sch, cfg)
         except GeoplanError as exc:
-            st.error(str(exc))
+            st.error(common.plain(exc))
             graded = rows
         if "grade" in graded:
             counts = graded["grade"].replace("", "—").value_counts().sort_index()

@@ -22,6 +22,7 @@ from geoplan.errors import GeoplanError
 from geoplan.i18n import name_col, t
 from geoplan.siting import CRITERIA
 from geoplan.siting.allocate import allocate, fit_matrix, greedy, read_projects
+from geoplan.siting.spec import spec_from_bytes
 
 from . import common
 from .brief import brief_downloads
@@ -68,10 +69,8 @@ REGION_IDS = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
 def _load_spec(name: str, data: bytes) -> dict[str, Any]:
     """A spec file (JSON/YAML) read through geoplan.siting.load_spec (validated)."""
 
-    with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / Path(name).name
-        p.write_bytes(data)
-        return siting.load_spec(p).to_dict()
+    # same loader as the CLI; size capped before parsing, no YAML aliases, no duplicate JSON keys
+    return spec_from_bytes(data, Path(name).name).to_dict()
 
 
 def _prefill(spec: dict[str, Any], lang: str) -> None:
@@ -152,7 +151,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
         st.info(t("empty_state", lang))
         notes = res.explanation.get("notes", [])
         for n in notes:
-            st.caption(str(n))
+            st.caption(common.plain(n))
         return
     nm = name_col(lang)
     li = 0 if lang == "zh" else 1
@@ -202,7 +201,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
         cites = row.get("citations") or []
         with st.expander(f"{row.get('rank')}. {row.get(nm)} — {len(cites)}"):
             for n in row.get("notes") or []:
-                st.caption(str(n))
+                st.caption(common.plain(n))
             if cites:
                 st.dataframe(pd.DataFrame(cites), hide_index=True, width="stretch")
     with st.expander(t("explanation", lang)):
@@ -230,7 +229,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
     c2.download_button(t("download_geojson", lang), res.to_geojson(), file_name="site_selection.geojson",
                        mime="application/geo+json", key="sit_dl_geo")
     flat = pd.DataFrame(siting.flat_frame(ranked).drop(columns="geometry"))
-    c3.download_button(t("download_csv", lang), flat.to_csv(index=False).encode("utf-8-sig"),
+    c3.download_button(t("download_csv", lang), common.csv_bytes(flat),
                        file_name="site_selection.csv", mime="text/csv", key="sit_dl_csv")
 
 
@@ -302,6 +301,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     st.header(t("page_siting", lang))
     up = st.file_uploader(t("spec_load", lang), type=["json", "yaml", "yml"], key="sit_spec_upload")
     initial: dict[str, Any] = {}
+    if up is not None and common.upload_too_large(up, "spec", lang):
+        up = None
     if up is not None:
         try:
             initial = _load_spec(up.name, up.getvalue())
@@ -309,9 +310,9 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                 _prefill(initial, lang)
                 st.session_state["_sit_loaded"] = up.file_id
         except GeoplanError as exc:
-            st.error(t("upload_error", lang) + str(exc))
+            st.error(t("upload_error", lang) + common.plain(exc))
         except Exception as exc:  # noqa: BLE001 — malformed JSON/YAML must not take the page down
-            st.error(t("upload_error", lang) + f"{type(exc).__name__}: {exc}")
+            st.error(t("upload_error", lang) + common.plain(f"{type(exc).__name__}: {exc}"))
     spec = _form(lang)
     if spec is not None:
         try:
@@ -319,7 +320,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             st.session_state["sit_spec"] = spec
         except GeoplanError as exc:
             st.session_state.pop("sit_result", None)
-            st.error(t("error", lang) + str(exc))
+            st.error(t("error", lang) + common.plain(exc))
     cur = st.session_state.get("sit_spec")
     if cur:
         st.download_button(t("spec_save", lang), json.dumps(cur, ensure_ascii=False, indent=2),

@@ -11,6 +11,7 @@ import importlib
 import sys
 
 from .errors import GeoplanError
+from .io.validate import terminal_text
 
 # One module per subcommand, in the order `geoplan --help` lists them.
 COMMAND_MODULES = [
@@ -49,10 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except GeoplanError as exc:
-        print(f"geoplan {args.command}: error: {exc}", file=sys.stderr)
+        print(f"geoplan {args.command}: error: {terminal_text(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `geoplan … | head`
         return 0
+    except OSError as exc:  # read-only or full output folder, name too long …: a message, not a traceback
+        where = f" ({terminal_text(str(exc.filename))})" if exc.filename else ""
+        print(f"geoplan {args.command}: error: cannot write or read a file{where}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

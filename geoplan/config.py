@@ -9,6 +9,7 @@ hundred bytes into gigabytes), documents over a size limit and nesting beyond a 
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -20,8 +21,8 @@ import yaml
 from .errors import ConfigError, InputError
 from .paths import config_dir
 
-__all__ = ["MAX_YAML_BYTES", "MAX_DEPTH", "Schema", "config_path", "load_config", "number", "safe_yaml",
-           "validate"]
+__all__ = ["MAX_YAML_BYTES", "MAX_DEPTH", "Schema", "config_path", "load_config", "number", "safe_json",
+           "safe_yaml", "validate"]
 
 MAX_YAML_BYTES = 256 * 1024  # a spec or a config file is a few kB; anything larger is not one
 MAX_DEPTH = 20
@@ -93,11 +94,8 @@ def safe_yaml(text: str | bytes, *, file: str | None = None, max_bytes: int = MA
     raw = text.encode("utf-8") if isinstance(text, str) else bytes(text)
     if len(raw) > max_bytes:
         raise InputError(f"the document is {len(raw):,} bytes; at most {max_bytes:,} are accepted", file=file)
-    try:
-        s = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", file=file) from None
-    if s.count("[") + s.count("{") > 50 * max_depth and _bracket_depth(s) > max_depth:
+    s = _decode(raw, file)
+    if _bracket_depth(s) > max_depth:
         raise InputError(f"nested deeper than {max_depth} levels", file=file)
     try:
         data = yaml.load(s, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
@@ -111,6 +109,62 @@ def safe_yaml(text: str | bytes, *, file: str | None = None, max_bytes: int = MA
     if _depth(data, max_depth) > max_depth:
         raise InputError(f"nested deeper than {max_depth} levels", file=file)
     return data
+
+
+def _decode(raw: bytes, file: str | None) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = " (it looks like GBK/GB18030, a Chinese Windows encoding)"
+        except UnicodeDecodeError:
+            pass
+        raise InputError(f"not UTF-8 text (byte {exc.start}){hint}; save the file as UTF-8 "
+                         "(文件须为 UTF-8 编码)", file=file) from None
+
+
+def _no_duplicates(file: str | None) -> Callable[[list], dict]:
+    def hook(pairs: list) -> dict:
+        out: dict = {}
+        for k, v in pairs:
+            if k in out:
+                raise InputError(f"duplicate key '{str(k)[:60]}' in a JSON object (重复的键)", file=file)
+            out[k] = v
+        return out
+    return hook
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (use a number or null)")
+
+
+def safe_json(text: str | bytes, *, file: str | None = None, max_bytes: int = MAX_YAML_BYTES,
+              max_depth: int = MAX_DEPTH) -> Any:
+    """Parse a JSON document safely: size cap before parsing, UTF-8 only, nesting depth checked
+    without recursion, duplicate keys and the non-standard ``NaN``/``Infinity`` refused.
+
+    >>> safe_json('{"a": [1, 2]}')
+    {'a': [1, 2]}
+    """
+    raw = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    if len(raw) > max_bytes:
+        raise InputError(f"the document is {len(raw):,} bytes; at most {max_bytes:,} are accepted", file=file)
+    s = _decode(raw, file)
+    if _bracket_depth(s) > max_depth:
+        raise InputError(f"nested deeper than {max_depth} levels", file=file)
+    try:
+        return json.loads(s, object_pairs_hook=_no_duplicates(file), parse_constant=_no_constant)
+    except InputError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise InputError(f"cannot parse the JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+                         file=file) from None
+    except ValueError as exc:
+        raise InputError(f"cannot parse the JSON: {exc}", file=file) from None
+    except RecursionError:
+        raise InputError(f"nested deeper than {max_depth} levels", file=file) from None
 
 
 def _bracket_depth(s: str) -> int:

@@ -9,6 +9,8 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from ..io.validate import neutralise_frame
+
 
 def clean(v: Any) -> Any:
     """A JSON-safe value: NaN, ±inf and NA → None, numpy scalars → Python, containers recursively."""
@@ -41,8 +43,8 @@ def print_json(obj: Any, out: TextIO | None = None, indent: int | None = 1) -> N
 
 
 def print_csv(df: pd.DataFrame, out: TextIO | None = None) -> None:
-    """The frame as CSV without its geometry column."""
-    df.drop(columns=["geometry"], errors="ignore").to_csv(out or sys.stdout, index=False)
+    """The frame as CSV without its geometry column, text cells neutralised against formula injection."""
+    neutralise_frame(df.drop(columns=["geometry"], errors="ignore")).to_csv(out or sys.stdout, index=False)
 
 
 def print_table(df: pd.DataFrame, out: TextIO | None = None, decimals: int = 1) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
 from .. import io
+from ..errors import InputError
 from ..io.validate import DEFAULT_MAX_BYTES
 
 
@@ -32,8 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = io.safe_output_path(args.out)
+    out = io.safe_output_path(args.out, inputs=(args.file,))
     fmt = io.format_from_path(out, args.format)
+    if not (math.isfinite(args.max_mb) and args.max_mb > 0):
+        raise InputError(f"--max-mb must be a positive number (got {args.max_mb})", field="--max-mb")
     required = tuple(f.strip() for f in args.required.split(",") if f.strip())
     gdf, report = io.import_file(args.file, layer=args.layer, crs=args.crs, lon=args.lon, lat=args.lat,
                                  id_field=args.id_field, required=required,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import unicodedata
+from pathlib import Path
 
 from ..data.citations import cite
 from ..errors import InputError
 from ..io import import_file
+from ..io.validate import json_safe, terminal_text
 from ..siting import select_sites
 from ..siting.spec import AXES, SiteSpec, load_spec, save_spec
 
@@ -94,12 +97,12 @@ def _read_candidates(path: str):
 def run(args: argparse.Namespace) -> int:
     spec = build_spec(args)
     if args.save_spec:
-        save_spec(spec, args.save_spec)
-        print(f"spec written to {args.save_spec}", file=sys.stderr)
+        written = save_spec(spec, args.save_spec)
+        print(f"spec written to {terminal_text(str(Path(written).resolve()))}", file=sys.stderr)
     cands = _read_candidates(args.candidates) if args.candidates else None
     result = select_sites(spec, cands)
     if args.format == "json":
-        print(result.to_json())
+        print(json.dumps(json_safe(json.loads(result.to_json())), ensure_ascii=False, indent=2, allow_nan=False))
     elif args.format == "geojson":
         print(result.to_geojson())
     else:

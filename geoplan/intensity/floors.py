@@ -13,19 +13,23 @@ FLOOR_METRICS = {"investment_per_mu": "investment_per_mu_min", "tax_per_mu": "ta
 
 def read_floors(path) -> pd.DataFrame:
     """A 标准地 floors table (park_id, industry_id or ``*``, ``<metric>_min`` in 万元/亩)."""
-    f = pd.read_csv(path, comment="#", dtype={"park_id": str, "industry_id": str})
+    try:
+        f = pd.read_csv(path, comment="#", dtype={"park_id": str, "industry_id": str})
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, IsADirectoryError) as exc:
+        raise InputError(f"cannot read the floors table ({type(exc).__name__}); save it as UTF-8 CSV",
+                         file=str(path)) from None
     need = {"park_id", "industry_id"}
     if not need <= set(f.columns):
         raise InputError(f"floors table needs columns {sorted(need)}", file=str(path))
     for c in FLOOR_METRICS.values():
         if c in f:
             num = pd.to_numeric(f[c], errors="coerce")
-            bad = f[c].notna() & num.isna()
+            bad = num.isna() & f[c].notna()
             if bad.any():
-                i = int(np.flatnonzero(bad.to_numpy())[0])
-                raise InputError(f"expected a number in 万元/亩, got {f[c].iloc[i]!r}", file=str(path),
-                                 row=i + 1, field=c)
-            f[c] = num.astype(float)
+                r = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError(f"'{str(f[c].iloc[r])[:40]}' is not a number (万元/亩; leave empty for no floor)",
+                                 file=str(path), row=r + 1, field=c)
+            f[c] = num
     dup = f.duplicated(["park_id", "industry_id"])
     if dup.any():
         raise InputError("duplicate park_id × industry_id", file=str(path), row=int(np.flatnonzero(dup)[0]) + 1)

@@ -21,13 +21,19 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
     final = Path(path)
     if not final.parent.is_dir():
         raise InputError(f"the output folder '{final.parent}' does not exist", field="--out")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part" + final.suffix, dir=final.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name[:80]}.", suffix=".part" + final.suffix[:20],
+                                        dir=final.parent)
+    except OSError as exc:  # read-only folder, no permission, name too long
+        raise InputError(f"cannot write into the folder '{final.parent}': {exc.strerror}", field="--out") from None
     os.close(fd)
     os.unlink(tmp_name)  # GDAL wants to create the file itself
     tmp = Path(tmp_name)
     try:
         yield tmp
         os.replace(tmp, final)
+    except OSError as exc:  # disk full, read-only, the target vanished …: nothing half-written stays
+        raise InputError(f"cannot write '{final.name}': {exc.strerror or exc}", field="--out") from None
     finally:
         for leftover in (tmp, *final.parent.glob(glob.escape(tmp.name) + "-*")):  # -wal / -journal of SQLite
             with contextlib.suppress(FileNotFoundError):

@@ -69,6 +69,27 @@ def detect_dbf_encoding(dbf: bytes, cpg: str | None = None, *, file: str | None 
         return detect_text_encoding(text, file=file)
 
 
+def check_cpg_utf8(dbf: bytes, encoding: str, *, file: str | None = None) -> None:
+    """InputError when a ``.cpg`` says UTF-8 but the DBF's text is not UTF-8 (GDAL would fail or
+    garble every name): the user must fix or delete the ``.cpg``.
+    """
+    if encoding.replace("-", "").upper() != "UTF8":
+        return
+    text, _ldid = _dbf_text(dbf, file)
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        hint = ""
+        try:
+            text.decode("gb18030")
+            hint = " (they look like GBK/GB18030)"
+        except UnicodeDecodeError:
+            pass
+        raise InputError(f"the .cpg file says UTF-8 but the attribute table is not UTF-8{hint}; write "
+                         "GBK into the .cpg or delete it (.cpg 声明 UTF-8，但属性表不是 UTF-8 编码)",
+                         file=file) from None
+
+
 def truncate_utf8(text: str, max_bytes: int) -> str:
     """``text`` cut to at most ``max_bytes`` UTF-8 bytes without splitting a character."""
     raw = text.encode("utf-8")

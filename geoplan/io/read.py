@@ -1,12 +1,18 @@
-"""Readers of the formats GIS teams use (GeoJSON, GeoPackage, zipped Shapefile, CSV/Excel), with CRS
-handling and hostile-input guards.
+"""Readers for user files: vector layers through GDAL with a per-extension driver allow-list, tables
+through pandas only (CSV/Excel never reach GDAL).
 
-Validation lives in :mod:`geoplan.io.validate`, text encodings in :mod:`geoplan.io.encoding`.
+GDAL picks a driver from a file's *content*, so an OGR VRT document saved as ``x.geojson`` would read
+``/etc/passwd`` or fetch a ``/vsicurl/`` URL. Every vector path is therefore (1) refused when it names a
+GDAL virtual file system or connection prefix, (2) sniffed (the first bytes must be what the extension
+promises: JSON, SQLite, Shapefile magic), (3) opened with the driver forced (``GeoJSON:``/``GPKG:``
+prefix) and (4) checked afterwards for the driver that actually opened it. Network access of GDAL
+is switched off for the whole process (:data:`GDAL_SAFE_OPTIONS`).
 """
 
 from __future__ import annotations
 
 import io as _io
+import json
 import os
 import re
 import tempfile
@@ -34,11 +40,74 @@ from .validate import (
     check_file_size,
     check_region,
     check_zip,
+    refuse_negative_amounts,
     safe_layer_name,
     validate_gdf,
 )
 
 VECTOR_EXTS = (".geojson", ".json", ".gpkg", ".zip", ".shp")
+
+# extension → the only GDAL driver allowed to open it
+ALLOWED_DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".zip": "ESRI Shapefile",
+                   ".shp": "ESRI Shapefile"}
+
+# Process-wide: GDAL never opens a network file (/vsicurl/ and friends), never lists folders on open.
+GDAL_SAFE_OPTIONS = {"CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".geoplan-no-network",
+                     "GDAL_HTTP_MAX_RETRY": "0", "GDAL_HTTP_TIMEOUT": "1", "GDAL_HTTP_CONNECTTIMEOUT": "1",
+                     "CPL_VSIL_CURL_NON_CACHED": "/", "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+                     "GDAL_HTTP_PROXY": "127.0.0.1:9", "GDAL_HTTP_USERPWD": None,
+                     "OGR_GEOJSON_MAX_OBJ_SIZE": "200MB"}
+pyogrio.set_gdal_config_options(GDAL_SAFE_OPTIONS)
+
+_GDAL_PREFIX = re.compile(r"(^|[\\/])vsi[a-z0-9_]*([\\/]|$)|^[A-Za-z][A-Za-z0-9 _-]+:", re.IGNORECASE)
+_SHP_MAGIC = b"\x00\x00\x27\x0a"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_user_path(path: str | os.PathLike) -> None:
+    """Refuse a user path that names a GDAL virtual file system (``/vsicurl/``, ``/vsizip/`` …) or a
+    driver/connection prefix (``CSV:``, ``PG:``, ``GeoJSON:`` …): user input is always a plain file.
+    """
+    text = os.fspath(path)
+    if _GDAL_PREFIX.search(text) or "\x00" in text:
+        raise InputError("the file name looks like a GDAL virtual path or connection string (/vsi…, "
+                         "DRIVER:…); give a plain file name", file=_short(text))
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", str(text))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def sniff_kind(head: bytes) -> str:
+    """What the first bytes of a file are: ``json``, ``sqlite``, ``shp``, ``vrt``, ``xml`` or ``other``."""
+    h = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(_SQLITE_MAGIC):
+        return "sqlite"
+    if head.startswith(_SHP_MAGIC):
+        return "shp"
+    if b"<OGRVRTDataSource" in head[:4096] or b"<VRTDataset" in head[:4096]:
+        return "vrt"
+    if h[:1] in (b"{", b"["):
+        return "json"
+    if h[:1] == b"<":
+        return "xml"
+    return "other"
+
+
+_EXPECTED = {".geojson": "json", ".json": "json", ".gpkg": "sqlite", ".shp": "shp"}
+_KIND_NAME = {"json": "JSON", "sqlite": "a GeoPackage (SQLite)", "shp": "a Shapefile", "vrt": "an OGR VRT document",
+              "xml": "XML", "other": "an unrecognised format"}
+
+
+def check_content(head: bytes, suffix: str, file: str) -> None:
+    """Refuse content that is not what ``suffix`` promises (a VRT saved as .geojson, …)."""
+    want = _EXPECTED.get(suffix)
+    got = sniff_kind(head)
+    if want is not None and got != want:
+        raise InputError(f"cannot read the file: the content is {_KIND_NAME[got]}, not {_KIND_NAME[want]} as the extension "
+                         f"'{suffix}' says; refused (only {ALLOWED_DRIVERS[suffix]} is read from {suffix} files)",
+                         file=file)
 
 
 TABLE_EXTS = (".csv", ".txt", ".xlsx", ".xls")
@@ -103,14 +172,63 @@ def _geometries(wkb: np.ndarray, report: ValidationReport) -> np.ndarray:
 
 
 
-def _read_raw(srcs: list[str], layer: str | None, enc: str | None, file: str) -> tuple[dict, pd.DataFrame, np.ndarray]:
+def _check_geojson_text(p: Path, file: str) -> None:
+    """Refuse what GDAL would silently get wrong: a NUL character (GDAL cuts the text there) and a
+    ``crs`` member GDAL does not understand (it would fall back to EPSG:4326 without a word).
+    """
+    raw = p.read_bytes()
+    if b"\\u0000" in raw or b"\x00" in raw:
+        raise InputError("the file contains a NUL character (\\u0000) inside a text value; GDAL would cut the "
+                         "text there — remove it (文本中含 NUL 字符)", file=file)
+    if b'"crs"' not in raw:
+        return
+    try:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError):
+        return  # GDAL reports the syntax error with its position
+    crs = doc.get("crs") if isinstance(doc, dict) else None
+    if crs is None:
+        return
+    from pyproj import CRS
+
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) and isinstance(
+        crs.get("properties"), dict) else None
+    try:
+        if not isinstance(name, str):
+            raise ValueError
+        CRS.from_user_input(name)
+    except Exception:  # noqa: BLE001 - pyproj raises CRSError or ValueError
+        raise CRSError(f"the file's 'crs' member {_short(json.dumps(crs, ensure_ascii=False), 80)} is not a "
+                       "coordinate system GDAL/PROJ knows; remove it and declare the CRS (--crs)", file=file) from None
+
+
+def _forced(src: str, driver: str) -> str:
+    """``src`` with GDAL's driver prefix, so that no other driver can claim the content."""
+    return {"GeoJSON": f"GeoJSON:{src}", "GPKG": f"GPKG:{src}"}.get(driver, src)
+
+
+def _check_driver(src: str, driver: str, file: str) -> None:
+    """The driver that actually opens ``src`` must be the allowed one."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            got = pyogrio.read_info(_forced(src, driver)).get("driver")
+    except Exception:  # noqa: BLE001 - the read that follows reports a broken file
+        return
+    if got is not None and got != driver:
+        raise InputError(f"the file was opened by GDAL's {got} driver, not {driver}; refused", file=file)
+
+
+def _read_raw(srcs: list[str], layer: str | None, enc: str | None, file: str,
+              driver: str = "ESRI Shapefile") -> tuple[dict, pd.DataFrame, np.ndarray]:
     """GDAL's metadata, attribute table and WKB of one source, or of the parts of a split Shapefile."""
     tables, wkbs, meta = [], [], {}
     for src in srcs:
+        _check_driver(src, driver, file)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # unclosed rings: reported later by row
-                meta, _fids, wkb, fields = pyogrio.raw.read(src, layer=layer, encoding=enc)
+                meta, _fids, wkb, fields = pyogrio.raw.read(_forced(src, driver), layer=layer, encoding=enc)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
                 pyogrio.errors.GeometryError, RuntimeError) as exc:
             msg = "; ".join(part.strip() for part in str(exc).strip().splitlines()[0].split(";")
@@ -144,7 +262,12 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, crs: str |
     if suffix not in VECTOR_EXTS:
         raise InputError(f"unsupported vector format '{suffix or p.name}'; expected "
                          f"{', '.join(VECTOR_EXTS)} (tables: {', '.join(TABLE_EXTS)})", file=file)
+    check_user_path(path)
     check_file_size(p, max_bytes)
+    with open(p, "rb") as fh:
+        check_content(fh.read(8192), suffix, file)
+    if suffix in (".geojson", ".json"):
+        _check_geojson_text(p, file)
     declared = _declared(crs)
     srcs, enc, flag, mapping = [str(p)], None, "", {}
     if suffix in (".zip", ".shp"):
@@ -152,7 +275,7 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None, crs: str |
         layer = None
     elif suffix == ".gpkg":
         layer = _choose_gpkg_layer(p, layer)
-    meta, table, wkb = _read_raw(srcs, layer, enc, file)
+    meta, table, wkb = _read_raw(srcs, layer, enc, file, ALLOWED_DRIVERS[suffix])
     table = table.rename(columns=mapping)
     geoms = _geometries(wkb, report)
     gdf = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms), crs=None)
@@ -167,7 +290,7 @@ def _choose_gpkg_layer(p: Path, layer: str | None) -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes on odd headers; errors still raise
-            names = [str(n) for n, _t in pyogrio.list_layers(p)]
+            names = [str(n) for n, _t in pyogrio.list_layers(f"GPKG:{p}")]
     except Exception as exc:  # noqa: BLE001 - GDAL raises several types for a broken file
         raise InputError(f"not a readable GeoPackage ({str(exc).split(';')[-1].strip()})", file=str(p)) from None
     if layer is None:
@@ -201,13 +324,58 @@ def _find_column(columns: list[str], wanted: str | None, aliases: tuple[str, ...
     return hits[0] if hits else None
 
 
-def _read_frame(p: Path, sheet: str | int | None, max_bytes: int) -> pd.DataFrame:
+XLSX_MAX_UNPACKED = 100 * 1024 * 1024  # the XML of a workbook; a 1M-row sheet is far above it
+
+
+def _xlsx_sheet(p: Path, sheet: str | int | None, report: ValidationReport | None) -> str | int:
+    """The sheet to read: the one asked for, else the first *visible* one (reported when a hidden
+    sheet comes first, so nobody reads a hidden sheet unknowingly).
+    """
+    if sheet is not None:
+        return sheet
+    import openpyxl
+
+    wb = openpyxl.load_workbook(p, read_only=True)
+    try:
+        states = [(ws.title, ws.sheet_state) for ws in wb.worksheets]
+    finally:
+        wb.close()
+    visible = [n for n, st in states if st == "visible"]
+    if not visible:
+        raise InputError("every sheet of the workbook is hidden; unhide the sheet to import", file=str(p))
+    if states and states[0][1] != "visible" and report is not None:
+        hidden = [n for n, st in states if st != "visible"]
+        report.add("warning", "hidden_sheet", f"read sheet '{visible[0]}' (the first visible one); hidden "
+                   f"sheet(s) skipped: {', '.join(hidden)} — choose one with --layer (读取了首个可见工作表)")
+    return visible[0]
+
+
+def _check_xlsx_size(p: Path, max_bytes: int) -> None:
+    """A workbook is a zip: the bomb check, then a plain size limit on the unpacked sheets (a huge
+    but honest table gets 'too large, save as CSV', not 'zip bomb').
+    """
+    try:
+        with zipfile.ZipFile(p) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        total = 0  # check_zip names the problem
+    if total <= min(max_bytes, XLSX_MAX_UNPACKED):
+        check_zip(p, max_bytes, max_ratio=1000)  # sheet XML compresses well; 1000-fold is no honest sheet
+    else:
+        raise InputError(f"the workbook unpacks to {total / 1e6:.0f} MB of sheet data, over the limit of "
+                         f"{min(max_bytes, XLSX_MAX_UNPACKED) / 1e6:.0f} MB for Excel files; the table is too "
+                         "large to read from Excel — save it as CSV (表格过大，请另存为 CSV)", file=str(p))
+
+
+def _read_frame(p: Path, sheet: str | int | None, max_bytes: int,
+                report: ValidationReport | None = None) -> pd.DataFrame:
     file = str(p)
     suffix = p.suffix.lower()
     try:
         if suffix in (".xlsx", ".xls"):
             if suffix == ".xlsx":
-                check_zip(p, max_bytes)  # an .xlsx is a zip: same bomb check
+                _check_xlsx_size(p, max_bytes)
+                sheet = _xlsx_sheet(p, sheet, report)
             return pd.read_excel(p, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
         data = p.read_bytes()
         enc = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else detect_text_encoding(data, file=file)
@@ -239,14 +407,16 @@ def read_table(path: str | os.PathLike, *, lon: str | None = None, lat: str | No
     if p.suffix.lower() not in TABLE_EXTS:
         raise InputError(f"unsupported table format '{p.suffix or p.name}'; expected {', '.join(TABLE_EXTS)}",
                          file=file)
+    check_user_path(path)
     check_file_size(p, max_bytes)
-    df = _read_frame(p, sheet, max_bytes)
+    df = _read_frame(p, sheet, max_bytes, report)
     df.columns = [str(c).strip() for c in df.columns]
     cols = list(df.columns)
     lon_col = _find_column(cols, lon, LON_NAMES, "longitude", file)
     lat_col = _find_column(cols, lat, LAT_NAMES, "latitude", file)
     wkt_col = _find_column(cols, None, WKT_NAMES, "geometry (WKT)", file) if not (lon_col or lat_col) else None
     if not (lon_col or lat_col or wkt_col):
+        refuse_negative_amounts(df, file)
         return df
     if bool(lon_col) != bool(lat_col):
         raise InputError(f"found a {'longitude' if lon_col else 'latitude'} column but no "

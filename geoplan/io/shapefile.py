@@ -20,10 +20,12 @@ import shapely
 
 from ..errors import InputError
 from .atomic import atomic_output
-from .encoding import detect_dbf_encoding, short_field_names, truncate_utf8
+from .encoding import check_cpg_utf8, detect_dbf_encoding, short_field_names, truncate_utf8
 from .validate import check_file_size, check_zip
 
 DBF_MAX_BYTES = 254
+DBF_MAX_FIELDS = 255  # dBASE III limit GDAL enforces
+SHP_MAGIC = b"\x00\x00\x27\x0a"
 
 
 ROW_FIELD = "gp_row"  # original row order in a Shapefile split by geometry type
@@ -47,6 +49,9 @@ def _write_shp_zip(frame: gpd.GeoDataFrame, out: Path, name: str, meta: dict) ->
         raise InputError("a Shapefile cannot hold GeometryCollections; export GeoPackage or GeoJSON instead",
                          file=str(out))
     cols = [c for c in frame.columns if c != frame.geometry.name]
+    if len(cols) > DBF_MAX_FIELDS:
+        raise InputError(f"the layer has {len(cols)} attribute columns; a Shapefile holds at most "
+                         f"{DBF_MAX_FIELDS}: export GeoPackage or GeoJSON instead", file=str(out))
     mapping = short_field_names([str(c) for c in cols])
     table = frame.rename(columns=dict(zip(cols, mapping.values())))
     truncated: dict[str, int] = {}
@@ -92,12 +97,18 @@ def _shapefile_source(p: Path, layer: str | None, max_bytes: int) -> tuple[list[
     Several paths come back for a zip that geoplan split by geometry type (``<name>_point.shp`` …).
     """
     if p.suffix.lower() == ".shp":
+        with open(p, "rb") as fh:
+            if not fh.read(4).startswith(SHP_MAGIC):
+                raise InputError("the .shp file does not start like a Shapefile (main-file code 9994); refused "
+                                 "(only the ESRI Shapefile driver reads .shp)", file=str(p))
         dbf, cpg = p.with_suffix(".dbf"), p.with_suffix(".cpg")
         if not dbf.exists():
             raise InputError("the Shapefile has no .dbf beside it", file=str(p))
         check_file_size(dbf, max_bytes)
         enc = detect_dbf_encoding(dbf.read_bytes(), cpg.read_text("ascii", "replace") if cpg.exists() else None,
                                   file=str(p))
+        if cpg.exists():
+            check_cpg_utf8(dbf.read_bytes(), enc, file=str(p))
         fields = p.with_name(p.stem + "_fields.csv")
         mapping = _field_mapping(fields.read_text("utf-8") if fields.exists() else None)
         return [str(p)], enc, "" if p.with_suffix(".prj").exists() else "no_prj", mapping
@@ -117,16 +128,41 @@ def _shapefile_source(p: Path, layer: str | None, max_bytes: int) -> tuple[list[
                          file=str(p))
     stem = parts[0].group(1) if split else shps[0][:-4]
     with zipfile.ZipFile(p) as zf:
+        for m in shps:
+            try:
+                with zf.open(m) as fh:
+                    head = fh.read(4)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
+                raise InputError(f"cannot unpack '{m}' from the zip ({_zip_reason(exc)})", file=str(p)) from None
+            if not head.startswith(SHP_MAGIC):
+                raise InputError(f"'{m}' in the zip does not start like a Shapefile (main-file code 9994); "
+                                 "refused (only the ESRI Shapefile driver reads it)", file=str(p))
         dbf_name = lower.get(shps[0][:-4].lower() + ".dbf")
         if dbf_name is None:
             raise InputError(f"'{shps[0]}' has no .dbf attribute file in the zip", file=str(p))
         cpg_name = lower.get(shps[0][:-4].lower() + ".cpg")
-        cpg = zf.read(cpg_name).decode("ascii", "replace") if cpg_name else None
-        enc = detect_dbf_encoding(zf.read(dbf_name), cpg, file=str(p))
-        fields_name = lower.get(stem.lower() + "_fields.csv")
-        mapping = _field_mapping(zf.read(fields_name).decode("utf-8", "replace") if fields_name else None)
+        try:
+            cpg = zf.read(cpg_name).decode("ascii", "replace") if cpg_name else None
+            enc = detect_dbf_encoding(zf.read(dbf_name), cpg, file=str(p))
+            if cpg:
+                check_cpg_utf8(zf.read(dbf_name), enc, file=str(p))
+            fields_name = lower.get(stem.lower() + "_fields.csv")
+            mapping = _field_mapping(zf.read(fields_name).decode("utf-8", "replace") if fields_name else None)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
+            raise InputError(f"cannot unpack the zip ({_zip_reason(exc)})", file=str(p)) from None
     flag = "" if all(lower.get(m[:-4].lower() + ".prj") for m in shps) else "no_prj"
     return [f"/vsizip/{p.resolve()}/{m}" for m in shps], enc, flag, mapping
+
+
+def _zip_reason(exc: BaseException) -> str:
+    text = str(exc)
+    if "password" in text.lower() or "encrypted" in text.lower():
+        return "the zip is password-protected; unpack it and zip the files again without a password"
+    if "CRC" in text:
+        return "a member is corrupt (bad CRC checksum)"
+    if "compression method" in text.lower() or isinstance(exc, NotImplementedError):
+        return "a member uses an unsupported compression method; re-zip with standard Deflate"
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def _field_mapping(text: str | None) -> dict[str, str]:

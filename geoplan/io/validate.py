@@ -32,6 +32,64 @@ MAX_ZIP_MEMBERS = 1000
 NUMERIC_SUFFIXES = ("_km2", "_mu", "_yi", "_wan", "_m2", "_ha")
 NUMERIC_NAMES = {"area", "面积", "用地面积", "占地面积", "亩", "land_area"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PATH_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_NAME_BYTES = 255   # NAME_MAX of Linux/macOS file systems
+MAX_PATH_BYTES = 4096  # PATH_MAX
+
+
+_TERMINAL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\\\)?|[\x00-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str, limit: int = 2000) -> str:
+    """``text`` safe to print on a terminal: escape sequences and control characters (newlines in
+    file names too) become ``?``, and anything longer than ``limit`` characters is cut.
+    """
+    out = _TERMINAL.sub("?", str(text))
+    return out if len(out) <= limit else out[:limit] + f"… ({len(out) - limit} more characters)"
+
+
+def json_safe(obj: object) -> object:
+    """``obj`` with every non-finite float (NaN, ±Infinity) replaced by ``None`` (JSON ``null``)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
+        try:
+            return json_safe(obj.item())
+        except (TypeError, ValueError):
+            return obj
+    return obj
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """A spreadsheet cell that Excel/WPS cannot execute (OWASP CSV injection rule).
+
+    Text starting with ``= + - @``, TAB or CR gets a leading single quote (the value stays readable);
+    everything that is not text — numbers, including negative ones, None, NaN — is returned unchanged.
+
+    >>> neutralise_formula("=HYPERLINK(\"http://x\")"), neutralise_formula(-3.5), neutralise_formula("园区")
+    ('\'=HYPERLINK("http://x")', -3.5, '园区')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every text cell and column name passed through :func:`neutralise_formula`."""
+    out = pd.DataFrame(df).copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+            out[col] = s.astype(object).map(neutralise_formula)
+    out.columns = [neutralise_formula(c) if isinstance(c, str) else c for c in out.columns]
+    return out
 
 
 def safe_text(value: object) -> str:
@@ -170,20 +228,26 @@ def check_zip(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES,
     return [i.filename for i in infos if not i.is_dir()]
 
 
-def safe_output_path(path: str | os.PathLike, *, base_dir: str | os.PathLike | None = None) -> Path:
-    """``path`` as a Path after refusing traversal (``..``), NUL/control characters and, with
-    ``base_dir``, anything that resolves outside that folder.
+def safe_output_path(path: str | os.PathLike, *, base_dir: str | os.PathLike | None = None,
+                     inputs: tuple[str | os.PathLike | None, ...] = ()) -> Path:
+    """``path`` as a Path after refusing traversal (``..``), NUL/control characters (newlines too),
+    names longer than the OS allows, existing non-regular targets (``/dev/full``, a folder, a pipe),
+    symbolic links, one of the ``inputs`` and, with ``base_dir``, anything that resolves outside it.
     """
     text = os.fspath(path)
     if not text or not text.strip():
         raise InputError("the output file name is empty", field="--out")
-    if _CONTROL.search(text) or "\x00" in text:
+    if _PATH_CONTROL.search(text):
         raise InputError("the output file name contains control characters", field="--out")
     parts = re.split(r"[\\/]", text)
     if ".." in parts:
         raise InputError(f"output name '{text}' contains '..' (path traversal is not allowed)",
                          field="--out")
     p = Path(text)
+    if any(len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for part in p.parts) \
+            or len(text.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES:
+        raise InputError(f"output name is too long for the file system (a name holds at most {MAX_NAME_BYTES} "
+                         f"bytes, a path {MAX_PATH_BYTES}): '{text[:60]}…'", field="--out")
     if base_dir is not None:
         base = Path(base_dir).resolve()
         if p.is_absolute() or not (base / p).resolve().is_relative_to(base):
@@ -191,6 +255,15 @@ def safe_output_path(path: str | os.PathLike, *, base_dir: str | os.PathLike | N
         p = base / p
     if p.name in ("", ".") or p.is_dir():
         raise InputError(f"output name '{text}' is a folder, not a file name", field="--out")
+    if p.exists() and not p.is_file():
+        raise InputError(f"output '{text}' exists and is not a regular file (a device, pipe or socket); "
+                         "choose a file name", field="--out")
+    if p.is_symlink():
+        raise InputError(f"output '{text}' is a symbolic link; give the real file name", field="--out")
+    for src in inputs:
+        if src is not None and p.exists() and Path(src).exists() and os.path.samefile(p, src):
+            raise InputError(f"output '{text}' is the input file; write to a new file (it would be "
+                             "overwritten)", field="--out")
     return p
 
 
@@ -304,6 +377,27 @@ def validate_attributes(df: pd.DataFrame, report: ValidationReport, *, id_field:
         values[nan_text | not_num] = np.nan
         df[f] = values
     return df
+
+
+AMOUNT_PREFIXES = ("output", "tax", "investment", "revenue", "value_added", "land", "产值", "税收", "投资",
+                   "营收", "增加值", "用地", "面积")
+
+
+def refuse_negative_amounts(df: pd.DataFrame, file: str | None = None) -> None:
+    """InputError naming the row and column of a negative amount (output, tax, investment, land …):
+    a negative output would give a negative 亩均 figure (e.g. −3,000 万元/亩), which means nothing.
+    """
+    for col in df.columns:
+        name = str(col).strip().lower()
+        if not name.startswith(AMOUNT_PREFIXES):
+            continue
+        values = pd.to_numeric(df[col].astype(str).str.replace(",", "", regex=False).str.strip(), errors="coerce")
+        neg = (values < 0).to_numpy()
+        if neg.any():
+            r = int(np.flatnonzero(neg)[0]) + 1
+            raise InputError(f"{values.iloc[r - 1]:g} is negative; amounts (output, tax, investment, land) must "
+                             f"be 0 or more ({int(neg.sum())} negative row(s); 金额和面积不能为负)",
+                             file=file, row=r, field=str(col))
 
 
 def validate_gdf(gdf: gpd.GeoDataFrame, *, file: str | None = None, id_field: str | None = None,

@@ -1,4 +1,6 @@
-"""Writers: GeoJSON (RFC 7946), GeoPackage, Shapefile and CSV in the user's CRS, atomically, with metadata."""
+"""Writers: GeoJSON (RFC 7946), GeoPackage, zipped Shapefile and CSV, always atomically; CSV cells are
+neutralised against formula injection (:func:`geoplan.io.validate.neutralise_formula`).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from ..crs import WGS84, ParsedCRS, parse_crs
 from ..errors import CRSError, InputError
 from .atomic import atomic_output
 from .shapefile import _write_shp_zip
-from .validate import safe_layer_name, safe_output_path
+from .validate import neutralise_frame, safe_layer_name, safe_output_path
 
 FORMATS = ("geojson", "gpkg", "shp", "csv")
 
@@ -183,7 +185,7 @@ def _write_csv(frame: gpd.GeoDataFrame, out: Path, meta: dict, precision: int) -
         table["wkt"] = np.where(present, shapely.to_wkt(geoms, rounding_precision=precision, trim=True), "")
     sidecar = out.with_name(out.name + ".metadata.json")
     with atomic_output(out) as tmp, atomic_output(sidecar) as tmp_meta:  # both or neither
-        table.to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel opens Chinese text correctly
+        neutralise_frame(table).to_csv(tmp, index=False, encoding="utf-8-sig")  # BOM: Excel opens Chinese text correctly
         tmp_meta.write_text(json.dumps({"geoplan": meta}, ensure_ascii=False, indent=1), encoding="utf-8")
     return out
 

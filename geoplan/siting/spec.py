@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..config import config_path, load_config, number, safe_yaml, validate
+from ..config import config_path, load_config, number, safe_json, safe_yaml, validate
 from ..data.catalog import CORRIDOR_IDS
 from ..data.taxonomy import RELATION_ORDER
 from ..errors import ConfigError, InputError
@@ -25,6 +27,12 @@ LEVELS = ("municipal", "district", "catalogue", "related", "none")  # plan-suppo
 AXES = CORRIDOR_IDS
 RELATIONS = RELATION_ORDER  # strongest first
 DEFAULTS_FILE = "siting_defaults.yaml"
+# Input plausibility bounds (not policy): 1 m² up to Chongqing's area (82,400 km² × 1500 亩/km²)
+LAND_MU_MIN = 1 / 666.6667
+LAND_MU_MAX = 82_400 * 1500
+WEIGHT_MAX = 1000.0  # weights are relative; larger values only risk overflow
+TOP_MAX = 1000
+MAX_SPEC_BYTES = 64 * 1024  # a spec is a few hundred bytes; checked before parsing
 
 
 def _text(value: Any, key: str) -> str:
@@ -175,6 +183,10 @@ class SiteSpec:
             raise InputError(
                 f"the land need must be more than 0 亩 (got {self.land_mu}); "
                 "项目用地需求必须大于 0 亩", field="land_mu")
+        if not LAND_MU_MIN <= self.land_mu <= LAND_MU_MAX:
+            raise InputError(
+                f"the land need {self.land_mu:g} 亩 is outside {LAND_MU_MIN:g}–{LAND_MU_MAX:g} 亩 (1 m² up to "
+                "the whole area of Chongqing, 82,400 km²); 用地需求超出可能范围", field="land_mu")
         for name in ("investment_yi", "output_yi", "tax_wan", "max_corridor_km"):
             value = _number(getattr(self, name), name)
             if value is not None and value < 0:
@@ -201,6 +213,9 @@ class SiteSpec:
             if isinstance(value, str):
                 value = [value]
             setattr(self, name, [str(v) for v in value if str(v).strip()])
+        if not isinstance(self.weights or {}, dict):
+            raise InputError(f"weights must map criterion names to numbers, e.g. corridor: 0.2 (got "
+                             f"{_echo(self.weights)}); 权重应为 名称: 数值", field="weights")
         weights = dict(self.weights or {})
         unknown = sorted(set(weights) - set(CRITERIA))
         if unknown:
@@ -208,16 +223,19 @@ class SiteSpec:
                              field="weights")
         for k, v in weights.items():
             v = _number(v, f"weights.{k}")
-            if v is None or v < 0:
-                raise InputError(f"weight must be a number >= 0 (got {v})", field=f"weights.{k}")
+            if v is None or not 0 <= v <= WEIGHT_MAX:
+                raise InputError(f"weight must be a number from 0 to {WEIGHT_MAX:g} (weights are relative; "
+                                 f"got {v}); 权重应在 0–{WEIGHT_MAX:g} 之间", field=f"weights.{k}")
             weights[k] = v
         self.weights = weights
-        try:
-            self.top = int(self.top)
-        except (TypeError, ValueError):
-            raise InputError(f"must be a whole number (got {self.top!r})", field="top") from None
+        top = _number(self.top, "top")
+        if top is None or top != int(top):
+            raise InputError(f"must be a whole number (got {_echo(self.top)})", field="top")
+        self.top = int(top)
         if self.top < 1:
             raise InputError(f"must be 1 or more (got {self.top})", field="top")
+        if self.top > TOP_MAX:
+            raise InputError(f"must be at most {TOP_MAX} (got {self.top})", field="top")
         if sum(self.effective_weights().values()) <= 0:
             raise InputError("at least one weight must be more than 0", field="weights")
 
@@ -252,15 +270,25 @@ class SiteSpec:
             raise
 
 
+def _echo(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters (a 10 MB value is never echoed whole)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _number(value: Any, name: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, bool):
+        raise InputError(f"expected a number, got {value!r} (true/false is not a number)", field=name)
     try:
         out = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"expected a number, got {value!r}", field=name) from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"expected a number, got {_echo(value)}", field=name) from None
     if math.isnan(out):
         return None
+    if math.isinf(out):
+        raise InputError(f"expected a finite number, got {value!r}", field=name)
     return out
 
 
@@ -290,26 +318,62 @@ def load_spec(path: str | Path) -> SiteSpec:
     """
     p = Path(path)
     if not p.exists():
-        raise InputError("spec file not found", file=str(p))
-    text = p.read_text(encoding="utf-8")
-    if p.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"cannot parse the spec: {exc}", file=str(p)) from None
+        raise InputError("spec file not found; 找不到选址参数文件", file=str(p))
+    if not p.is_file():
+        raise InputError("the spec path is a folder or special file, not a spec file; 参数文件路径不是文件",
+                         file=str(p))
+    if p.stat().st_size > MAX_SPEC_BYTES:
+        raise InputError(f"the spec is {p.stat().st_size:,} bytes; at most {MAX_SPEC_BYTES:,} are accepted",
+                         file=str(p))
+    return spec_from_bytes(p.read_bytes(), str(p))
+
+
+def spec_from_bytes(data: bytes, name: str) -> SiteSpec:
+    """A spec from the bytes of a ``.yaml``/``.yml``/``.json`` document called ``name`` (an upload):
+    size capped before parsing; YAML without anchors/aliases; JSON without duplicate keys or NaN.
+    """
+    if len(data) > MAX_SPEC_BYTES:
+        raise InputError(f"the spec is {len(data):,} bytes; at most {MAX_SPEC_BYTES:,} are accepted", file=name)
+    suffix = Path(name).suffix.lower()
+    if suffix == ".json":
+        parsed = safe_json(data, file=name, max_bytes=MAX_SPEC_BYTES)
+    elif suffix in (".yaml", ".yml"):
+        parsed = safe_yaml(data, file=name, max_bytes=MAX_SPEC_BYTES)
     else:
-        data = safe_yaml(text, file=str(p))
-    return SiteSpec.from_dict(data or {}, file=str(p))
+        raise InputError("spec files end in .yaml, .yml or .json", file=name)
+    return SiteSpec.from_dict(parsed or {}, file=name)
 
 
 def save_spec(spec: SiteSpec, path: str | Path) -> Path:
     """Write a spec as YAML (``.yaml``/``.yml``) or JSON (anything else ending in ``.json``)."""
     p = Path(path)
+    if p.exists() and not p.is_file():
+        raise InputError("the spec output is a folder or special file, not a file", file=str(p))
     data = spec.to_dict()
     if p.suffix.lower() == ".json":
-        p.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     elif p.suffix.lower() in (".yaml", ".yml"):
-        p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     else:
         raise InputError("spec files end in .yaml, .yml or .json", file=str(p))
+    _write_atomic(p, text)
     return p
+
+
+def _write_atomic(p: Path, text: str) -> None:
+    """``text`` into ``p`` through a temporary file beside it (whole or not at all)."""
+    if not p.parent.is_dir():
+        raise InputError("the folder of the spec output does not exist", file=str(p))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name[:100]}.", suffix=".part", dir=p.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write the spec: {exc.strerror}", file=str(p)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, p)
+    except OSError as exc:
+        raise InputError(f"cannot write the spec: {exc.strerror}", file=str(p)) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

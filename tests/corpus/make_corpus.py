@@ -85,7 +85,78 @@ def build(dest: str | Path) -> list[Path]:
     out.append(dest / "gbk_points.csv")
     (dest / "binary_garbage.csv").write_bytes(bytes(range(256)) * 4)
     out.append(dest / "binary_garbage.csv")
+    out += _hostile_round2(dest, base, bytes(dbf), utf8)
     return out
+
+
+VRT_PASSWD = (b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>CSV:/etc/passwd</SrcDataSource>'
+              b'<GeometryType>wkbNone</GeometryType></OGRVRTLayer></OGRVRTDataSource>\n')
+# port 9 (discard) on loopback: nothing listens, so a request fails; the listener test is in test_hostile
+VRT_CURL = (b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/vsicurl/http://127.0.0.1:9/x.csv'
+            b'</SrcDataSource><GeometryType>wkbNone</GeometryType></OGRVRTLayer></OGRVRTDataSource>\n')
+
+
+def _hostile_round2(dest: Path, base: dict[str, bytes], gbk_dbf: bytes, utf8: dict[str, bytes]) -> list[Path]:
+    """Issue 18: GDAL sniffing (VRT under another extension), broken zips, encodings GDAL would
+    garble, hidden Excel sheets, NUL characters and unknown ``crs`` members."""
+    out: list[Path] = []
+    for name, body in (("vrt_passwd.geojson", VRT_PASSWD), ("vrt_passwd.json", VRT_PASSWD),
+                       ("vrt_passwd.gpkg", VRT_PASSWD), ("vrt_curl.geojson", VRT_CURL)):
+        (dest / name).write_bytes(body)
+        out.append(dest / name)
+    out.append(_zip(dest / "vrt_as_shp.zip", {"parks.shp": VRT_PASSWD, "parks.shx": VRT_PASSWD,
+                                              "parks.dbf": gbk_dbf, "parks.prj": base["parks.prj"]}))
+    # GBK attribute bytes, .cpg claims UTF-8
+    out.append(_zip(dest / "gbk_dbf_utf8_cpg.zip", {**base, "parks.dbf": gbk_dbf, "parks.cpg": b"UTF-8"}))
+    good = _zip(dest / "_good.zip", {f"parks{k}": v for k, v in utf8.items()})
+    raw = good.read_bytes()
+    good.unlink()
+    with zipfile.ZipFile(_io_bytes(raw)) as zf:
+        info = zf.getinfo("parks.shp")
+    local, central = info.header_offset, raw.find(b"PK\x01\x02")
+    data_at = local + 30 + len(info.filename) + 20  # a byte inside the stored .shp bytes
+    for name, edits in (("bad_crc.zip", {data_at: raw[data_at] ^ 0xFF}),
+                        ("method99.zip", {local + 8: 99, central + 10: 99}),
+                        ("password.zip", {local + 6: raw[local + 6] | 1, central + 8: raw[central + 8] | 1})):
+        b = bytearray(raw)
+        for off, val in edits.items():
+            b[off] = val
+        (dest / name).write_bytes(bytes(b))
+        out.append(dest / name)
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "隐藏"
+    ws.append(["名称", "经度", "纬度"])
+    ws.append(["secret", 106.5, 29.5])
+    ws.sheet_state = "hidden"
+    ws2 = wb.create_sheet("数据")
+    ws2.append(["名称", "经度", "纬度"])
+    ws2.append(["铜梁城区", 106.05, 29.85])
+    wb.save(dest / "hidden_first_sheet.xlsx")
+    out.append(dest / "hidden_first_sheet.xlsx")
+    point = '"geometry":{"type":"Point","coordinates":[106.05,29.85]}'
+    (dest / "nul_in_name.geojson").write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"铜梁\\u0000高新"},'
+        + point + "}]}", encoding="utf-8")
+    (dest / "unknown_crs_member.geojson").write_text(
+        '{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::999999"}},'
+        '"features":[{"type":"Feature","properties":{"name":"a"},' + point + "}]}", encoding="utf-8")
+    (dest / "formula_cells.csv").write_text(
+        'name,lon,lat\n"=HYPERLINK(""http://127.0.0.1:9/x"",""click"")",106.05,29.85\n+cmd|\' /C calc\'!A0,106.5,29.5\n'
+        "@SUM(A1),106.1,29.9\n", encoding="utf-8")
+    (dest / "markdown_cell.csv").write_text(
+        "name,lon,lat\n![t](http://127.0.0.1:9/beacon.png),106.05,29.85\n", encoding="utf-8")
+    out += [dest / n for n in ("nul_in_name.geojson", "unknown_crs_member.geojson", "formula_cells.csv",
+                               "markdown_cell.csv")]
+    return out
+
+
+def _io_bytes(raw: bytes):
+    import io
+
+    return io.BytesIO(raw)
 
 
 if __name__ == "__main__":
