@@ -24,6 +24,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyogrio
 import pyogrio.raw
@@ -189,7 +190,6 @@ def _check_geojson_text(p: Path, file: str) -> None:
     crs = doc.get("crs") if isinstance(doc, dict) else None
     if crs is None:
         return
-    from pyproj import CRS
 
     name = crs.get("properties", {}).get("name") if isinstance(crs, dict) and isinstance(
         crs.get("properties"), dict) else None
@@ -333,7 +333,6 @@ def _xlsx_sheet(p: Path, sheet: str | int | None, report: ValidationReport | Non
     """
     if sheet is not None:
         return sheet
-    import openpyxl
 
     wb = openpyxl.load_workbook(p, read_only=True)
     try:

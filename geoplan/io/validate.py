@@ -73,8 +73,8 @@ def neutralise_formula(value: object) -> object:
     Text starting with ``= + - @``, TAB or CR gets a leading single quote (the value stays readable);
     everything that is not text — numbers, including negative ones, None, NaN — is returned unchanged.
 
-    >>> neutralise_formula("=HYPERLINK(\"http://x\")"), neutralise_formula(-3.5), neutralise_formula("园区")
-    ('\'=HYPERLINK("http://x")', -3.5, '园区')
+    >>> neutralise_formula("=SUM(A1)"), neutralise_formula(-3.5), neutralise_formula("园区")
+    ("'=SUM(A1)", -3.5, '园区')
     """
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
