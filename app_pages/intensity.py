@@ -36,7 +36,8 @@ def _read_upload(name: str, data: bytes, crs: str) -> pd.DataFrame:
         p = Path(tmp) / f"upload{suffix}"
         p.write_bytes(data)
         try:
-            frame = gio.read_table(p, crs=crs, max_bytes=int(common.UPLOAD_LIMITS_MB["table"] * 1e6))
+            frame = gio.read_table(p, crs=crs, max_bytes=int(common.UPLOAD_LIMITS_MB["table"] * 1e6),
+                                   negative="rows")
         except InputError as exc:  # name the user's file, never our temporary copy
             user = Path(name).name
             raise type(exc)(exc.bare.replace(str(p), user).replace(tmp, ""), file=user, row=exc.row,

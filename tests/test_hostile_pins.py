@@ -49,9 +49,10 @@ def test_grading_minimum_count_is_inclusive():
 
 
 def test_default_weights_as_documented_in_config():
-    # config/siting_defaults.yaml: industry_fit 0.35, corridor 0.20, intensity 0.15, tier 0.15, region_role 0.15
+    # config/siting_defaults.yaml: industry_fit 0.35, corridor 0.20, intensity 0.15, tier 0.15, region_role 0.15,
+    # land_fit 0.10 (added with the land-fit criterion of issue 12)
     assert default_weights() == pytest.approx({"industry_fit": 0.35, "corridor": 0.20, "intensity": 0.15,
-                                               "tier": 0.15, "region_role": 0.15})
+                                               "tier": 0.15, "region_role": 0.15, "land_fit": 0.10})
 
 
 def test_raster_cell_centres():

@@ -144,6 +144,7 @@ def normalise(df: pd.DataFrame, *, id_col: str | None = None, land_unit: str | N
             continue
         val, bad = _numeric(out[col], col, ids, file)
         flag(bad, "not a number", col)
+        flag(val < 0, "must be ≥ 0 (金额不能为负)", col)
         out[f"{field}_wan"] = val * factor
 
     # counts (unit fixed by the name)

@@ -393,7 +393,7 @@ def _read_frame(p: Path, sheet: str | int | None, max_bytes: int,
 def read_table(path: str | os.PathLike, *, lon: str | None = None, lat: str | None = None,
                crs: str | None = None, sheet: str | int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                report: ValidationReport | None = None,
-               region_check: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
+               region_check: bool = True, negative: str = "refuse") -> gpd.GeoDataFrame | pd.DataFrame:
     """Read CSV/Excel; with lon/lat columns (经度/纬度/lon/lng/x … or ``lon``/``lat``) or a WKT
     column the result is a WGS84 GeoDataFrame, otherwise a plain DataFrame.
 
@@ -415,7 +415,8 @@ def read_table(path: str | os.PathLike, *, lon: str | None = None, lat: str | No
     lat_col = _find_column(cols, lat, LAT_NAMES, "latitude", file)
     wkt_col = _find_column(cols, None, WKT_NAMES, "geometry (WKT)", file) if not (lon_col or lat_col) else None
     if not (lon_col or lat_col or wkt_col):
-        refuse_negative_amounts(df, file)
+        if negative == "refuse":  # "rows": the caller rejects such rows one by one (intensity uploads)
+            refuse_negative_amounts(df, file)
         return df
     if bool(lon_col) != bool(lat_col):
         raise InputError(f"found a {'longitude' if lon_col else 'latitude'} column but no "

@@ -84,7 +84,7 @@ def fit_matrix(projects: pd.DataFrame, land=None, floors: str | None = None,
     """fit[p, j] (score / 100, NaN = not allowed) and the parks (park_id, name_zh, name_en, free_mu)."""
     fits, parks = {}, {}
     for _, p in projects.iterrows():
-        spec = {"industry": p["industry"], "land_mu": p["land_mu"], "land": land, "top": 10_000,
+        spec = {"industry": p["industry"], "land_mu": p["land_mu"], "land": land, "top": 1000,
                 "investment_yi": None if pd.isna(p["investment_yi"]) else p["investment_yi"],
                 "output_yi": None if pd.isna(p["output_yi"]) else p["output_yi"]}
         if floors is not None:
