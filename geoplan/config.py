@@ -37,11 +37,11 @@ class _NoAliasLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(
-                None, None, "YAML aliases (*name) are not accepted", event.start_mark)
+                None, None, "YAML aliases (*name) and anchors are not accepted", event.start_mark)
         event = self.peek_event()
         if getattr(event, "anchor", None):
             raise yaml.constructor.ConstructorError(
-                None, None, "YAML anchors (&name) are not accepted", event.start_mark)
+                None, None, "YAML anchors (&name) and aliases are not accepted (a spec never needs them)", event.start_mark)
         return super().compose_node(parent, index)
 
 
@@ -89,7 +89,7 @@ def safe_yaml(text: str | bytes, *, file: str | None = None, max_bytes: int = MA
     >>> safe_yaml("a: &x [1]\\nb: *x")
     Traceback (most recent call last):
     ...
-    geoplan.errors.InputError: YAML anchors (&name) are not accepted (line 1)
+    geoplan.errors.InputError: YAML anchors (&name) and aliases are not accepted (a spec never needs them) (line 1)
     """
     raw = text.encode("utf-8") if isinstance(text, str) else bytes(text)
     if len(raw) > max_bytes:
