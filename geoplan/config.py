@@ -91,12 +91,7 @@ def safe_yaml(text: str | bytes, *, file: str | None = None, max_bytes: int = MA
     ...
     geoplan.errors.InputError: YAML anchors (&name) and aliases are not accepted (a spec never needs them) (line 1)
     """
-    raw = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-    if len(raw) > max_bytes:
-        raise InputError(f"the document is {len(raw):,} bytes; at most {max_bytes:,} are accepted", file=file)
-    s = _decode(raw, file)
-    if _bracket_depth(s) > max_depth:
-        raise InputError(f"nested deeper than {max_depth} levels", file=file)
+    s = _checked_text(text, file, max_bytes, max_depth)
     try:
         data = yaml.load(s, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -148,12 +143,7 @@ def safe_json(text: str | bytes, *, file: str | None = None, max_bytes: int = MA
     >>> safe_json('{"a": [1, 2]}')
     {'a': [1, 2]}
     """
-    raw = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-    if len(raw) > max_bytes:
-        raise InputError(f"the document is {len(raw):,} bytes; at most {max_bytes:,} are accepted", file=file)
-    s = _decode(raw, file)
-    if _bracket_depth(s) > max_depth:
-        raise InputError(f"nested deeper than {max_depth} levels", file=file)
+    s = _checked_text(text, file, max_bytes, max_depth)
     try:
         return json.loads(s, object_pairs_hook=_no_duplicates(file), parse_constant=_no_constant)
     except InputError:
@@ -165,6 +155,17 @@ def safe_json(text: str | bytes, *, file: str | None = None, max_bytes: int = MA
         raise InputError(f"cannot parse the JSON: {exc}", file=file) from None
     except RecursionError:
         raise InputError(f"nested deeper than {max_depth} levels", file=file) from None
+
+
+def _checked_text(text: str | bytes, file: str | None, max_bytes: int, max_depth: int) -> str:
+    """The document as text after the checks both parsers share: size before parsing, UTF-8, bracket depth."""
+    raw = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    if len(raw) > max_bytes:
+        raise InputError(f"the document is {len(raw):,} bytes; at most {max_bytes:,} are accepted", file=file)
+    s = _decode(raw, file)
+    if _bracket_depth(s) > max_depth:
+        raise InputError(f"nested deeper than {max_depth} levels", file=file)
+    return s
 
 
 def _bracket_depth(s: str) -> int:
