@@ -1,0 +1,4 @@
+"""Labels: targets (merged into ``geoplan.i18n.LABELS``)."""
+
+LABELS: dict[str, dict[str, str]] = {
+}
