@@ -48,6 +48,17 @@ def ensure_env(task: str) -> Path:
     return _python()
 
 
+def _parallel(rest: list[str]) -> list[str]:
+    """pytest-xdist options: one worker per core, a test file's tests on one worker (so a module's app
+    server or PostGIS schema is made once). Skipped when the caller chose ``-n`` or selected tests."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) for a in rest):
+        return []
+    if any(not a.startswith("-") for a in rest):  # a file or node id: run it in-process
+        return []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return ["-n", str(cores), "--dist", "loadfile"] if cores > 1 else []
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in EXTRAS:
         print(__doc__)
@@ -57,7 +68,7 @@ def main(argv: list[str]) -> int:
     if task == "app":
         cmd = [str(py), "-m", "streamlit", "run", str(ROOT / "app.py"), *rest]
     else:
-        cmd = [str(py), "-m", "pytest", *rest]
+        cmd = [str(py), "-m", "pytest", *_parallel(rest), *rest]
     print("+", " ".join(cmd), flush=True)
     return subprocess.call(cmd, cwd=ROOT)
 
