@@ -249,8 +249,13 @@ def test_district_plan_scope_and_its_own_hitech_zone(tmp_path):
     p = tmp_path / "tl.txt"
     p.write_text("\n".join(body), encoding="utf-8")
     df = propose(read_plan(p))
-    assert "500151" not in set(df["place_id"])
+    # 铜梁区 is the plan's scope: only the sentence where a plan verb (重点发展) lists an industry
+    # sends that industry to it (line 12); the ten scope sentences propose nothing
+    own = df[df["place_id"] == "500151"]
+    assert list(zip(own["line"], own["industry_id"])) == [(12, "equipment")]
+    assert own["reason"].iloc[0].startswith("本区规划")
+    assert not set(df["line"]) & set(range(1, 12))
     zone = df[df["line"] == 13]
     assert list(zip(zone["industry_id"], zone["place_type"], zone["place_id"])) == [("equipment", "park", "tongliang_gaoxin")]
     assert ((df["line"] == 14) & (df["place_id"] == "500120") & (df["industry_id"] == "nev")).any()
-    assert len(propose(read_plan(p), home=None).query("place_id == '500151'")) == 1
+    assert len(propose(read_plan(p), home=None).query("place_id == '500151'")) == 1  # the same line, by the clause rule
