@@ -123,7 +123,7 @@ def render(seed_t: pd.DataFrame, kind_t: pd.DataFrame, misses: pd.DataFrame, sec
     lines += ["", f"Misses ({len(misses)} gold rows not proposed), by seed and line:", ""]
     if not misses.empty:
         for (seed, line), grp in misses.groupby(["seed", "line"], sort=True):
-            items = "; ".join(f"{a} → {b}" for a, b in zip(grp["industry_id"], grp["place"]))
+            items = "; ".join(f"{a} → {b} [{k}]" for a, b, k in zip(grp["industry_id"], grp["place"], grp["kind"]))
             lines.append(f"- {seed} L{line}: {items}")
     return "\n".join(lines) + "\n"
 
@@ -145,11 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     if not a.no_write:
         out = Path(a.out)
         old = out.read_text(encoding="utf-8") if out.exists() else ""
-        if HEADING in old:  # replace the previous run's section, keep everything else
+        if HEADING in old:  # replace the previous run's section in place, keep everything else
             head, _, rest = old.partition(HEADING)
             nxt = rest.find("\n## ")
-            old = head.rstrip("\n") + ("\n\n" + rest[nxt + 1:] if nxt >= 0 else "")
-        out.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
+            tail = rest[nxt + 1:] if nxt >= 0 else ""
+            new = head.rstrip("\n") + "\n\n" + text + ("\n" + tail if tail else "")
+        else:
+            new = old.rstrip("\n") + "\n\n" + text
+        out.write_text(new, encoding="utf-8")
     return 0
 
 

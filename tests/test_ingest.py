@@ -19,6 +19,7 @@ from geoplan.errors import InputError
 from geoplan.i18n import t
 from geoplan.ingest import apply_review, diff_against, ingest_plan, propose, read_plan
 from geoplan.paths import data_dir, seeds_dir
+from geoplan.store import open_store
 
 PLAN = """某区先进制造业发展“十四五”规划
 一、发展现状
@@ -195,6 +196,17 @@ def test_cli_round_trip_and_apply_refuses_moved_evidence(plan_txt, tmp_path, cap
     assert list(ok["industry_id"]) == ["nev", "ic"]
     assert set(ok["doc_title"]) == {"某区规划"} and set(ok["doc_date"]) == {"2021-06-30"}
     assert list(ok["line"]) == ["5", "6"] and ok.loc[1, "evidence"] == "依托西永微电园布局集成电路"
+    # --to-workspace stores the same two rows in the workspace, once
+    ws = tmp_path / "ws.gpkg"
+    for _ in range(2):
+        assert main(["ingest", "--apply", str(reviewed), "--approved-out", str(approved), "--to-workspace",
+                     "--store", str(ws)]) == 0
+    assert "stored 0 new row(s)" in capsys.readouterr().err
+    s = open_store(ws)
+    stored = s.approved_assignments()
+    s.close()
+    assert list(zip(stored["industry_id"], stored["line"])) == [("nev", 5), ("ic", 6)]
+    assert set(stored["doc_number"]) == {"某府发〔2021〕1号"}
     assert _data_digest() == before  # ingesting never changes data/
 
 
