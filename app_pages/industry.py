@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geoplan import maps
+from geoplan import ingest, maps
 from geoplan.data import catalog, taxonomy
 from geoplan.data.layers import join_geometry
 from geoplan.errors import ResolutionError
@@ -15,7 +15,7 @@ from geoplan.i18n import name_col, pick, t
 from geoplan.maps.popups import source_label
 from geoplan.spatial import place_at
 
-from . import common
+from . import common, workspace
 
 TOGGLE_LAYERS = ("districts", "parks", "corridors", "regions", "context")
 TABLE_COLS = ["place_zh", "place_type", "industry_zh", "relation", "matched_via", "role_zh", "strength", "kind",
@@ -76,7 +76,7 @@ def resolve(text: str, lang: str) -> tuple[str | None, pd.DataFrame]:
         st.warning(t("industry_unresolved", lang) + common.plain(text)
                    + (("  \n" + t("did_you_mean", lang) + ", ".join(shown)) if shown else ""))
         return None, f["assignments"].iloc[0:0]
-    return iid, taxonomy.places_for_industry(iid)
+    return iid, ingest.with_approved(taxonomy.places_for_industry(iid), iid, workspace.current_store())
 
 
 def _clicked_place(click: dict[str, Any] | None, tiles: str) -> tuple[str, str] | None:

@@ -1,7 +1,8 @@
 """Page 5 — 读取规划 / Read a plan: upload a plan, review the proposed industry → place rows, approve.
 
-The page calls ``geoplan.ingest`` only; approved rows are offered as a CSV download with their
-provenance (document title, number, date, line, evidence). Nothing here writes to ``data/``.
+The page calls ``geoplan.ingest`` only; approved rows go into the workspace store with their provenance
+(document title, number, date, line, evidence), from where the industry map shows them, and are offered
+as a CSV download. Nothing here writes to ``data/``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import streamlit as st
 from geoplan import ingest
 from geoplan.errors import GeoplanError
 from geoplan.i18n import t
+
+from .workspace import current_store
 
 EDITABLE = ["decision", "industry_id", "place_zh", "place_type", "place_id", "kind", "evidence"]
 
@@ -61,6 +64,11 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:  # noqa: ARG001 —
     if table.empty:
         st.info(t("ingest_none", lang))
         return
+    labels = ingest.row_labels(table)
+    st.caption(t("ingest_quick_help", lang))
+    q1, q2 = st.columns(2)
+    accept = q1.multiselect(t("ingest_accept_rows", lang), list(labels), format_func=labels.get, key="ing_accept")
+    reject = q2.multiselect(t("ingest_reject_rows", lang), list(labels), format_func=labels.get, key="ing_reject")
     edited = st.data_editor(
         table, key="ing_editor", hide_index=True, width="stretch",
         disabled=[c for c in table.columns if c not in EDITABLE],
@@ -70,14 +78,21 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:  # noqa: ARG001 —
                        mime="text/csv", key="ing_dl_review")
     if st.button(t("ingest_approve", lang), key="ing_approve"):
         try:
-            approved = ingest.apply_review(edited, lines, file=upload.name)
+            decided = ingest.set_decisions(edited, accept, reject)
+            approved = ingest.apply_review(decided, lines, file=upload.name)
         except GeoplanError as exc:
             st.error(t("ingest_invalid", lang) + str(exc))
             return
         st.session_state["ing_approved"] = approved
-        dec = edited["decision"].fillna("").astype(str).str.strip().str.lower()
-        st.success(t("ingest_approved", lang).format(n=len(approved), r=int((dec == "reject").sum()),
-                                                     u=int((dec == "").sum())))
+        n = ingest.decision_counts(decided)
+        st.success(t("ingest_approved", lang).format(n=len(approved), r=n["rejected"], u=n["undecided"]))
+        if len(approved):
+            try:
+                k = current_store().add_approved_assignments(approved)
+            except GeoplanError as exc:
+                st.error(t("ingest_store_error", lang) + str(exc))
+                return
+            st.success(t("ingest_stored", lang).format(k=k, d=len(approved) - k))
     approved = st.session_state.get("ing_approved")
     if approved is not None and st.session_state.get("ing_digest") == digest:
         st.dataframe(approved, hide_index=True, width="stretch")

@@ -45,10 +45,15 @@ def evaluate(seeds: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, flo
         prop = propose(read_plan(path))
         gold["key"], prop["key"] = _key(gold), _key(prop)
         gold["hit"] = gold["key"].isin(set(prop["key"]))
+        kinds_at = prop.groupby("key")["kind"].agg(set).to_dict()
+        gold["same_kind"] = [k in kinds_at.get(key, ()) for key, k in zip(gold["key"], gold["kind"])]
         prop["hit"] = prop["key"].isin(set(gold["key"]))
+        gs, ps = gold[gold["kind"] == "siting"], prop[prop["kind"] == "siting"]
         per_seed.append({"seed": path.name, "gold": len(gold), "proposed": len(prop),
-                         "matched_gold": int(gold["hit"].sum()), "matched_proposed": int(prop["hit"].sum())})
-        per_kind_gold.append(gold[["kind", "hit"]])
+                         "matched_gold": int(gold["hit"].sum()), "matched_proposed": int(prop["hit"].sum()),
+                         "s_gold": len(gs), "s_matched_gold": int(gs["hit"].sum()),
+                         "s_proposed": len(ps), "s_matched_proposed": int(ps["hit"].sum())})
+        per_kind_gold.append(gold[["kind", "hit", "same_kind"]])
         per_kind_prop.append(prop[["kind", "hit"]])
         for _, r in gold[~gold["hit"]].iterrows():
             misses.append({"seed": path.name, "line": int(r["line"]), "industry_id": r["industry_id"],
@@ -60,6 +65,7 @@ def evaluate(seeds: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, flo
     kinds = sorted(set(g["kind"]) | set(p["kind"]))
     kind_t = pd.DataFrame([{"kind": k, "gold": int((g["kind"] == k).sum()),
                             "matched_gold": int(g.loc[g["kind"] == k, "hit"].sum()),
+                            "same_kind": int(g.loc[g["kind"] == k, "same_kind"].sum()),
                             "proposed": int((p["kind"] == k).sum()),
                             "matched_proposed": int(p.loc[p["kind"] == k, "hit"].sum())} for k in kinds])
     return seed_t, kind_t, pd.DataFrame(misses), secs
@@ -79,7 +85,6 @@ def _ratio(a: int, b: int) -> str:
 
 def render(seed_t: pd.DataFrame, kind_t: pd.DataFrame, misses: pd.DataFrame, secs: float,
            overall_kind: pd.DataFrame | None = None) -> str:
-    tot = seed_t[["gold", "proposed", "matched_gold", "matched_proposed"]].sum()
     lines = [HEADING, "",
              f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'unknown host'} "
              f"({_cpu()}, {os.cpu_count()} logical cores, "
@@ -90,15 +95,22 @@ def render(seed_t: pd.DataFrame, kind_t: pd.DataFrame, misses: pd.DataFrame, sec
              "gold rows / gold rows; precision = matched proposals / proposals. Gold rows without a `kind` "
              "count as siting. The hand-checked rows are a selection (not every industry–place sentence of a "
              "seed was entered), so an unmatched proposal is not necessarily wrong; precision here is a lower bound.",
-             "", "| seed | gold rows | proposals | recall | precision |", "| --- | ---: | ---: | ---: | ---: |"]
-    for _, r in seed_t.iterrows():
+             "", "| seed | gold rows | proposals | recall | precision | siting gold | siting recall "
+                 "| siting proposals | siting precision |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    tot = seed_t.drop(columns="seed").sum()
+    for _, r in [*seed_t.iterrows(), (None, {"seed": "**all**", **tot.to_dict()})]:
         lines.append(f"| {r['seed']} | {r['gold']} | {r['proposed']} | {_ratio(r['matched_gold'], r['gold'])} "
-                     f"| {_ratio(r['matched_proposed'], r['proposed'])} |")
-    lines.append(f"| **all** | {tot['gold']} | {tot['proposed']} | **{_ratio(tot['matched_gold'], tot['gold'])}** "
-                 f"| **{_ratio(tot['matched_proposed'], tot['proposed'])}** |")
-    lines += ["", "| kind | gold rows | recall | proposals | precision |", "| --- | ---: | ---: | ---: | ---: |"]
+                     f"| {_ratio(r['matched_proposed'], r['proposed'])} | {r['s_gold']} "
+                     f"| {_ratio(r['s_matched_gold'], r['s_gold'])} | {r['s_proposed']} "
+                     f"| {_ratio(r['s_matched_proposed'], r['s_proposed'])} |")
+    lines += ["", "Per kind: recall by the gold row's kind, precision by the proposal's own kind; *kind agrees* = "
+                  "share of matched gold rows whose proposal carries the same kind.", "",
+              "| kind | gold rows | recall | kind agrees | proposals | precision |",
+              "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for _, r in kind_t.iterrows():
-        lines.append(f"| {r['kind']} | {r['gold']} | {_ratio(r['matched_gold'], r['gold'])} | {r['proposed']} "
+        lines.append(f"| {r['kind']} | {r['gold']} | {_ratio(r['matched_gold'], r['gold'])} "
+                     f"| {_ratio(r['same_kind'], r['matched_gold'])} | {r['proposed']} "
                      f"| {_ratio(r['matched_proposed'], r['proposed'])} |")
     sit = kind_t[kind_t["kind"] == "siting"]
     if not sit.empty:
@@ -111,7 +123,7 @@ def render(seed_t: pd.DataFrame, kind_t: pd.DataFrame, misses: pd.DataFrame, sec
     lines += ["", f"Misses ({len(misses)} gold rows not proposed), by seed and line:", ""]
     if not misses.empty:
         for (seed, line), grp in misses.groupby(["seed", "line"], sort=True):
-            items = "; ".join(f"{a} → {b}" for a, b in zip(grp["industry_id"], grp["place"]))
+            items = "; ".join(f"{a} → {b} [{k}]" for a, b, k in zip(grp["industry_id"], grp["place"], grp["kind"]))
             lines.append(f"- {seed} L{line}: {items}")
     return "\n".join(lines) + "\n"
 
@@ -133,11 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     if not a.no_write:
         out = Path(a.out)
         old = out.read_text(encoding="utf-8") if out.exists() else ""
-        if HEADING in old:  # replace the previous run's section, keep everything else
+        if HEADING in old:  # replace the previous run's section in place, keep everything else
             head, _, rest = old.partition(HEADING)
             nxt = rest.find("\n## ")
-            old = head.rstrip("\n") + ("\n\n" + rest[nxt + 1:] if nxt >= 0 else "")
-        out.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
+            tail = rest[nxt + 1:] if nxt >= 0 else ""
+            new = head.rstrip("\n") + "\n\n" + text + ("\n" + tail if tail else "")
+        else:
+            new = old.rstrip("\n") + "\n\n" + text
+        out.write_text(new, encoding="utf-8")
     return 0
 
 

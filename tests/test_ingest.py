@@ -17,8 +17,9 @@ import pytest
 from geoplan.cli import main
 from geoplan.errors import InputError
 from geoplan.i18n import t
-from geoplan.ingest import apply_review, diff_against, propose, read_plan
+from geoplan.ingest import apply_review, diff_against, ingest_plan, propose, read_plan
 from geoplan.paths import data_dir, seeds_dir
+from geoplan.store import open_store
 
 PLAN = """某区先进制造业发展“十四五”规划
 一、发展现状
@@ -195,6 +196,17 @@ def test_cli_round_trip_and_apply_refuses_moved_evidence(plan_txt, tmp_path, cap
     assert list(ok["industry_id"]) == ["nev", "ic"]
     assert set(ok["doc_title"]) == {"某区规划"} and set(ok["doc_date"]) == {"2021-06-30"}
     assert list(ok["line"]) == ["5", "6"] and ok.loc[1, "evidence"] == "依托西永微电园布局集成电路"
+    # --to-workspace stores the same two rows in the workspace, once
+    ws = tmp_path / "ws.gpkg"
+    for _ in range(2):
+        assert main(["ingest", "--apply", str(reviewed), "--approved-out", str(approved), "--to-workspace",
+                     "--store", str(ws)]) == 0
+    assert "stored 0 new row(s)" in capsys.readouterr().err
+    s = open_store(ws)
+    stored = s.approved_assignments()
+    s.close()
+    assert list(zip(stored["industry_id"], stored["line"])) == [("nev", 5), ("ic", 6)]
+    assert set(stored["doc_number"]) == {"某府发〔2021〕1号"}
     assert _data_digest() == before  # ingesting never changes data/
 
 
@@ -249,8 +261,73 @@ def test_district_plan_scope_and_its_own_hitech_zone(tmp_path):
     p = tmp_path / "tl.txt"
     p.write_text("\n".join(body), encoding="utf-8")
     df = propose(read_plan(p))
-    assert "500151" not in set(df["place_id"])
+    # 铜梁区 is the plan's scope: only the sentence where a plan verb (重点发展) lists an industry
+    # sends that industry to it (line 12); the ten scope sentences propose nothing
+    own = df[df["place_id"] == "500151"]
+    assert list(zip(own["line"], own["industry_id"])) == [(12, "equipment")]
+    assert own["reason"].iloc[0].startswith("本区规划")
+    assert not set(df["line"]) & set(range(1, 12))
     zone = df[df["line"] == 13]
     assert list(zip(zone["industry_id"], zone["place_type"], zone["place_id"])) == [("equipment", "park", "tongliang_gaoxin")]
     assert ((df["line"] == 14) & (df["place_id"] == "500120") & (df["industry_id"] == "nev")).any()
-    assert len(propose(read_plan(p), home=None).query("place_id == '500151'")) == 1
+    assert len(propose(read_plan(p), home=None).query("place_id == '500151'")) == 1  # the same line, by the clause rule
+
+
+# A second district plan, written for this test, for the clause rules: the plan's own district (荣昌区)
+# gets the industries a plan verb lists (重点发展…；配套发展…), a ；-part without a place continues the
+# previous one (依托A建设…；…重点发展B), a clause opening with a verb keeps the previous clause's place
+# (A正在建设…，规划B), 装备 = 设备 in names, a place that acts (要) or is served (对…) is no location,
+# “十三五”时期 is the current state and a 实验室 is science infrastructure.
+PLAN2 = "\n".join([
+    "荣昌区制造业发展规划（2024—2027年）",
+    "一、发展基础",
+    "“十三五”时期，两江新区新型显示产业快速壮大。",
+    "二、空间布局",
+    "荣昌区重点发展智能装备、生物医药两大主导产业；配套发展现代物流。",
+    "依托西永微电园建设封装测试基地；以龙头企业为牵引，重点发展集成电路。",
+    "巴南区正在建设生物医药产业园，规划页岩气开采装备项目。",
+    "两江新区要加快培育新材料产业。",
+    "强化对江津区重点企业的金融服务。",
+    "在西部（重庆）科学城建设新型显示联合实验室。",
+]) + "\n"
+EXPECTED2 = {
+    ("display", "park", "liangjiang", "current_state", 3),
+    ("high_end_equipment", "district", "500153", "siting", 5),
+    ("biomed", "district", "500153", "siting", 5),
+    ("logistics", "district", "500153", "siting", 5),
+    ("ic", "park", "xiyong", "siting", 6),
+    ("biomed", "district", "500113", "siting", 7),
+    ("tl_shale_gas_equipment", "district", "500113", "siting", 7),  # data name 页岩气开采设备制造
+    ("display", "park", "cq_gaoxin", "science_infrastructure", 10),
+}
+
+
+def test_clause_rules_on_a_second_district_plan(tmp_path):
+    p = tmp_path / "荣昌区规划.txt"
+    p.write_text(PLAN2, encoding="utf-8")
+    lines = read_plan(p)
+    df = propose(lines, home="500153")
+    assert _keys(df) == EXPECTED2
+    assert not set(df["line"]) & {1, 2, 4, 8, 9}  # headings, the acting 两江新区, the served 江津区
+    for r in df.itertuples():
+        assert r.evidence in lines[r.line - 1].text and r.matched_phrase in r.evidence
+    own = df[df["place_id"] == "500153"]
+    assert own["reason"].str.startswith("本区规划").all()
+    # without the home district the plan's own lines are ordinary clause rows: 荣昌区 before its industries
+    assert {("biomed", "500153", 5)} <= {(r.industry_id, r.place_id, int(r.line)) for r in propose(lines, home=None).itertuples()}
+
+
+def test_review_helpers_set_decisions_and_count(plan_txt):
+    from geoplan.ingest import decision_counts, row_labels, set_decisions
+
+    lines = read_plan(plan_txt)
+    table = ingest_plan(plan_txt, title="某区规划")[1]
+    labels = row_labels(table)
+    ic = table.loc[(table["industry_id"] == "ic") & (table["line"] == 6), "proposal_id"].iloc[0]
+    assert labels[ic] == f"{ic} 集成电路 → 西永微电园 (L6)"
+    rob = table.loc[table["industry_id"] == "robots", "proposal_id"].iloc[0]
+    decided = set_decisions(table, accept=[ic], reject=[rob])
+    assert decision_counts(decided) == {"accepted": 1, "rejected": 1, "undecided": len(table) - 2}
+    assert list(apply_review(decided, lines)["industry_id"]) == ["ic"]
+    with pytest.raises(InputError, match="both accepted and rejected"):
+        set_decisions(table, accept=[ic], reject=[ic])

@@ -57,7 +57,7 @@ def _points(n: int) -> gpd.GeoDataFrame:
 
 def test_schema_version_and_migrations(store):
     info = store.info()
-    assert info["schema_version"] == 2
+    assert info["schema_version"] == 3  # 3: approved_assignments (plan ingestion, issue 17)
     assert set(info["rows"]) == set(TABLES) and not any(info["rows"].values())
     if store.backend == "postgis":  # geometry(…, 4326) with GiST indexes
         with store._engine.connect() as c:
@@ -219,3 +219,28 @@ def test_app_page_saves_available_land_and_keeps_it(tmp_path, monkeypatch):
     row = df.set_index("park_id").loc["liangjiang"]
     assert (row["available_land_mu"], row["land_source"], row["version"]) == (4321.0, "台账", 1)
     assert at.button(key="ws_save_btn").label == "保存修改"
+
+
+def test_approved_assignments_round_trip_dedup_and_audit(store, tmp_path):
+    """Plan-ingestion rows a planner approved keep their provenance; approving twice stores once (issue 17)."""
+    from geoplan.ingest import apply_review, ingest_plan, set_decisions, workspace_rows
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("某区规划\n依托西永微电园布局集成电路封装测试项目。\n支持两江新区重点发展新型显示产业。\n", encoding="utf-8")
+    lines, table = ingest_plan(plan, title="某区规划", number="某府发〔2024〕1号", date="2024-03-01")
+    ids = dict(zip(zip(table["industry_id"], table["place_id"]), table["proposal_id"]))
+    ok = apply_review(set_decisions(table, accept=[ids[("ic", "xiyong")]], reject=[ids[("display", "liangjiang")]]),
+                      lines)
+    assert store.add_approved_assignments(ok, who="tester") == 1
+    assert store.add_approved_assignments(ok, who="tester") == 0  # the same row again: skipped
+    a = store.approved_assignments()
+    assert len(a) == 1
+    r = a.iloc[0]
+    assert (r["industry_id"], r["place_type"], r["place_id"], r["line"], r["page"]) == ("ic", "park", "xiyong", 2, None)
+    assert (r["doc_title"], r["doc_number"], r["doc_date"], r["source"]) == ("某区规划", "某府发〔2024〕1号", "2024-03-01",
+                                                                             "plan.txt")
+    assert r["evidence"] in "依托西永微电园布局集成电路封装测试项目。" and r["approved_by"] == "tester"
+    au = store.audit()
+    assert list(au.loc[au["table_name"] == "approved_assignments", "row_key"]) == [str(r["fid"])]
+    w = workspace_rows(store)
+    assert list(w["source"]) == ["《某区规划》（某府发〔2024〕1号，2024-03-01） L2"] and list(w["source_line"]) == [2]

@@ -25,6 +25,14 @@ LABELS: dict[str, dict[str, str]] = {
     "ingest_invalid": {"zh": "审核表有误（接受的条目的证据须逐字出现在原文该行）：",
                        "en": "The reviewed table has a problem (accepted rows need their evidence verbatim on their line): "},
     "ingest_approved": {"zh": "已批准 {n} 条，拒绝 {r} 条，未决定 {u} 条。", "en": "{n} rows approved, {r} rejected, {u} undecided."},
+    "ingest_accept_rows": {"zh": "接受的条目", "en": "Rows to accept"},
+    "ingest_reject_rows": {"zh": "拒绝的条目", "en": "Rows to reject"},
+    "ingest_quick_help": {"zh": "可在此按条目选择接受或拒绝，也可在下表“决定”列逐条填写（含修改）。",
+                          "en": "Pick rows to accept or reject here, or set the decision column row by row below (edits too)."},
+    "ingest_stored": {"zh": "已存入工作空间 {k} 条（{d} 条此前已存入）；产业地图中按规划名称和行号引用。",
+                      "en": "{k} rows stored in the workspace ({d} were stored before); the industry map cites them "
+                            "by plan title and line."},
+    "ingest_store_error": {"zh": "无法写入工作空间：", "en": "Cannot write to the workspace: "},
     "ingest_download": {"zh": "下载已批准条目 CSV", "en": "Download approved rows (CSV)"},
     "ingest_download_review": {"zh": "下载审核表 CSV", "en": "Download review table (CSV)"},
 }

@@ -3,7 +3,8 @@
 Round trip: edit the ``decision`` column (accept / edit / reject) of the proposals CSV, then
 `geoplan ingest --apply reviewed.csv --approved-out approved.csv` checks the reviewed rows against
 the plan (evidence must still be verbatim on its line) and writes the approved assignments with
-their provenance. Ingesting never changes ``data/``.
+their provenance; ``--to-workspace`` also stores them in the workspace (GEOPLAN_STORE, else the
+GeoPackage workspace), from where the industry map shows them. Ingesting never changes ``data/``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import ingest, io
+from .. import ingest, io, store
 from ..errors import InputError
 
 
@@ -29,6 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plan-id", default=None, help="plan id in data/assignments.csv that scopes contradictions")
     p.add_argument("--apply", metavar="REVIEWED", help="apply a reviewed CSV (needs --approved-out)")
     p.add_argument("--approved-out", help="CSV of approved assignments to write with --apply")
+    p.add_argument("--to-workspace", action="store_true",
+                   help="with --apply: also store the approved rows in the workspace (shown on the industry map)")
+    p.add_argument("--store", default=None, help="workspace URL or GeoPackage path (default: GEOPLAN_STORE, "
+                   "else GEOPLAN_WORKSPACE)")
     p.set_defaults(handler=run)
 
 
@@ -70,6 +75,14 @@ def run(args: argparse.Namespace) -> int:
         n_rej = int((reviewed["decision"].str.strip().str.lower() == "reject").sum())
         n_open = int((reviewed["decision"].str.strip() == "").sum())
         print(f"approved {len(approved)} row(s) → {out}; rejected {n_rej}, undecided {n_open}", file=sys.stderr)
+        if args.to_workspace:
+            ws = store.open_store(args.store)
+            try:
+                k = ws.add_approved_assignments(approved)
+            finally:
+                ws.close()
+            print(f"stored {k} new row(s) in the workspace {ws.location} ({len(approved) - k} already there)",
+                  file=sys.stderr)
         return 0
     if not args.plan or not args.out:
         raise InputError("give PLAN and --out proposals.csv (or --apply reviewed.csv --approved-out FILE)",

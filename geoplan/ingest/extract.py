@@ -31,14 +31,19 @@ PROPOSAL_COLUMNS = ["proposal_id", "industry_id", "industry_zh", "matched_phrase
                     "place_id", "kind", "page", "line", "line_label", "evidence", "confidence", "reason"]
 
 _SENTENCE = re.compile(r"[^。；;！？!?\t]+[。；;！？!?]?")
-_CLAUSE_SPLIT = re.compile(r"[，,：:]")
+_CLAUSE_SPLIT = re.compile(r"[，,：:；;]")
+_SEMI = re.compile(r"[；;]")
+# a clause opening with one of these verbs has no subject of its own: it continues the previous
+# clause's place (“高新区正在打造A，规划B”)
+_ZERO_SUBJECT = re.compile(r"^(?:规划|布局|配套发展|重点发展|积极发展|加快发展|大力发展|发展|建设|打造|培育|引进|"
+                           r"重点聚焦发展|聚焦发展|重点聚焦|聚焦)")
 _JOIN = re.compile(r"^[\s、，,和与及—\-－“”\"'‘’（）()等地区部分西南北东]*$")
 _TRIGGER = re.compile(r"发展|布局|建设|打造|围绕|聚焦|集聚|依托|重点|引育|着眼|争取|培育|推动|推进|壮大|做大做强|"
                       r"做强|形成|入选|协作|合作|共建|承接|主阵地|为核心|旗舰|集中区|引领|落户|引进|支持|设立|"
                       r"立足|基地|集群|试点|示范")
 _COOP = re.compile(r"合作|共建|协作|协同发展|对口")
-_CURRENT = re.compile(r"现有|已形成|集聚了|目前|入选|已建成|培育形成|现已|截至|已有|“十三五”期间|十三五”末")
-_SCIENCE = re.compile(r"大科学装置|科学中心|大科学工程|重大科技基础设施|科学装置")
+_CURRENT = re.compile(r"现有|已形成|集聚了|目前|入选|已建成|培育形成|现已|截至|已有|初具规模|十三五”(?:期|时期|末)")
+_SCIENCE = re.compile(r"大科学装置|科学中心|大科学工程|重大科技基础设施|科学装置|实验室")
 _BOX = re.compile(r"^\s*专栏\s*\d+")
 _BOX_END = re.compile(r"^\s*(\[bookmark|第[一二三四五六七八九十]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 _KEY_LIST = re.compile(r"重点区县|重点园区|重点区域|布局区县|承载区县|重点开发区")
@@ -50,7 +55,11 @@ _SITE_BAD = re.compile(r"建设|打造|发展|推动|推进|一批|若干|各类
                        r"特色|一个|区域|加快|支持|创建|产业链|园区内|基础|等")
 _TITLE = re.compile(r"《[^》]*》")
 # a place name that is the name of an institution or of a programme, not a location
-_INSTITUTION_AFTER = re.compile(r"区委|县委|市委|党委|人民政府|政府|委员会")
+# a place after 对/向 is whom a measure serves (“强化对X重点企业的金融服务”), not where it goes
+_BENEFICIARY_BEFORE = frozenset("对向")
+_INSTITUTION_AFTER = re.compile(r"区委|县委|市委|党委|人民政府|政府|委员会|管委会")
+# a place that acts (“高新区要…”, “…负责”) is an administration, not a location
+_ACTOR_AFTER = re.compile(r"(?:要|应当|应|须|负责|牵头)")
 _PROGRAMME_AFTER = re.compile(r"建设|战略|等国家|等重大")
 _CARRY_REACH = 40  # characters from a borrowed place group to the industries it may take
 _SERVED = re.compile(r"^(面向|服务于|服务)")
@@ -90,8 +99,10 @@ def _merge(groups: list[_Group]) -> _Group:
                   [p for gr in groups for p in gr.new_sites])
 
 
-def _groups(places: list[Match], text: str, whole_city: str = "whole_city") -> list[_Group]:
-    """Adjacent places as groups; a group naming only the plan's own city is scope, not a place."""
+def _groups(places: list[Match], text: str, scope: frozenset[str] = frozenset({"whole_city"})) -> list[_Group]:
+    """Adjacent places as groups; a group naming only the plan's scope (the whole city, a district
+    plan's own district) is no place an industry is sent to.
+    """
     groups: list[_Group] = []
     for m in sorted(places, key=lambda m: m.start):
         if groups and _JOIN.match(text[groups[-1].end:m.start]) and m.start - groups[-1].end <= 6:
@@ -99,7 +110,7 @@ def _groups(places: list[Match], text: str, whole_city: str = "whole_city") -> l
             groups[-1].end = m.end
         else:
             groups.append(_Group([m], m.end))
-    return [gr for gr in groups if any(p.ident != whole_city for p in gr.members)]
+    return [gr for gr in groups if any(p.ident not in scope for p in gr.members)]
 
 
 def _new_sites(text: str, start: int, end: int, known: list[Match]) -> list[Match]:
@@ -123,7 +134,9 @@ def _filter(matches: list[Match], text: str) -> list[Match]:
         if any(s <= m.start < e for s, e in titles):
             continue
         if m.what == "place":
-            if _INSTITUTION_AFTER.match(text, m.end):
+            if _INSTITUTION_AFTER.match(text, m.end) or _ACTOR_AFTER.match(text, m.end):
+                continue
+            if m.start and text[m.start - 1] in _BENEFICIARY_BEFORE:
                 continue
             if m.place_type == "region" and _PROGRAMME_AFTER.match(text, m.end):
                 continue
@@ -141,6 +154,7 @@ class _LineState:
         self.box_industries: list[Match] = []
         self.box_title = ""
         self.list_due = False
+        self.scope: frozenset[str] = frozenset({"whole_city"})
 
 
 def _row(g: Gazetteer, line: PlanLine, ind: Match, place: Match, kind: str, ev: tuple[int, int],
@@ -205,29 +219,37 @@ def _line_rows(g: Gazetteer, line: PlanLine, st: _LineState) -> list[dict]:  # n
         s_places = [p for p in places if s0 <= p.start < s1]
         s_inds = [m for m in inds if s0 <= m.start < s1]
         sites = _new_sites(text, s0, s1, s_places)
-        if sentence.lstrip().startswith("其中") and not s_places and prev_group is not None:
+        # a sentence opening with 其中, or one after a ；, with no place of its own continues the
+        # previous one's last place group
+        after_semi = s0 > 0 and text[s0 - 1] in "；;"
+        if (sentence.lstrip().startswith("其中") or after_semi) and not s_places and prev_group is not None:
             inherited: _Group | None = prev_group
         else:
             inherited = None
         if not s_inds:
-            pg = _groups(s_places, text)
+            pg = _groups(s_places, text, st.scope)
             if pg:
                 prev_group = pg[-1]
             continue
         if not _TRIGGER.search(sentence):
             continue
-        groups = _groups(s_places + sites, text)
+        groups = _groups(s_places + sites, text, st.scope)
         # clause boundaries inside the sentence
         bounds = [s0] + [s0 + m.end() for m in _CLAUSE_SPLIT.finditer(sentence)] + [s1]
         clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
         carry = inherited
         anchor = s0  # borrowed places reach _CARRY_REACH characters (面向… clauses not counted)
+        last: _Group | None = None  # the group the previous clause placed industries at
+        semis = [s0] + [s0 + m.end() for m in _SEMI.finditer(sentence)] + [s1]
         for c0, c1 in clauses:
             c_groups = [gr for gr in groups if c0 <= gr.members[0].start < c1]
             c_inds = [m for m in s_inds if c0 <= m.start < c1]
-            if _SERVED.match(text[c0:c1].lstrip(_PUNCT_STRIP + "，,")):
+            head = text[c0:c1].lstrip(_PUNCT_STRIP + "，,")
+            if _SERVED.match(head):
                 anchor = c1
                 continue  # 面向…领域: the industries served, not the ones sited here
+            if not c_groups and last is not None and _ZERO_SUBJECT.match(head):
+                carry, anchor = last, c0
             if c_groups and not any(m.start > c_groups[0].members[0].start for m in c_inds):
                 # places without an industry after them lend themselves to the following clauses
                 carry = _merge(c_groups)
@@ -242,8 +264,12 @@ def _line_rows(g: Gazetteer, line: PlanLine, st: _LineState) -> list[dict]:  # n
                     continue
                 ev0 = min(grp.members[0].start, m.start)
                 ev1 = max(grp.end, m.end)
+                # the kind cue is read in the ；-parts that hold the place and the industry
+                k0 = max((b for b in semis if b <= ev0), default=ev0)
+                k1 = min((b for b in semis if b >= ev1), default=ev1)
+                last = grp
                 for p in grp.members:
-                    k = kind_of(sentence, p.place_type, g.is_area(p))
+                    k = kind_of(text[k0:k1], p.place_type, g.is_area(p))
                     c = conf if p.place_type != "new_site" else min(conf, 0.5)
                     r = why if p.place_type != "new_site" else why + "；地名未收录，作为新地点 / unknown place, new site"
                     rows.append(_row(g, line, m, p, k, (ev0, ev1), c, r))
@@ -256,10 +282,42 @@ def _line_rows(g: Gazetteer, line: PlanLine, st: _LineState) -> list[dict]:  # n
     # 专栏 box: a place sentence inside the box with no industry of its own takes the box industry
     if st.box_industries and not rows and places and not inds and _TRIGGER.search(text):
         ind = st.box_industries[0]
-        for p in (p for gr in _groups(places, text) for p in gr.members):
+        for p in (p for gr in _groups(places, text, st.scope) for p in gr.members):
             rows.append(_row(g, line, ind, p, kind_of(text, p.place_type, g.is_area(p)), (p.start, p.end), 0.55,
                              "专栏标题的产业 / industry from the box title"))
     return rows
+
+
+# In a district's own plan the district is the plan's scope; it is still the place of the industries
+# a plan verb lists in a 。-sentence that names the district (“本区重点发展A、B…；配套发展C”).
+_PLAN_VERB = re.compile(r"重点发展|配套发展|大力发展|加快发展|培育打造|加速形成|组建|布局")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?：:]")
+_FULL_STOP = re.compile(r"[^。！？!?\t]+[。！？!?]?")
+
+
+def _home_rows(g: Gazetteer, line: PlanLine, home: str) -> list[dict]:
+    """Rows sending industries to the plan's own district: industries listed in the clause right
+    after a plan verb, in a 。-sentence that names the district.
+    """
+    text = line.text
+    matches = _filter(g.scan(text), text)
+    out = []
+    for sm in _FULL_STOP.finditer(text):
+        s0, s1 = sm.span()
+        homes = [m for m in matches if m.what == "place" and m.ident == home and s0 <= m.start < s1]
+        if not homes:
+            continue
+        for vm in _PLAN_VERB.finditer(text, s0, s1):
+            end = _CLAUSE_END.search(text, vm.end())
+            c1 = min(end.start() if end else s1, s1)
+            for m in matches:
+                if m.what == "industry" and vm.end() <= m.start < c1:
+                    place = min(homes, key=lambda h: abs(h.start - m.start))
+                    ev = (min(place.start, vm.start()), max(place.end, m.end)) if abs(place.start - m.start) <= 60 \
+                        else (vm.start(), m.end)
+                    out.append(_row(g, line, m, place, kind_of(text[s0:s1], "district"), ev, 0.6,
+                                    "本区规划：规划动词后列出的产业 / the plan's own district: industry listed after a plan verb"))
+    return out
 
 
 _BARE_PARK_NAMES = frozenset({"高新区", "高新技术产业开发区", "高新技术开发区"})
@@ -301,13 +359,18 @@ def propose(lines: list[PlanLine], gaz: Gazetteer | None = None, home: str | Non
     "auto" detects it with ``home_district``, None keeps every row.
     """
     g = gaz or gazetteer()
+    home = home_district(lines, g) if home == "auto" else home
     st = _LineState()
+    if home:
+        st.scope = frozenset({"whole_city", str(home)})
     rows: list[dict] = []
     for line in lines:
         rows.extend(_line_rows(g, line, st))
-    home = home_district(lines, g) if home == "auto" else home
+        if home:
+            rows.extend(_home_rows(g, line, str(home)))
     if home:
-        rows = [r for r in rows if not (r["place_type"] == "district" and r["place_id"] == home)]
+        rows = [r for r in rows if not (r["place_type"] == "district" and r["place_id"] == home)
+                or r["reason"].startswith("本区规划")]
         local = _home_park(home)
         if local:
             for r in rows:

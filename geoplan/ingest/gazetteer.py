@@ -24,6 +24,42 @@ SCOPE_WORDS = frozenset({"全市", "全区", "全县", "本市", "本区", "一�
 _GENERIC_INDUSTRY = frozenset({"材料", "能源", "装备", "机械", "金融", "物流"})
 
 
+# Generic heads a plan often leaves off a name (页岩气开采设备 for 页岩气开采设备制造, 中欧班列 for 中欧班列物流).
+_HEADS = ("服务业", "物流", "产业", "制造", "服务")
+_HEAD_STEM_MIN = 4  # a shorter stem is too generic to stand alone
+# Synonymous words inside industry names (装备 = 设备 "equipment").
+_SYNONYMS = (("设备", "装备"), ("装备", "设备"))
+_PAREN = re.compile(r"^(.+?)\(([^()]{2,})\)$")
+# a parenthesised note that is a verb (“新兴产业（培育）”) is no short form of the name
+_NOTE_VERBS = frozenset({"培育", "发展", "建设", "引进", "推动", "壮大", "提升", "草案"})
+
+
+def _industry_variants(key: str) -> list[str]:
+    """Other spellings of a normalised industry name: without a generic head, with a synonym swapped,
+    and the parts of "A(B)" (a name with a parenthesised short form).
+    """
+    out = []
+    m = _PAREN.match(key)
+    if m:
+        out += [m.group(1)] + ([m.group(2)] if m.group(2) not in _NOTE_VERBS else [])
+    for head in _HEADS:
+        if key.endswith(head) and len(key) - len(head) >= _HEAD_STEM_MIN:
+            out.append(key[: -len(head)])
+            break
+    for a, b in _SYNONYMS:
+        if a in key:
+            out += [v.replace(a, b) for v in [key, *out]]
+    return [v for v in out if len(v) >= 2 and _CJK.search(v)]
+
+
+def _park_variants(key: str) -> list[str]:
+    """A park name with a prefix before a quoted name is also cited from the quote on
+    (X“一带一路”…合作区 → “一带一路”…合作区).
+    """
+    i = key.find("“")
+    return [key[i:]] if 0 < i and len(key) - i >= 8 else []
+
+
 _AFTER_SHORT = re.compile(r"[、，,—\-－–和与及等；;。：:（()）\s“”\"]|地区|部分|西部|南部|北部|东部|片区|组团|$")
 
 
@@ -123,6 +159,9 @@ def gazetteer() -> Gazetteer:
     for a, iid in zip(al["alias"], al["industry_id"]):
         if isinstance(a, str) and _CJK.search(a):
             industries.setdefault(normalize_text(a), iid)
+    for k, iid in list(industries.items()):
+        for v in _industry_variants(k):
+            industries.setdefault(v, iid)
     industries = {k: v for k, v in industries.items() if len(k) >= 2 and k not in _GENERIC_INDUSTRY}
 
     places: dict[tuple[str, str], str] = {}
@@ -135,6 +174,9 @@ def gazetteer() -> Gazetteer:
     for name, pid in zip(pk["name_zh"], pk["park_id"]):
         lookup.setdefault(normalize_text(name), ("park", str(pid)))
         places[("park", str(pid))] = name
+    for name, pid in zip(pk["name_zh"], pk["park_id"]):
+        for v in _park_variants(normalize_text(name)):
+            lookup.setdefault(v, ("park", str(pid)))
     rg = catalog.regions_table()
     for name, rid in zip(rg["name_zh"], rg["region_id"]):
         lookup.setdefault(normalize_text(name), ("region", str(rid)))

@@ -19,7 +19,8 @@ from .extract import KINDS, PROPOSAL_COLUMNS, propose
 from .gazetteer import gazetteer
 from .read import PlanLine, read_plan
 
-__all__ = ["APPROVED_COLUMNS", "DECISIONS", "REVIEW_COLUMNS", "apply_review", "ingest_plan", "review_table"]
+__all__ = ["APPROVED_COLUMNS", "DECISIONS", "REVIEW_COLUMNS", "apply_review", "decision_counts", "ingest_plan",
+           "review_table", "row_labels", "set_decisions"]
 
 DECISIONS = ("accept", "edit", "reject")
 DOC_COLUMNS = ["source", "doc_title", "doc_number", "doc_date"]
@@ -45,6 +46,34 @@ def ingest_plan(path: str | Path, name: str | None = None, title: str = "", numb
     name = name or Path(path).name
     lines = read_plan(path, name=name)
     return lines, review_table(propose(lines), name, title, number, date, plan_id, kb)
+
+
+def row_labels(table: pd.DataFrame) -> dict[str, str]:
+    """proposal_id → a short label a reviewer picks rows by: ``P0003 新能源汽车 → 璧山区 (L5)``."""
+    return {str(r.proposal_id): f"{r.proposal_id} {r.industry_zh or r.industry_id} → {r.place_zh} ({r.line_label})"
+            for r in table.itertuples()}
+
+
+def set_decisions(table: pd.DataFrame, accept: list[str] = (), reject: list[str] = ()) -> pd.DataFrame:
+    """A copy of ``table`` with ``decision`` set to accept / reject for the listed proposal ids.
+
+    An id in both lists is refused (InputError); other rows keep the decision they had.
+    """
+    both = sorted(set(accept) & set(reject))
+    if both:
+        raise InputError("同一条目不能既接受又拒绝 / a row cannot be both accepted and rejected: " + ", ".join(both))
+    out = table.copy()
+    ids = out["proposal_id"].astype(str)
+    out.loc[ids.isin(list(accept)), "decision"] = "accept"
+    out.loc[ids.isin(list(reject)), "decision"] = "reject"
+    return out
+
+
+def decision_counts(table: pd.DataFrame) -> dict[str, int]:
+    """How many rows are accepted (accept or edit), rejected and undecided."""
+    d = table["decision"].fillna("").astype(str).str.strip().str.lower()
+    return {"accepted": int(d.isin(["accept", "edit"]).sum()), "rejected": int((d == "reject").sum()),
+            "undecided": int((d == "").sum())}
 
 
 def _blank(v) -> bool:

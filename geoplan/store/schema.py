@@ -13,8 +13,10 @@ from . import gpkg
 __all__ = ["FEATURE_TABLES", "MIGRATIONS", "TABLES", "build_metadata", "migrate"]
 
 FEATURE_TABLES = {"park_overrides": "geom", "layer_features": "geom"}
-TABLES = ("park_overrides", "user_layers", "layer_features", "saved_results", "allocations", "target_actuals",
-          "audit_log")
+# the tables migration 1 creates (frozen: later tables come with their own migration)
+_M1_TABLES = ("park_overrides", "user_layers", "layer_features", "saved_results", "allocations", "target_actuals",
+              "audit_log")
+TABLES = (*_M1_TABLES, "approved_assignments")
 
 
 def build_metadata(backend: str) -> sa.MetaData:
@@ -50,6 +52,16 @@ def build_metadata(backend: str) -> sa.MetaData:
              sa.Column("indicator", sa.Text, nullable=False), sa.Column("year", sa.Integer, nullable=False),
              sa.Column("value", sa.Float), sa.Column("unit", sa.Text), sa.Column("source", sa.Text),
              sa.UniqueConstraint("indicator", "year", name="uq_target_actuals"), **kw)
+    # plan-ingestion rows a planner approved (geoplan.ingest), with the document's provenance
+    sa.Table("approved_assignments", md, sa.Column("fid", sa.Integer, primary_key=True, autoincrement=True),
+             sa.Column("industry_id", sa.Text, nullable=False), sa.Column("industry_zh", sa.Text),
+             sa.Column("place_type", sa.Text, nullable=False), sa.Column("place_id", sa.Text),
+             sa.Column("place_zh", sa.Text), sa.Column("kind", sa.Text),
+             sa.Column("doc_title", sa.Text), sa.Column("doc_number", sa.Text), sa.Column("doc_date", sa.Text),
+             sa.Column("source", sa.Text), sa.Column("page", sa.Integer), sa.Column("line", sa.Integer, nullable=False),
+             sa.Column("line_label", sa.Text), sa.Column("evidence", sa.Text, nullable=False),
+             sa.Column("confidence", sa.Float), sa.Column("reason", sa.Text), sa.Column("decision", sa.Text),
+             sa.Column("approved_by", sa.Text), sa.Column("approved_at", sa.Text), **kw)
     sa.Table("audit_log", md, sa.Column("fid", sa.Integer, primary_key=True, autoincrement=True),
              sa.Column("who", sa.Text), sa.Column("at", sa.Text), sa.Column("table_name", sa.Text),
              sa.Column("row_key", sa.Text), sa.Column("before", sa.Text), sa.Column("after", sa.Text), **kw)
@@ -57,12 +69,12 @@ def build_metadata(backend: str) -> sa.MetaData:
 
 
 def _m1_tables(conn: sa.Connection, md: sa.MetaData, backend: str) -> None:
-    md.create_all(conn, tables=[md.tables[t] for t in TABLES])
+    md.create_all(conn, tables=[md.tables[t] for t in _M1_TABLES])
     if backend == "postgis":
         for t, c in FEATURE_TABLES.items():  # identifiers are our constants, never user input
             conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{t}_{c} ON {t} USING GIST ({c})")
     else:
-        for t in (*TABLES, "schema_version"):
+        for t in (*_M1_TABLES, "schema_version"):
             for sql, params in gpkg.register_sql(t, FEATURE_TABLES.get(t)):
                 conn.execute(sa.text(sql), params)
 
@@ -71,9 +83,18 @@ def _m2_audit_index(conn: sa.Connection, md: sa.MetaData, backend: str) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_audit_table_key ON audit_log (table_name, row_key)")
 
 
+def _m3_approved_assignments(conn: sa.Connection, md: sa.MetaData, backend: str) -> None:
+    md.tables["approved_assignments"].create(conn, checkfirst=True)
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_approved_industry ON approved_assignments (industry_id)")
+    if backend == "gpkg":
+        for sql, params in gpkg.register_sql("approved_assignments", None):
+            conn.execute(sa.text(sql), params)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection, sa.MetaData, str], None]]] = [
     (1, "workspace tables", _m1_tables),
     (2, "audit log index by table and key", _m2_audit_index),
+    (3, "approved plan-ingestion assignments", _m3_approved_assignments),
 ]
 
 

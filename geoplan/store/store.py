@@ -335,6 +335,51 @@ class Store:
         """The audit log: who, when, what changed, before/after."""
         return pd.DataFrame(self._rows("audit_log"))
 
+    # -- approved plan-ingestion rows -----------------------------------------------------------
+    APPROVED_FIELDS = ("industry_id", "industry_zh", "place_type", "place_id", "place_zh", "kind", "doc_title",
+                       "doc_number", "doc_date", "source", "page", "line", "line_label", "evidence", "confidence",
+                       "reason", "decision")
+
+    def add_approved_assignments(self, rows: pd.DataFrame, who: str | None = None) -> int:
+        """Store approved ingestion rows (``geoplan.ingest.apply_review`` output) in one audited
+        transaction; a row already stored (same document, line, industry, place, evidence) is skipped.
+        Returns the number of rows added.
+        """
+        aa = self.t["approved_assignments"]
+        key_cols = ("source", "doc_title", "page", "line", "industry_id", "place_type", "place_id", "place_zh",
+                    "evidence")
+
+        def clean(v: Any) -> Any:
+            if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+                return None
+            return v.item() if isinstance(v, np.generic) else v
+
+        recs = [{c: clean(r.get(c)) for c in self.APPROVED_FIELDS} for r in rows.to_dict("records")]
+        for r in recs:
+            for c in ("page", "line"):
+                r[c] = None if r[c] in (None, "") else int(float(r[c]))
+            r["confidence"] = None if r["confidence"] in (None, "") else float(r["confidence"])
+            for c in set(self.APPROVED_FIELDS) - {"page", "line", "confidence"}:
+                r[c] = None if r[c] is None else str(r[c])
+        added = 0
+        with self._engine.begin() as conn:
+            have = {tuple(x) for x in conn.execute(sa.select(*[aa.c[c] for c in key_cols]))}
+            for r in recs:
+                k = tuple(r[c] for c in key_cols)
+                if k in have:
+                    continue
+                have.add(k)
+                fid = conn.execute(aa.insert().values(**r, approved_by=_who(who), approved_at=_now())
+                                   .returning(aa.c.fid)).scalar_one()
+                self._audit(conn, who, "approved_assignments", str(fid), None, r)
+                added += 1
+        return added
+
+    def approved_assignments(self) -> pd.DataFrame:
+        """Every approved ingestion row with its provenance (document title, number, date, line, evidence)."""
+        return pd.DataFrame(self._rows("approved_assignments"),
+                            columns=["fid", *self.APPROVED_FIELDS, "approved_by", "approved_at"])
+
     # -- saved results --------------------------------------------------------------------------
     def data_version(self) -> dict[str, str]:
         """Hashes of the embedded data files and of the workspace rows a site selection reads."""
