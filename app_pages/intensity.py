@@ -312,4 +312,5 @@ def _trend_section(rows: pd.DataFrame, lang: str) -> None:
             color=alt.Color(f"{by}:N", title=None))
         st.altair_chart(chart.properties(height=220), width="stretch")
         table = gi.trend_table(long, by).rename(columns={"change_pct": t("intensity_trend_change", lang)})
+        table.columns = [str(c) for c in table.columns]  # years as text: one column type for Arrow
         st.dataframe(table, hide_index=True, width="stretch")
