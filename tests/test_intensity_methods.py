@@ -304,3 +304,17 @@ def test_intensity_cli_recognises_bureau_headers(capsys) -> None:
     assert main(["intensity", "--input", str(FIX / "intensity_no_metric.csv")]) == 2
     err = capsys.readouterr().err
     assert "intensity_no_metric.csv" in err and "地址" in err and "expected" in err
+
+
+def test_template_is_an_acceptable_upload() -> None:
+    from geoplan.paths import data_dir
+
+    data = (data_dir() / "examples" / "intensity_template.csv").read_bytes()
+    u = I.accept_upload(I.read_bureau_table(data, "intensity_template.csv"), file="intensity_template.csv")
+    assert not u.ambiguous and u.rejected.empty
+    # 30000/50 = 600 万元/亩; 900/50 = 18; 8000/3000 = 2.667 万元/吨标煤; 600/28000 = 2.143 %
+    row = u.table.iloc[0]
+    assert row["output_per_mu"] == 600 and row["tax_per_mu"] == 18
+    assert row["va_per_energy"] == pytest.approx(8 / 3) and row["rd_share_pct"] == pytest.approx(600 / 280)
+    xlsx = I.read_bureau_table(I.template_xlsx(), "t.xlsx")
+    assert xlsx.columns.tolist() == list(u.mapping)
