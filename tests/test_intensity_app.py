@@ -119,3 +119,8 @@ def test_targets_page_entry_stored_and_status(tmp_path, monkeypatch):
     assert not at.exception and not at.error
     tbl = at.dataframe[0].value
     assert "🟢" in tbl.set_index("指标").loc["研发投入强度", "状态"]
+    at.sidebar.radio(key="lang").set_value("en").run()  # the same table with English headers and statuses
+    assert not at.exception
+    tbl = at.dataframe[0].value
+    lp = tbl[(tbl["indicator"] == "全员劳动生产率") & (tbl["target year"] == 2027)]
+    assert lp["status"].iloc[0] == "🟡 amber" and at.button[0].label == "Save"
