@@ -318,3 +318,13 @@ def test_template_is_an_acceptable_upload() -> None:
     assert row["va_per_energy"] == pytest.approx(8 / 3) and row["rd_share_pct"] == pytest.approx(600 / 280)
     xlsx = I.read_bureau_table(I.template_xlsx(), "t.xlsx")
     assert xlsx.columns.tolist() == list(u.mapping)
+
+
+def test_targets_cli_does_not_create_a_workspace(tmp_path: Path, monkeypatch, capsys) -> None:
+    from geoplan.cli import main
+
+    ws = tmp_path / "never.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    assert main(["targets", "--format", "csv"]) == 0
+    assert not ws.exists() and "T000-L0186-01" in capsys.readouterr().out

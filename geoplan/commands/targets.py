@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
 from ..intensity import targets as T
-from ..store import open_store
+from ..store import default_workspace_path, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,10 +41,14 @@ def compute(args: argparse.Namespace) -> pd.DataFrame:
             raise InputError(f"cannot read the table ({exc})", file=args.actuals) from None
         given = T.read_actuals(given, file=args.actuals)
     stored = None
-    if not getattr(args, "no_workspace", False):
-        store = open_store(getattr(args, "store", None))
+    store_url = getattr(args, "store", None) or os.environ.get("GEOPLAN_STORE")
+    save = given is not None and getattr(args, "save", False)
+    # a read-only run does not create a workspace that does not exist yet
+    absent = store_url is None and not default_workspace_path().exists() and not save
+    if not getattr(args, "no_workspace", False) and not absent:
+        store = open_store(store_url)
         try:
-            if given is not None and getattr(args, "save", False):
+            if save:
                 for r in given.itertuples():
                     store.set_actual(r.indicator, int(r.year), float(r.value), str(r.unit or ""),
                                      f"geoplan targets --actuals {Path(args.actuals).name}")
