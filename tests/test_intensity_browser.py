@@ -3,18 +3,22 @@
 One app server for the module. Uploads go through the page's file_uploader input (set_input_files):
 a GBK CSV with bureau headers, an XLSX with a title row and a unit row, a file with no metric column
 (refused with the columns found and expected), a mixed file (partially accepted; the rejection list
-downloads as CSV with the reasons in the UI language) and an ambiguous column mapped in the page.
+downloads as CSV with the reasons in the UI language) and an ambiguous column mapped in the page; then
+an actual figure entered on the targets page lands in the workspace store.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from appserver import CHROMIUM, CHROMIUM_ARGS, AppServer
 from test_browser import SHOTS, _goto_page, _need_browser, _settle
+
+from geoplan import store as gstore
 
 pytestmark = pytest.mark.browser
 FIX = Path(__file__).parent / "fixtures"
@@ -95,3 +99,19 @@ def test_ambiguous_column_mapped_in_the_page(intensity_page, tmp_path):
     _settle(page)
     page.get_by_text("当前数据：上传文件 (revenue_only.csv)").wait_for()
     assert "未被接受" not in _alerts(page)
+
+
+def test_targets_entry_form_saves_to_the_workspace(intensity_page):
+    page = intensity_page
+    _goto_page(page, "规划目标跟踪")
+    page.get_by_role("combobox", name="指标").click()
+    page.get_by_role("option", name="园区规模工业用地产出强度 (亿元/平方公里)").click()
+    page.get_by_role("spinbutton", name="年份", exact=True).fill("2021")
+    page.get_by_role("spinbutton", name="实际值", exact=True).fill("88.8")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("已保存：园区规模工业用地产出强度", exact=False).first.wait_for()
+    _settle(page)
+    actuals = gstore.open_store(os.environ["GEOPLAN_WORKSPACE"]).actuals()
+    got = actuals[(actuals["indicator"] == "park_output_intensity") & (actuals["year"] == 2021)]
+    assert got["value"].tolist() == [88.8] and got["unit"].tolist() == ["亿元/平方公里"]
+    page.screenshot(path=str(SHOTS / "targets_entry.png"))
