@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from geoplan import intensity as gi
+from geoplan import io as gio
 from geoplan import maps
 from geoplan.data import catalog
 from geoplan.errors import GeoplanError, InputError
@@ -22,15 +24,10 @@ from . import common
 SCHEMES = ("Quantiles", "NaturalBreaks", "EqualInterval", "FisherJenks")
 LEVELS = ("district", "park", "region")
 LEVEL_KEY = {"district": "adcode", "park": "park_id", "region": "region_id"}
-MAP_TARGETS = ["land_mu", "land_m2", "land_ha", "output_wan", "output_yi", "revenue_wan", "value_added_wan",
-               "tax_wan", "investment_wan", "rd_wan", "energy_tce", "employees", "enterprise_id", "name_zh",
-               "park_zh", "year"]
 
 
 def _read_upload(name: str, data: bytes, crs: str) -> pd.DataFrame:
     """The uploaded CSV/Excel through geoplan.io.read_table (size, encoding and coordinate checks)."""
-    from geoplan import io as gio
-
     suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / f"upload{suffix}"
@@ -52,16 +49,15 @@ def _cached_upload(name: str, digest: str, crs: str, _data: bytes) -> pd.DataFra
 
 
 def _upload_frame(name: str, data: bytes, crs: str) -> pd.DataFrame:
-    import hashlib
-
     return _cached_upload(name, hashlib.sha256(data).hexdigest(), crs, data)
 
 
-def _metrics(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from geoplan import intensity as gi
-
-    norm, excluded = gi.normalise(raw, on_bad="exclude", file=file)
-    rows = gi.compute_metrics(norm)
+def _metrics(raw: pd.DataFrame, file: str, uploaded: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if uploaded:
+        rows, excluded = gi.evaluate_rows(raw, file=file)
+    else:
+        norm, excluded = gi.normalise(raw, on_bad="exclude", file=file)
+        rows = gi.compute_metrics(norm)
     if "park_id" in rows or "host_park_id" in rows:
         rows = gi.attach_places(rows)
     return rows, excluded
@@ -69,8 +65,6 @@ def _metrics(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _aggregate(rows: pd.DataFrame, level: str, metric: str) -> gpd.GeoDataFrame | None:
     """Aggregates at district/park/region joined to display geometry; None when the rows lack the key."""
-    from geoplan import intensity as gi
-
     key = {"district": "adcode", "park": "park_id", "region": "region_id"}[level]
     if key not in rows or rows[key].isna().all():
         return None
@@ -94,6 +88,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                                   help=t("upload_help", lang))
     crs = crs_col.selectbox("CRS", ["wgs84", "gcj02", "bd09", "cgcs2000"], key="int_crs")
     raw, label, file = None, t("using_default", lang), "data/tongliang_projects.csv"
+    mapping: dict[str, str] = {}
     if upload is not None and common.upload_too_large(upload, "table", lang):
         upload = None
     if upload is not None:
@@ -109,7 +104,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     if raw is None:
         raw = catalog.tongliang_projects()
     elif upload is not None:
-        raw = _bureau_step(raw, upload, lang)
+        raw, mapping = _bureau_step(raw, upload, lang)
         if raw is None:
             raw, label, file = catalog.tongliang_projects(), t("using_default", lang), "data/tongliang_projects.csv"
     st.caption(label)
@@ -119,15 +114,17 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     c_t2.download_button(t("template_xlsx", lang), gi.template_xlsx(), file_name="intensity_template.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="int_tpl_xlsx")
     try:
-        rows, excluded = _metrics(pd.DataFrame(raw.drop(columns="geometry", errors="ignore")), file)
+        rows, excluded = _metrics(pd.DataFrame(raw.drop(columns="geometry", errors="ignore")), file,
+                                  uploaded=file != "data/tongliang_projects.csv")
     except GeoplanError as exc:
         st.error(t("upload_error", lang) + common.plain(exc))
-        rows, excluded = _metrics(catalog.tongliang_projects(), "data/tongliang_projects.csv")
+        rows, excluded = _metrics(catalog.tongliang_projects(), "data/tongliang_projects.csv", uploaded=False)
         st.caption(t("using_default", lang))
     if len(excluded):
-        st.warning(t("rejected_rows", lang).format(n=len(excluded), file=file))
-        st.dataframe(excluded, hide_index=True)
-        st.download_button(t("download_rejected", lang), excluded.to_csv(index=False).encode("utf-8-sig"),
+        shown_rej = gi.localise_rejected(excluded, lang, mapping)
+        st.warning(t("rejected_rows", lang).format(n=len(excluded), file=common.plain(Path(file).name)))
+        st.dataframe(shown_rej, hide_index=True)
+        st.download_button(t("download_rejected", lang), shown_rej.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{Path(file).stem}_rejected.csv", mime="text/csv", key="int_rejected")
 
     labels = gi.METRIC_LABELS
@@ -222,9 +219,9 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                          key="int_agg")
 
 
-def _bureau_step(raw: pd.DataFrame, upload, lang: str) -> pd.DataFrame | None:
+def _bureau_step(raw: pd.DataFrame, upload, lang: str) -> tuple[pd.DataFrame | None, dict[str, str]]:
     """Recognise a bureau's headers (title rows, unit rows, GBK), ask about ambiguous columns, refuse a
-    table with no metric column. None when refused (the message is shown)."""
+    table with no metric column. (None, {}) when refused (the message is shown); else (frame, mapping)."""
     frame = pd.DataFrame(raw.drop(columns="geometry", errors="ignore"))
     _, _, amb = gi.recognise_headers(frame)
     try:
@@ -241,19 +238,19 @@ def _bureau_step(raw: pd.DataFrame, upload, lang: str) -> pd.DataFrame | None:
     if amb:
         st.warning(t("map_columns", lang))
         for i, (col, why) in enumerate(amb.items()):
-            opts = [""] + MAP_TARGETS
-            choice_ = st.selectbox(f"{col} — {why}", opts, key=f"int_map_col_{i}",
-                                   format_func=lambda v: v or t("ignore_column", lang))
-            overrides[col] = choice_
-    mapped, _, _ = gi.recognise_headers(frame, overrides)
+            prompt = t("intensity_map_prompt", lang).format(col=col) + f" ({gi.explain_ambiguous(why, lang)})"
+            overrides[col] = st.selectbox(common.plain(prompt), [""] + list(gi.MAPPING_TARGETS),
+                                          key=f"int_map_col_{i}", format_func=lambda v: gi.field_label(v, lang))
+    mapped, mapping, _ = gi.recognise_headers(frame, overrides)
     try:
         gi.require_metric_columns(mapped, file=upload.name, lang=lang)
     except GeoplanError as exc:
-        st.error(t("upload_error", lang) + t("refused", lang).format(file=upload.name) + exc.bare)
-        return None
+        st.error(t("upload_error", lang) + t("refused", lang).format(file=common.plain(upload.name))
+                 + common.plain(exc.bare))
+        return None, {}
     if isinstance(raw, gpd.GeoDataFrame):
-        return gpd.GeoDataFrame(mapped, geometry=raw.geometry.values, crs=raw.crs)
-    return mapped
+        return gpd.GeoDataFrame(mapped, geometry=raw.geometry.values, crs=raw.crs), mapping
+    return mapped, mapping
 
 
 def _composite_section(rows: pd.DataFrame, level: str, lang: str) -> None:
@@ -290,14 +287,30 @@ def _composite_section(rows: pd.DataFrame, level: str, lang: str) -> None:
 
 
 def _trend_section(rows: pd.DataFrame, lang: str) -> None:
-    if "year" not in rows or rows["year"].nunique() < 2:
+    """Multi-year uploads: each enterprise's and park's trend of the first metric with data."""
+    if "year" not in rows or pd.to_numeric(rows["year"], errors="coerce").nunique() < 2:
         return
     st.subheader(t("trend", lang))
     metrics = [c for c in ("output_per_mu", "tax_per_mu", "va_per_mu") if c in rows and rows[c].notna().any()]
-    who = next((c for c in ("enterprise_id", "name_zh") if c in rows), None)
-    if who and metrics:
-        st.dataframe(rows.pivot_table(index=who, columns="year", values=metrics[0], aggfunc="first"), width="stretch")
-    if "park_zh" in rows and metrics:
-        g = rows.groupby(["park_zh", "year"]).agg(land=("land_mu", "sum"), num=(gi.METRICS[metrics[0]].numerator, "sum"))
-        g["v"] = g["num"] / g["land"]
-        st.dataframe(g["v"].unstack("year"), width="stretch")
+    if not metrics:
+        return
+    metric = common.choice(st.selectbox, t("metric", lang), metrics, "int_trend_metric", lang,
+                           format_func=lambda m: gi.METRIC_LABELS[m][0 if lang == "zh" else 1])
+    mname = gi.METRIC_LABELS[metric][0 if lang == "zh" else 1]
+    munit = unit(gi.METRIC_LABELS[metric][2], lang)
+    year_t = t("intensity_year", lang)
+    for by, key in ((next((c for c in ("name_zh", "enterprise_id") if c in rows), None), "intensity_trend_enterprise"),
+                    ("park_zh" if "park_zh" in rows else None, "intensity_trend_park")):
+        if by is None:
+            continue
+        long = gi.trend(rows, metric, by)
+        if long.empty:
+            continue
+        st.caption(t(key, lang).format(metric=f"{mname} ({munit})"))
+        chart = alt.Chart(long).mark_line(point=True).encode(
+            x=alt.X("year:O", title=year_t), y=alt.Y("value:Q", title=f"{mname} ({munit})"),
+            color=alt.Color(f"{by}:N", title=None))
+        st.altair_chart(chart.properties(height=220), width="stretch")
+        table = gi.trend_table(long, by).rename(columns={"change_pct": t("intensity_trend_change", lang)})
+        table.columns = [str(c) for c in table.columns]  # years as text: one column type for Arrow
+        st.dataframe(table, hide_index=True, width="stretch")

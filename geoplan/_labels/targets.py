@@ -1,4 +1,28 @@
 """Labels: targets (merged into ``geoplan.i18n.LABELS``)."""
 
 LABELS: dict[str, dict[str, str]] = {
+    "targets_entry": {"zh": "录入实际数据（保存到工作空间）", "en": "Enter an actual figure (saved in the workspace)"},
+    "targets_indicator": {"zh": "指标", "en": "Indicator"},
+    "targets_year": {"zh": "年份", "en": "Year"},
+    "targets_value": {"zh": "实际值", "en": "Actual value"},
+    "targets_save": {"zh": "保存", "en": "Save"},
+    "targets_saved": {"zh": "已保存：{indicator} {year} = {value}", "en": "Saved: {indicator} {year} = {value}"},
+    "targets_save_upload": {"zh": "把上传的实际数据保存到工作空间", "en": "Save the uploaded figures in the workspace"},
+    "targets_saved_n": {"zh": "已保存 {n} 条实际数据到工作空间。", "en": "{n} actual figures saved in the workspace."},
+    "targets_stored": {"zh": "工作空间中的实际数据：{n} 条", "en": "Actual figures in the workspace: {n}"},
+    "targets_store_error": {"zh": "工作空间无法打开：", "en": "The workspace cannot be opened: "},
+    "targets_charts": {"zh": "各指标：目标线与实际值", "en": "Each indicator: target line and actual points"},
+    "targets_source_entered": {"zh": "规划目标跟踪页面录入", "en": "entered on the Plan targets page"},
+    "targets_source_upload": {"zh": "上传文件「{file}」", "en": "uploaded file '{file}'"},
+    "targets_col_indicator": {"zh": "指标", "en": "indicator"},
+    "targets_col_target": {"zh": "目标值", "en": "target"},
+    "targets_col_unit": {"zh": "单位", "en": "unit"},
+    "targets_col_target_year": {"zh": "目标年份", "en": "target year"},
+    "targets_col_latest_year": {"zh": "实际数据年份", "en": "year of the actual"},
+    "targets_col_actual": {"zh": "实际值", "en": "actual"},
+    "targets_col_gap": {"zh": "差距", "en": "gap"},
+    "targets_col_required_growth_pct": {"zh": "所需年均增速(%)", "en": "required annual growth (%)"},
+    "targets_col_status": {"zh": "状态", "en": "status"},
+    "targets_col_note": {"zh": "说明", "en": "note"},
+    "targets_col_doc": {"zh": "来源文件", "en": "source document"},
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -10,6 +12,7 @@ import pandas as pd
 from .. import intensity as I
 from .. import io as gio
 from ..data import catalog
+from ..errors import InputError
 from ..intensity import grading
 from ..siting.criteria import default_floor_path
 from ._output import print_csv, print_json, print_table, records
@@ -22,9 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("intensity", help="land-output intensity, 亩均效益 (default: Tongliang's 73 projects)",
                        description="Per-row 亩均 metrics and land-weighted aggregates (Σ/Σ). Without --input: "
                                    "the 73 projects of the Tongliang plan (plan guidance figures).")
-    p.add_argument("--input", help="CSV/Excel table: land_mu|land_m2|land_ha|land_km2, output_yi|_wan, "
-                                   "tax_wan, value_added_wan, investment_wan, employees, energy_tce, "
-                                   "rd_wan, revenue_wan …, and park_id or adcode")
+    p.add_argument("--input", help="CSV/Excel table, a bureau's headers as on the app's intensity page "
+                                   "(用地面积(亩), 工业总产值(万元), 实缴税金 …, title and unit rows, GBK) or "
+                                   "geoplan's names: land_mu|land_m2|land_ha|land_km2, output_yi|_wan, tax_wan, "
+                                   "value_added_wan, investment_wan, employees, energy_tce, rd_wan, revenue_wan …, "
+                                   "and park_id or adcode")
     p.add_argument("--crs", help="coordinate system of lon/lat columns, if the table has them (wgs84, gcj02 …)")
     p.add_argument("--level", choices=LEVELS, default="project")
     p.add_argument("--scheme", help="grading scheme in config/grading.yaml (default: its 'default')")
@@ -41,10 +46,29 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, str, str | None]:
     if args.input:
-        df = gio.read_table(args.input, crs=args.crs)
-        return df, args.input, None
+        df = gio.read_table(args.input, crs=args.crs, negative="rows" if args.exclude_bad else "refuse")
+        if args.land_unit or args.money_unit:  # the caller names the units of bare columns: no recognition
+            return df, args.input, None
+        return _bureau(df, args.input), args.input, None
 
     return catalog.tongliang_projects(), "data/tongliang_projects.csv", "plan guidance figures / 规划指导数据"
+
+
+def _bureau(df: pd.DataFrame, path: str) -> pd.DataFrame:
+    """A bureau's headers recognised as on the app's intensity page (title rows, unit rows, GBK);
+    refused, listing the columns found and expected, when no land or metric column is recognised.
+    """
+    name = Path(path).name
+    mapped, _, amb = I.recognise_headers(df)
+    try:
+        I.require_metric_columns(mapped, file=name)
+    except InputError:
+        mapped, _, amb = I.recognise_headers(I.read_bureau_table(Path(path).read_bytes(), name))
+        I.require_metric_columns(mapped, file=name)
+    for col, why in amb.items():
+        print(f"{name}: column '{col}' not used ({I.explain_ambiguous(why, 'en')}); rename it with a unit, "
+              "e.g. 营业收入(万元)", file=sys.stderr)
+    return mapped
 
 
 def compute(args: argparse.Namespace) -> dict[str, Any]:
@@ -53,8 +77,11 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     floors = None
     if args.floors:
         floors = I.read_floors(EXAMPLE_FLOORS if args.floors == "example" else args.floors)
+    id_col = args.id_col
+    if args.input and id_col is None and not (args.land_unit or args.money_unit):
+        df, id_col = I.upload_ids(df)
     r = I.evaluate(df, args.level, scheme=args.scheme, grading_config=grading.load_config(args.grading_config),
-                   floors=floors, id_col=args.id_col, land_unit=args.land_unit, money_unit=args.money_unit,
+                   floors=floors, id_col=id_col, land_unit=args.land_unit, money_unit=args.money_unit,
                    on_bad="exclude" if args.exclude_bad else "raise", file=src)
     t = r["table"]
     return {**r, "level": args.level, "source": src, "figures_note": note,

@@ -10,7 +10,8 @@ district, region), ``targets`` (municipal targets), ``floors`` (标准地 floors
 (A–D schemes of ``config/grading.yaml``), ``evaluate`` (all of it in one call), ``methods``
 (published composite methods of ``config/intensity_methods.yaml``: 渝府办发〔2023〕72号, 江津府办发〔2022〕157号),
 ``headers`` (a bureau's column headers and units, refusal without a metric column, upload template),
-``upload`` (read and partially accept an uploaded table).
+``upload`` (read and partially accept an uploaded table, rejection reasons in the user's language),
+``trend`` (multi-year uploads: each enterprise's and park's trend).
 """
 
 from . import grading
@@ -23,7 +24,7 @@ from .aggregate import (
 )
 from .evaluate import evaluate
 from .floors import FLOOR_METRICS, check_floors, read_floors
-from .headers import recognise_headers, require_metric_columns, template_frame, template_xlsx
+from .headers import MAPPING_TARGETS, recognise_headers, require_metric_columns, template_frame, template_xlsx
 from .methods import Method, aggregate_composite, composite, default_method, load_methods
 from .metrics import METRIC_LABELS, METRICS, Metric, compute_metrics
 from .normalise import CANONICAL, COUNT_FIELDS, MONEY_FIELDS, normalise
@@ -35,9 +36,20 @@ from .targets import (
            targets_2027,
            track_targets,
 )
-from .upload import Upload, accept_upload, read_bureau_table
+from .trend import trend, trend_table
+from .upload import (
+           Upload,
+           accept_upload,
+           evaluate_rows,
+           explain_ambiguous,
+           field_label,
+           localise_rejected,
+           read_bureau_table,
+           upload_ids,
+)
 
-__all__ = ["CANONICAL", "COUNT_FIELDS", "FLOOR_METRICS", "LEVEL_KEYS", "METRICS", "METRIC_LABELS",
+__all__ = ["MAPPING_TARGETS", "evaluate_rows", "upload_ids", "explain_ambiguous", "field_label", "localise_rejected", "trend", "trend_table",
+           "CANONICAL", "COUNT_FIELDS", "FLOOR_METRICS", "LEVEL_KEYS", "METRICS", "METRIC_LABELS",
            "MONEY_FIELDS", "TARGET_INDICATOR_ZH", "Method", "Metric", "aggregate", "aggregate_composite",
            "Upload", "accept_upload", "composite", "default_method", "load_methods", "read_bureau_table",
            "recognise_headers", "require_metric_columns", "template_frame", "template_xlsx",

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["FIELD_SYNONYMS", "ID_SYNONYMS", "LAND_UNITS", "MONEY_UNITS", "TEMPLATE_COLUMNS", "find_header_row",
+__all__ = ["AMB_NO_UNIT", "AMB_SEVERAL", "AMB_UNKNOWN_UNIT", "MAPPING_TARGETS", "FIELD_SYNONYMS", "ID_SYNONYMS", "LAND_UNITS", "MONEY_UNITS", "TEMPLATE_COLUMNS", "find_header_row",
            "recognise_headers", "require_metric_columns", "split_unit", "template_frame", "template_xlsx"]
 
 # canonical field -> header stems (longest match wins); money fields get a unit suffix
@@ -45,6 +45,15 @@ LAND_UNITS = {"亩": "mu", "mu": "mu", "平方米": "m2", "㎡": "m2", "m2": "m2
 MONEY_UNITS = {"万元": "wan", "wan": "wan", "亿元": "yi", "yi": "yi", "元": "yuan", "yuan": "yuan"}
 FIXED_UNITS = {"energy_tce": ("吨标煤", "吨标准煤", "tce"), "employees": ("人", "个"),
                "emissions_t": ("吨", "t")}
+# codes of the reasons a column is ambiguous (the app words them in the user's language)
+AMB_NO_UNIT = "no_unit"
+AMB_UNKNOWN_UNIT = "unknown_unit"
+AMB_SEVERAL = "several"
+# what the app's mapping step offers for an ambiguous column (geoplan's column names)
+MAPPING_TARGETS: tuple[str, ...] = (
+    "land_mu", "land_m2", "land_ha", "output_wan", "output_yi", "revenue_wan", "revenue_yi", "value_added_wan",
+    "value_added_yi", "tax_wan", "tax_yi", "investment_wan", "investment_yi", "rd_wan", "rd_yi", "energy_tce",
+    "employees", "enterprise_id", "name_zh", "park_zh", "year")
 _UNIT_RE = re.compile(r"^(.*?)[(（\[【]\s*([^)）\]】]*)\s*[)）\]】]\s*$")
 
 
@@ -90,8 +99,9 @@ def recognise_headers(df: pd.DataFrame, overrides: dict[str, str] | None = None
                       ) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
     """Rename a bureau's columns to geoplan's; return (frame, mapping, ambiguous).
 
-    ``mapping`` maps each original header to its new name; ``ambiguous`` maps a header to the reason
-    it was not mapped (no unit, unknown unit, two columns for one field). ``overrides`` (header → new
+    ``mapping`` maps each original header to its new name; ``ambiguous`` maps a header to the coded
+    reason it was not mapped, ``"<code>:<detail>"`` with code ``no_unit``, ``unknown_unit`` (detail: the
+    unit) or ``several`` (detail: the field two columns claim); the app translates the code. ``overrides`` (header → new
     name, e.g. from the app's mapping step) take precedence; an empty string means "ignore".
     Columns already in geoplan's names pass unchanged.
     """
@@ -120,8 +130,7 @@ def recognise_headers(df: pd.DataFrame, overrides: dict[str, str] | None = None
             continue  # already geoplan's name
         code = _unit_code(canon, unit)
         if code is None:
-            ambiguous[col] = (f"unit '{unit}' not recognised" if unit else "no unit in the header") + \
-                f" / 单位{'「' + unit + '」无法识别' if unit else '未注明'}"
+            ambiguous[col] = f"{AMB_UNKNOWN_UNIT}:{unit}" if unit else f"{AMB_NO_UNIT}:"
             continue
         mapping[col] = f"{canon}_{code}" if code else canon
     targets: dict[str, list[str]] = {}
@@ -132,7 +141,7 @@ def recognise_headers(df: pd.DataFrame, overrides: dict[str, str] | None = None
             for c in cols:
                 if c not in overrides:
                     mapping.pop(c, None)
-                    ambiguous[c] = f"several columns for {new}: {cols} / 多列对应同一字段"
+                    ambiguous[c] = f"{AMB_SEVERAL}:{new}"
     out = out.rename(columns=mapping)
     return out, mapping, ambiguous
 

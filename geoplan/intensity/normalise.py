@@ -32,6 +32,15 @@ COUNT_FIELDS: dict[str, tuple[str, ...]] = {
 LAND_STEMS = ("land", "area", "用地面积", "占地面积")
 
 
+# codes of the per-row rejection reasons (``reason_code`` = "code:column; …"); the UI translates them
+REASON_DUPLICATE = "duplicate_id"
+REASON_NOT_NUMBER = "not_number"
+REASON_LAND_UNIT = "bad_land_unit"
+REASON_LAND_NOT_POSITIVE = "land_not_positive"
+REASON_NEGATIVE = "negative"
+REASON_CODES = (REASON_DUPLICATE, REASON_NOT_NUMBER, REASON_LAND_UNIT, REASON_LAND_NOT_POSITIVE, REASON_NEGATIVE)
+
+
 CANONICAL = ["land_mu"] + [f"{f}_wan" for f in MONEY_FIELDS] + list(COUNT_FIELDS)
 
 
@@ -82,16 +91,18 @@ def normalise(df: pd.DataFrame, *, id_col: str | None = None, land_unit: str | N
         id_col = next((c for c in ("id", "project_id", "enterprise_id", "parcel_id") if c in out), None)
     ids = out[id_col].astype(str) if id_col else rows.astype(str)
     reasons: dict[object, list[str]] = {}
+    codes: dict[object, list[str]] = {}
 
-    def flag(mask: pd.Series, why: str, field: str | None = None) -> None:
+    def flag(mask: pd.Series, why: str, field: str | None = None, code: str = "") -> None:
         for idx in mask[mask].index:
             if on_bad == "raise":
                 raise InputError(f"{why} (id {ids[idx]})", file=file, row=int(rows[idx]), field=field)
             reasons.setdefault(idx, []).append(f"{field}: {why}" if field else why)
+            codes.setdefault(idx, []).append(f"{code}:{field or ''}")
 
     if id_col:
         dup = out[id_col].duplicated(keep="first") & out[id_col].notna()
-        flag(dup, "duplicate id", id_col)
+        flag(dup, "duplicate id", id_col, REASON_DUPLICATE)
 
     # land
     land_cols, land_bare = _find_columns(out, LAND_STEMS, LAND_TO_MU)
@@ -101,20 +112,21 @@ def normalise(df: pd.DataFrame, *, id_col: str | None = None, land_unit: str | N
     if len(land_cols) + len(land_bare) > 1:
         names = [c for c, _ in land_cols] + land_bare
         raise InputError(f"several land columns {names}; keep one", file=file)
+    land_src = land_cols[0][0] if land_cols else (land_bare[0] if land_bare else "land")
     if land_cols:
         col, factor = land_cols[0]
         val, bad = _numeric(out[col], col, ids, file)
-        flag(bad, "not a number", col)
+        flag(bad, "not a number", col, REASON_NOT_NUMBER)
         out["land_mu"] = val * factor
     elif land_bare:
         col = land_bare[0]
         val, bad = _numeric(out[col], col, ids, file)
-        flag(bad, "not a number", col)
+        flag(bad, "not a number", col, REASON_NOT_NUMBER)
         if "land_unit" in out and land_unit is None:
             unit = out["land_unit"].astype("string").str.strip().str.lower()
             factor = unit.map(lambda u: LAND_TO_MU.get(u, np.nan) if isinstance(u, str) else np.nan)
             flag(val.notna() & factor.isna(), f"land_unit missing or not one of {sorted(LAND_TO_MU)}",
-                 "land_unit")
+                 "land_unit", REASON_LAND_UNIT)
             out["land_mu"] = val * factor.astype(float)
         else:
             if _norm(land_unit) not in LAND_TO_MU:
@@ -122,7 +134,7 @@ def normalise(df: pd.DataFrame, *, id_col: str | None = None, land_unit: str | N
             out["land_mu"] = val * LAND_TO_MU[_norm(land_unit)]
     else:
         out["land_mu"] = np.nan
-    flag(out["land_mu"].notna() & (out["land_mu"] <= 0), "land area must be > 0", "land")
+    flag(out["land_mu"].notna() & (out["land_mu"] <= 0), "land area must be > 0", land_src, REASON_LAND_NOT_POSITIVE)
 
     # money
     for field, stems in MONEY_FIELDS.items():
@@ -143,8 +155,8 @@ def normalise(df: pd.DataFrame, *, id_col: str | None = None, land_unit: str | N
             out[f"{field}_wan"] = np.nan
             continue
         val, bad = _numeric(out[col], col, ids, file)
-        flag(bad, "not a number", col)
-        flag(val < 0, "must be ≥ 0 (金额不能为负)", col)
+        flag(bad, "not a number", col, REASON_NOT_NUMBER)
+        flag(val < 0, "must be ≥ 0 (金额不能为负)", col, REASON_NEGATIVE)
         out[f"{field}_wan"] = val * factor
 
     # counts (unit fixed by the name)
@@ -155,13 +167,14 @@ def normalise(df: pd.DataFrame, *, id_col: str | None = None, land_unit: str | N
             out[field] = np.nan
             continue
         val, bad = _numeric(out[src], src, ids, file)
-        flag(bad, "not a number", src)
-        flag(val < 0, "must be ≥ 0", src)
+        flag(bad, "not a number", src, REASON_NOT_NUMBER)
+        flag(val < 0, "must be ≥ 0", src, REASON_NEGATIVE)
         out[field] = val
 
     excluded = pd.DataFrame({"row": [int(rows[i]) for i in reasons],
                              "id": [ids[i] for i in reasons],
-                             "reason": ["; ".join(r) for r in reasons.values()]})
+                             "reason": ["; ".join(r) for r in reasons.values()],
+                             "reason_code": ["; ".join(codes[i]) for i in reasons]})
     if reasons:
         out = out.drop(index=list(reasons))
     return out, excluded

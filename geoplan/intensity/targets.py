@@ -18,6 +18,7 @@ from ..data import catalog
 from ..errors import ConfigError, DataError, InputError
 from ..paths import data_dir
 from ..units import WAN_PER_MU_PER_YI_PER_KM2
+from .metrics import METRICS
 
 TARGET_INDICATOR_ZH = "园区规模工业用地产出强度"
 TARGETS_2027_FILE = "targets_2027.csv"
@@ -83,8 +84,8 @@ def targets_2027(path: str | Path | None = None) -> pd.DataFrame:
     return t
 
 
-def status_rule(path: str | Path | None = None) -> dict:
-    """The (geoplan's own) red/amber/green rule of ``config/targets_tracking.yaml``."""
+def _tracking(path: str | Path | None = None) -> dict:
+    """``config/targets_tracking.yaml`` validated: the status rule and the tracked seed targets."""
     p = Path(path) if path else config_path(TRACKING_FILE)
     cfg = load_config(p)
 
@@ -98,9 +99,57 @@ def status_rule(path: str | Path | None = None) -> dict:
             raise ConfigError(f"'{key}' must be a non-empty text", field=key)
         return v
 
+    def seeds(v, key):
+        if not isinstance(v, dict) or not all(isinstance(k, str) and isinstance(c, str) and c.strip()
+                                              for k, c in v.items()):
+            raise ConfigError(f"'{key}' must map target ids of data/targets.csv to indicator codes", field=key)
+        return v
+
     return validate(cfg, {"status_rule": {"policy": flag, "amber_share": number(0, 1, lo_open=True),
-                                          "statement_zh": text, "statement_en": text}},
-                    file=p.name)["status_rule"]
+                                          "statement_zh": text, "statement_en": text},
+                          "?seed_targets": seeds}, file=p.name)
+
+
+def status_rule(path: str | Path | None = None) -> dict:
+    """The (geoplan's own) red/amber/green rule of ``config/targets_tracking.yaml``."""
+    return _tracking(path)["status_rule"]
+
+
+def seed_targets(path: str | Path | None = None) -> pd.DataFrame:
+    """The plan targets of ``data/targets.csv`` named in ``config/targets_tracking.yaml`` (``seed_targets``).
+
+    Same columns as :func:`targets_2027` plus ``target_id`` and ``source`` (seed file and line); the
+    document title, number and date come from ``data/plans.csv``. A configured id missing from
+    ``data/targets.csv``, or a row without a numeric value, is a data error.
+    """
+    chosen = _tracking(path).get("seed_targets") or {}
+    t = catalog.targets()
+    t = t.assign(target_id=t["target_id"].astype(str))
+    missing = sorted(set(chosen) - set(t["target_id"]))
+    if missing:
+        raise DataError(f"data/targets.csv has no target {missing[0]} (named in {TRACKING_FILE})")
+    rows = t[t["target_id"].isin(list(chosen))].copy()
+    val = pd.to_numeric(rows["value_num"], errors="coerce")
+    if val.isna().any():
+        bad = rows.loc[val.isna(), "target_id"].iloc[0]
+        raise DataError(f"data/targets.csv target {bad} has no numeric value (value_num)")
+    plans = catalog.plans().set_index("plan_id")
+    out = pd.DataFrame({
+        "target_id": rows["target_id"], "indicator": rows["target_id"].map(chosen),
+        "indicator_zh": rows["indicator_zh"], "kind": "level", "op": ">=", "value": val.astype(float),
+        "unit": rows["unit"], "year": pd.to_numeric(rows["year"], errors="raise").astype(int),
+        "scope": rows["scope"], "doc_title": rows["plan_id"].map(plans["title_zh"]),
+        "doc_number": rows["plan_id"].map(plans["doc_number"]), "date": rows["plan_id"].map(plans["date"]),
+        "url": rows["plan_id"].map(plans["url"]).fillna(""), "evidence_zh": rows["evidence_zh"],
+        "source": rows["source"] + " L" + rows["source_line"].astype(str), "also_in": ""})
+    return out.sort_values(["indicator", "year"]).reset_index(drop=True)
+
+
+def all_targets() -> pd.DataFrame:
+    """The tracked seed targets (2019–2025) and the 2027 targets in one table, each with ``target_id``."""
+    t27 = targets_2027()
+    t27 = t27.assign(target_id="2027:" + t27["indicator"], source=t27["doc_number"])
+    return pd.concat([seed_targets(), t27], ignore_index=True)[["target_id", *TARGET_COLUMNS, "also_in", "source"]]
 
 
 def read_actuals(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
@@ -135,13 +184,15 @@ def track_targets(actuals: pd.DataFrame | None = None, targets: pd.DataFrame | N
                   rule: dict | None = None) -> pd.DataFrame:
     """Each target against the actual figures: latest actual, gap, required annual growth, status.
 
-    Level targets: ``gap = target − latest actual``; ``required_growth_pct`` =
+    ``targets`` defaults to :func:`all_targets` (seed targets and 2027 targets). Level targets whose
+    target year has an actual are judged on that year's actual. Level targets ahead:
+    ``gap = target − latest actual``; ``required_growth_pct`` =
     ((target / actual)^(1 / (target year − latest year)) − 1) × 100. Growth targets: ``actual`` is the
     observed average annual growth (%, or percentage points per year for 百分点/年) between the first
     and latest actual years; ``gap = target − observed``. ``status`` by :func:`status_rule`
     (geoplan's own rule); empty where the data do not allow one, with ``note`` saying why.
     """
-    t = targets_2027() if targets is None else targets
+    t = all_targets() if targets is None else targets
     rule = status_rule() if rule is None else rule
     amber = float(rule["amber_share"])
     a = read_actuals(actuals) if actuals is not None else pd.DataFrame(columns=["indicator", "year", "value"])
@@ -149,9 +200,9 @@ def track_targets(actuals: pd.DataFrame | None = None, targets: pd.DataFrame | N
     for _, tr in t.iterrows():
         base = GROWTH_BASE.get(tr["indicator"], tr["indicator"]) if tr["kind"] == "growth" else tr["indicator"]
         s = a[a["indicator"] == base].sort_values("year")
-        rec = {"indicator": tr["indicator"], "indicator_zh": tr["indicator_zh"], "kind": tr["kind"],
+        rec = {"target_id": tr.get("target_id", tr["indicator"]), "indicator": tr["indicator"], "indicator_zh": tr["indicator_zh"], "kind": tr["kind"],
                "target": float(tr["value"]), "unit": tr["unit"], "target_year": int(tr["year"]),
-               "doc_number": tr["doc_number"], "url": tr["url"], "latest_year": None, "actual": math.nan,
+               "doc_title": tr.get("doc_title", ""), "doc_number": tr["doc_number"], "url": tr["url"], "latest_year": None, "actual": math.nan,
                "gap": math.nan, "required_growth_pct": math.nan, "path_value": math.nan, "status": "",
                "note": ""}
         target, ty = float(tr["value"]), int(tr["year"])
@@ -176,6 +227,16 @@ def track_targets(actuals: pd.DataFrame | None = None, targets: pd.DataFrame | N
                 rec["status"] = "green" if obs >= target else ("amber" if obs >= amber * target else "red")
             rows.append(rec)
             continue
+        if ty <= y1:  # the target year has passed: that year's actual decides
+            at = s[s["year"] == ty]
+            if at.empty:
+                rec["note"] = f"no actual for the target year {ty} / 目标年份{ty}无实际数据"
+            else:
+                va = float(at["value"].iloc[-1])
+                rec["latest_year"], rec["actual"], rec["gap"] = ty, va, target - va
+                rec["status"] = "green" if va >= target else ("amber" if va >= amber * target else "red")
+            rows.append(rec)
+            continue
         rec["actual"], rec["gap"] = v1, target - v1
         if ty > y1 and v1 > 0 and target > 0:
             rec["required_growth_pct"] = ((target / v1) ** (1.0 / (ty - y1)) - 1.0) * 100.0
@@ -191,3 +252,50 @@ def track_targets(actuals: pd.DataFrame | None = None, targets: pd.DataFrame | N
     out = pd.DataFrame(rows)
     out["latest_year"] = pd.array(out["latest_year"].tolist(), dtype="Int64")
     return out
+
+
+def chart_data(indicator: str, targets: pd.DataFrame | None = None, actuals: pd.DataFrame | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The target line and the actual points of one level indicator, for a chart.
+
+    Returns ``(target, actual)``: ``target`` has ``year``, ``value``, ``doc_number`` (one row per level
+    target of ``indicator``, by year); ``actual`` has ``year``, ``value`` (read by :func:`read_actuals`).
+    """
+    t = all_targets() if targets is None else targets
+    tl = t[(t["indicator"] == indicator) & (t["kind"] == "level")]
+    tl = tl.sort_values("year")[["year", "value", "doc_number", "unit"]].reset_index(drop=True)
+    a = read_actuals(actuals) if actuals is not None else pd.DataFrame(columns=["indicator", "year", "value"])
+    pts = a[a["indicator"] == indicator][["year", "value"]].reset_index(drop=True)
+    return tl, pts
+
+
+def merge_actuals(*frames: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Actual figures from several sources (workspace store, an upload …); a later frame wins per (indicator, year)."""
+    got = [read_actuals(f) for f in frames if f is not None and len(f)]
+    if not got:
+        return None
+    a = pd.concat(got, ignore_index=True)
+    a = a.drop_duplicates(["indicator", "year"], keep="last")
+    return a.sort_values(["indicator", "year"]).reset_index(drop=True)
+
+
+def tracked_indicators(targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Indicator codes that actual figures are entered under, with a label and unit (one row each).
+
+    The level targets' indicators, and the indicators growth targets are measured on (亩均增加值 …).
+    """
+    t = all_targets() if targets is None else targets
+    lv = t[t["kind"] == "level"].drop_duplicates("indicator", keep="last")
+    rows = {r.indicator: (r.indicator_zh, r.unit) for r in lv.itertuples()}
+    for ind in t.loc[t["kind"] == "growth", "indicator"]:
+        code = GROWTH_BASE.get(ind, ind)
+        if code not in rows and code in METRICS:
+            rows[code] = (METRICS[code].zh, METRICS[code].unit)
+    out = pd.DataFrame([(k, zh, u) for k, (zh, u) in rows.items()], columns=["indicator", "indicator_zh", "unit"])
+    return out.sort_values("indicator").reset_index(drop=True)
+
+
+def note_text(note: str, lang: str) -> str:
+    """The part of a bilingual ``note`` of :func:`track_targets` ("English / 中文") in ``lang``."""
+    en, sep, zh = str(note or "").partition(" / ")
+    return (zh if lang == "zh" else en) if sep else en
