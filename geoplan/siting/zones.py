@@ -17,18 +17,20 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """
     ids = scored["cand_id"].astype(str).to_numpy()
     parent = scored["parent_park_id"].fillna("").astype(str).to_numpy()
-    known = set(ids)
-    group = np.where((parent != "") & np.isin(parent, list(known)), parent, ids)
+    group = ids.astype(object)  # a copy
+    has = np.flatnonzero(parent != "")
+    if len(has):  # hashed lookup: np.isin on object arrays is quadratic
+        known = pd.Series(parent[has]).isin(set(ids)).to_numpy()
+        group[has[known]] = parent[has[known]]
     _, first = np.unique(group, return_index=True)
     keep = np.sort(first)
     out = scored.iloc[keep].copy().reset_index(drop=True)
     by_id = scored.set_index("cand_id")
     members: dict[str, list[dict]] = {}
-    for i, g in enumerate(group):
-        if ids[i] != g:
-            r = scored.iloc[i]
-            members.setdefault(g, []).append({"cand_id": ids[i], "name_zh": r["name_zh"], "name_en": r["name_en"],
-                                              "eligible": bool(r["eligible"])})
+    for i in np.flatnonzero(ids != group):  # the zones only
+        r = scored.iloc[i]
+        members.setdefault(group[i], []).append({"cand_id": ids[i], "name_zh": r["name_zh"], "name_en": r["name_en"],
+                                                 "eligible": bool(r["eligible"])})
     best_id, best_zh, best_en, zones = [], [], [], []
     for j, pos in enumerate(keep):
         g = group[pos]
