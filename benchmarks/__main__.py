@@ -22,6 +22,38 @@ def _results_path(workdir: str, out: str) -> Path:
     return Path(workdir) / f"results_{Path(out).stem}.json"
 
 
+BEGIN, END = "<!-- benchmarks run: begin -->", "<!-- benchmarks run: end -->"
+SUPERSEDED = ("## Round 2: (a) exact corridor distances",)  # earlier partial runs this section replaces
+
+
+def write_report(out: Path, body: str) -> None:
+    """Replace only this harness's section of ``out``; sections others appended (plan ingestion
+    quality, site-selection quality, …) are kept as they are.
+
+    The section sits between two HTML comments. A file written before they existed is read as: this
+    harness's text up to the first ``## `` heading the new run does not produce, the rest kept
+    (except earlier partial runs named in ``SUPERSEDED``).
+    """
+    block = f"{BEGIN}\n{body.rstrip()}\n{END}\n"
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        out.write_text(head + block + ("\n" + tail.lstrip("\n") if tail.strip() else ""), encoding="utf-8")
+        return
+    own = {ln.strip() for ln in body.splitlines() if ln.startswith("## ")}
+    lines = old.splitlines()
+    cut = next((i for i, ln in enumerate(lines) if ln.startswith("## ") and ln.strip() not in own), len(lines))
+    kept, skip = [], False
+    for ln in lines[cut:]:
+        if ln.startswith("## "):
+            skip = ln.startswith(SUPERSEDED)
+        if not skip:
+            kept.append(ln)
+    tail = "\n".join(kept).strip()
+    out.write_text(block + ("\n" + tail + "\n" if tail else ""), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -57,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.cmd == "report":
         meta = json.loads(_results_path(a.workdir, a.out).read_text())
         notes = Path(a.notes).read_text(encoding="utf-8") if Path(a.notes).exists() else ""
-        Path(a.out).write_text(render(meta, meta["command"], notes), encoding="utf-8")
+        write_report(Path(a.out), render(meta, meta["command"], notes))
         print(f"wrote {a.out} (from the run of {meta.get('finished', '?')})")
         return 0
 
@@ -71,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     Path(a.workdir).mkdir(parents=True, exist_ok=True)
     _results_path(a.workdir, a.out).write_text(json.dumps(meta, indent=1, default=str))
     notes = Path(a.notes).read_text(encoding="utf-8") if a.notes and Path(a.notes).exists() else ""
-    Path(a.out).write_text(render(meta, command, notes), encoding="utf-8")
+    write_report(Path(a.out), render(meta, command, notes))
     print(f"\nwrote {a.out}\nreproduce with:\n  {command}")
     return 0
 

@@ -89,9 +89,68 @@ def _measure_baseline(pw, tmp: Path) -> dict[str, float]:
     return {"render_s": render_s, "map_bytes": len(html.encode())}
 
 
+# ---------------------------------------------------------------- a 10^6-parcel layer (issue 16)
+PARCEL_TARGET_BYTES = 5 * 1024 * 1024
+PARCEL_TARGET_SECONDS = 3.0
+
+
+def measure_parcel_layer(pw, n: int, tmp: Path, runs: int = 3) -> dict[str, float]:
+    """The benchmark's N synthetic parcels as ``geoplan.maps.parcels.add_parcel_layer`` draws them: the
+    ranked parcels of the default site query as vectors, all N in the overview image. Times the
+    server side (positions, PNG, HTML) and the browser (navigation until the overview image has
+    loaded and the shortlist polygons are in the DOM), in a fresh browser each run.
+    """
+    from benchmarks.parcels import ensure_parcels
+    from benchmarks.query import default_query
+    from geoplan import maps, siting
+    from geoplan.maps import parcels as parcel_maps
+    from geoplan.parcels import load_parcels
+
+    layer = load_parcels(ensure_parcels(n, workdir=ROOT / "benchmarks" / "_data"))
+    ranked = siting.select_sites(dict(default_query().spec), candidates=layer).ranked
+    shortlist = layer[layer["parcel_id"].astype(str).isin(set(ranked["cand_id"]))]
+    t0 = time.process_time()
+    m = maps.base_map(assets="none")
+    info = parcel_maps.add_parcel_layer(m, layer, shortlist, lang="zh")
+    html = m.get_root().render()
+    build_cpu = time.process_time() - t0
+    leaflet_js = (ROOT / "static/leaflet/leaflet.js").read_text(encoding="utf-8")
+    leaflet_css = (ROOT / "static/leaflet/leaflet.css").read_text(encoding="utf-8")
+    html = html.replace("<head>", f"<head><style>{leaflet_css}</style><script>{leaflet_js}</script>", 1)
+    path = tmp / "parcels.html"
+    path.write_text(html, encoding="utf-8")
+    times = []
+    for _ in range(runs):
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        t1 = time.perf_counter()
+        page.goto(path.as_uri())
+        page.wait_for_function("() => { const i = document.querySelector('img.leaflet-image-layer');"
+                               " return i && i.complete && i.naturalWidth > 0; }", timeout=120_000)
+        page.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=120_000)
+        times.append(time.perf_counter() - t1)
+        browser.close()
+    return {"n": n, "n_shortlist": info["n_shortlist"], "png_bytes": info["png_bytes"],
+            "html_bytes": len(html.encode()), "build_cpu_s": build_cpu, "open_s": statistics.median(times),
+            "open_runs": times}
+
+
+def report_parcel_layer(r: dict) -> None:
+    mb = 1024 * 1024
+    print(f"parcel layer, {r['n']:,} parcels ({r['n_shortlist']} shortlisted as vectors, the rest in one image)")
+    print(f"  payload          {r['html_bytes'] / mb:6.2f} MB   target {PARCEL_TARGET_BYTES / mb:.0f} MB   "
+          f"{'OK' if r['html_bytes'] <= PARCEL_TARGET_BYTES else 'OVER'}  (one HTML file, Leaflet inlined; "
+          f"overview PNG {r['png_bytes'] / 1024:.0f} KB)")
+    print(f"  opens in         {r['open_s']:6.2f} s    median of {len(r['open_runs'])}   target "
+          f"{PARCEL_TARGET_SECONDS:.0f} s   {'OK' if r['open_s'] <= PARCEL_TARGET_SECONDS else 'OVER'}")
+    print(f"  server side      {r['build_cpu_s']:6.2f} s CPU (positions, PNG, HTML)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--parcels", type=int, default=0,
+                    help="instead: measure a layer of this many synthetic parcels (e.g. 1000000)")
     args = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: apt-get install chromium")
@@ -99,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     import tempfile
 
     from playwright.sync_api import sync_playwright
+
+    if args.parcels:
+        with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
+            report_parcel_layer(measure_parcel_layer(pw, args.parcels, Path(tmp), args.runs))
+        return 0
 
     with AppServer() as server, sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
         cold = _measure_app(pw, server.url)  # the first visitor also pays the server's imports and data loads

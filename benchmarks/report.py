@@ -145,6 +145,37 @@ def targets(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def _cpu_ratio(df: pd.DataFrame, wl: str, mine: str, theirs: str, n: int) -> tuple[float | None, float | None, float | None]:
+    a, b = _get(df, wl, mine, n, "cpu_s"), _get(df, wl, theirs, n, "cpu_s")
+    return a, b, (a / b if a is not None and b else None)
+
+
+def targets16(rows: list[dict], meta: dict) -> str:
+    """Issue 16's targets: CPU-time ratios against DuckDB measured in this run, at the largest N."""
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return ""
+    out = ["| target (CPU time, same process) | N | geoplan CPU (s) | DuckDB CPU (s) | ratio | status |",
+           "|---|---:|---:|---:|---:|---|"]
+    checks = [("a", "(a) ≤ ½ DuckDB, exact", "geoplan corridor_distances", "DuckDB spatial", 0.5),
+              ("b", "(b) prepared ≤ 2× DuckDB prepared", "geoplan select_sites, prepared layer",
+               "DuckDB, prepared table", 2.0),
+              ("b", "(b) plain ≤ ½ DuckDB simplified query", "geoplan select_sites", "DuckDB spatial", 0.5),
+              ("c", "(c) keeps its lead (≤ 1×)", "geoplan", "DuckDB spatial", 1.0)]
+    for wl, label, mine, theirs, limit in checks:
+        ns = sorted(df.loc[(df["workload"] == wl) & (df["method"] == mine), "n"].unique())
+        for n in ns:
+            a, b, ratio = _cpu_ratio(df, wl, mine, theirs, int(n))
+            if ratio is None:
+                continue
+            extra = ""
+            if wl == "a" and int(n) in {int(k): v for k, v in meta.get("refined", {}).items()}:
+                share = {int(k): v for k, v in meta["refined"].items()}[int(n)]
+                extra = f" (refined by GEOS: {share:.2%})"
+            out.append(f"| {label}{extra} | {int(n):,} | {a:.3f} | {b:.3f} | {ratio:.2f} | {_ok(ratio <= limit)} |")
+    return "\n".join(out)
+
+
 def render(meta: dict, command: str, notes: str = "") -> str:
     m = machine()
     when = meta.get("finished") or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -163,6 +194,9 @@ def render(meta: dict, command: str, notes: str = "") -> str:
         "## Machine",
         "",
         *(f"- **{k}**: {v}" for k, v in m.items()),
+        *(["- **load average (1/5/15 min) during the run**: "
+           + "; ".join(f"{lab} {a[0]:.1f}/{a[1]:.1f}/{a[2]:.1f}" for lab, a in meta["loadavg"])
+           + " (the machine is shared with other sessions)"] if meta.get("loadavg") else []),
         "",
         "## How to read this",
         "",
@@ -179,6 +213,10 @@ def render(meta: dict, command: str, notes: str = "") -> str:
         ("- DuckDB uses all cores (its default); geoplan and the per-row baseline run on one core. "
          "CPU = user + system time of the whole process during the call (includes the 2 ms sampler); "
          "on a shared machine CPU time is the steadier number, wall time the one users feel."),
+        "",
+        "## Targets (issue 16)",
+        "",
+        targets16(meta["rows"], meta),
         "",
         "## Targets (issue 7)",
         "",

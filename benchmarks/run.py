@@ -7,6 +7,7 @@ construction (a constant amount of work per row), so the extrapolation is a fair
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from collections.abc import Callable
@@ -109,16 +110,19 @@ def run_all(sizes: list[int], workloads: str = "abcd", seed: int = 2021, budget_
     started = time.perf_counter()
     r = Runner(budget_s)
     ref = References(catalog.districts(), catalog.corridors(), default_query() if "b" in workloads else None)
-    meta: dict[str, Any] = {"sizes": sizes, "seed": seed, "budget_s": budget_s, "generate": {}}
+    meta: dict[str, Any] = {"sizes": sizes, "seed": seed, "budget_s": budget_s, "generate": {},
+                            "loadavg": [("start", os.getloadavg())], "refined": {}}
     for n in sorted(sizes):
         print(f"N = {n:,}")
         t0 = time.perf_counter()
         path = ensure_parcels(n, seed=seed, workdir=workdir)
         meta["generate"][n] = time.perf_counter() - t0
-        _run_size(r, n, path, workloads, ref)
+        _run_size(r, n, path, workloads, ref, meta)
+        meta["loadavg"].append((f"after N={n:,}", os.getloadavg()))
         trim()
     if "d" in workloads:
         _run_raster(r, ref, workdir, raster_res, duckdb_raster_res, per_row_raster_res)
+    meta["loadavg"].append(("end", os.getloadavg()))
     meta["rows"] = [asdict(x) for x in r.rows]
     meta["wall_s"] = time.perf_counter() - started
     meta["max_rss_mb"] = max((x.rss_peak_mb or 0.0) for x in r.rows)
@@ -136,7 +140,7 @@ class References:
         return self.corridors.to_crs(bl.REGION_METRIC)
 
 
-def _run_size(r: Runner, n: int, path: Path, workloads: str, ref: References) -> None:
+def _run_size(r: Runner, n: int, path: Path, workloads: str, ref: References, meta: dict | None = None) -> None:
     districts, corridors, lines, q = ref.districts, ref.corridors, ref.lines, ref.query
     parcels = r.run("load", n, "geoplan load_parcels (GeoParquet)", partial(load_parcels, path), force=True)
     wkb = path.with_name(path.stem + "_wkb.parquet")
@@ -163,6 +167,8 @@ def _run_size(r: Runner, n: int, path: Path, workloads: str, ref: References) ->
             res = r.run("a", n, name, fn, force=name.startswith("geoplan"))
             if base is not None and res is not None:
                 r.note("a", n, name, _safe(partial(wl.check_a, base, res)))
+        if meta is not None:
+            meta["refined"][n] = wl.a_refined_share(parcels, corridors)
         trim()
     if "b" in workloads:
         base = r.run("b", n, "vectorised (geoplan.parcels)",

@@ -40,6 +40,16 @@ def a_distances(parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.Da
     return _distance_frame(axis_distances(parcels, corridors), parcels, corridors)
 
 
+def a_refined_share(parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> float:
+    """Share of parcels whose distances GEOS computed (the kernel's bound could not decide them)."""
+    from geoplan.corridor import corridor_lines
+    from geoplan.distance import polyline_distances
+
+    coords = [shapely.get_coordinates(g) for g in corridor_lines(corridors).geometry.values]
+    _, refined = polyline_distances(np.asarray(parcels.geometry.values), parcels.crs, REGION_METRIC, coords)
+    return len(refined) / max(len(parcels), 1)
+
+
 def _distance_frame(out: pd.DataFrame, parcels: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame) -> pd.DataFrame:
     """The columns every method of workload (a) is compared on."""
     res = pd.DataFrame({f"d_{c}": out[f"dist_km_{c}"].to_numpy() for c in corridors["corridor_id"]})

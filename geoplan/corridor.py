@@ -96,7 +96,7 @@ def axis_distances(gdf: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame | None = N
     dist = distance_matrix(gdf, lines)
     out = pd.DataFrame({f"dist_km_{c}": dist[:, j] for j, c in enumerate(ids)}, index=gdf.index)
     k = np.argmin(dist, axis=1)
-    out["nearest_corridor"] = pd.Categorical.from_codes(k, categories=ids).astype(str)
+    out["nearest_corridor"] = np.array(ids, dtype=object)[k]
     out["nearest_km"] = dist[np.arange(len(dist)), k]
     return out
 

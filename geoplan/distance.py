@@ -132,6 +132,17 @@ def _kernel_source():
     @numba.njit(cache=True, nogil=True)
     def run(x, y, starts, counts, simple, lx, ly, lstart, lcount, out, refine):
         n = len(starts)
+        m = len(lx)
+        # per axis segment, for the bounds only (the exact terms use p2s): start, direction, 1/L²
+        sdx = np.empty(m)
+        sdy = np.empty(m)
+        sinv = np.empty(m)
+        for v in range(m - 1):
+            sdx[v] = lx[v + 1] - lx[v]
+            sdy[v] = ly[v + 1] - ly[v]
+            L2 = sdx[v] * sdx[v] + sdy[v] * sdy[v]
+            sinv[v] = 1.0 / L2 if L2 > 0.0 else 0.0
+        dc = np.empty(m)
         for i in range(n):
             c = counts[i]
             if c == 0 or not simple[i]:
@@ -145,18 +156,27 @@ def _kernel_source():
                 cy += y[v]
             cx /= c
             cy /= c
-            r = 0.0
+            r2 = 0.0
             for v in range(s0, s0 + c):
-                d = np.hypot(x[v] - cx, y[v] - cy)
-                if d > r:
-                    r = d
-            r = r * (1 + 1e-12) + 1e-6
+                ex = x[v] - cx
+                ey = y[v] - cy
+                d2 = ex * ex + ey * ey
+                if d2 > r2:
+                    r2 = d2
+            r = np.sqrt(r2) * (1 + 1e-12) + 1e-6
             for j in range(len(lstart)):
                 a0 = lstart[j]
                 k = lcount[j] - 1
                 dmin = np.inf
-                for s in range(k):
-                    d = p2s(cx, cy, lx[a0 + s], ly[a0 + s], lx[a0 + s + 1], ly[a0 + s + 1])
+                for s in range(a0, a0 + k):  # centre to each segment (clipped projection)
+                    px = cx - lx[s]
+                    py = cy - ly[s]
+                    t = (px * sdx[s] + py * sdy[s]) * sinv[s]
+                    t = min(max(t, 0.0), 1.0)
+                    px -= t * sdx[s]
+                    py -= t * sdy[s]
+                    d = np.sqrt(px * px + py * py)
+                    dc[s] = d
                     if d < dmin:
                         dmin = d
                 dmin = dmin * (1 + 1e-12) + 1e-6
@@ -165,24 +185,30 @@ def _kernel_source():
                     break
                 ub = dmin + r
                 best = np.inf
-                for s in range(k):
-                    ax = lx[a0 + s]
-                    ay = ly[a0 + s]
-                    bx = lx[a0 + s + 1]
-                    by = ly[a0 + s + 1]
-                    if p2s(cx, cy, ax, ay, bx, by) * (1 - 1e-12) - r <= ub:
+                for s in range(a0, a0 + k):  # (1) the parcel's vertices to the segments that may be nearest
+                    if dc[s] * (1 - 1e-12) - r <= ub:
+                        ax = lx[s]
+                        ay = ly[s]
+                        bx = lx[s + 1]
+                        by = ly[s + 1]
                         for v in range(s0, s0 + c):
                             d = p2s(x[v], y[v], ax, ay, bx, by)
                             if d < best:
                                 best = d
-                for w in range(k + 1):
-                    wx = lx[a0 + w]
-                    wy = ly[a0 + w]
-                    if np.hypot(cx - wx, cy - wy) * (1 - 1e-12) - r <= min(ub, best):
+                lim = min(ub, best) + r
+                lim2 = lim * lim * (1 + 1e-11)
+                for w in range(a0, a0 + k + 1):  # (2) the axis' vertices to the parcel's edges
+                    wx = lx[w]
+                    wy = ly[w]
+                    ex = cx - wx
+                    ey = cy - wy
+                    if ex * ex + ey * ey <= lim2:
                         for v in range(s0, s0 + c - 1):
                             d = p2s(wx, wy, x[v], y[v], x[v + 1], y[v + 1])
                             if d < best:
                                 best = d
+                        lim = min(ub, best) + r
+                        lim2 = lim * lim * (1 + 1e-11)
                 out[i, j] = best
 
     return run
@@ -227,26 +253,15 @@ def polyline_distances(geoms: np.ndarray, crs, metric_crs: CRS, lines: Sequence[
     (2.0, 0)
     """
     n = len(geoms)
-    coords, gidx = shapely.get_coordinates(geoms, return_index=True)
-    src = CRS.from_user_input(crs)
-    if not src.equals(metric_crs):
-        tr = Transformer.from_crs(src, metric_crs, always_xy=True)
-        x, y = tr.transform(coords[:, 0], coords[:, 1])
-    else:
-        x, y = coords[:, 0].copy(), coords[:, 1].copy()
-    counts = np.bincount(gidx, minlength=n)
+    counts = shapely.get_num_coordinates(geoms).astype(np.int64)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])
-    safe = np.maximum(counts, 1)
-    cx = np.bincount(gidx, weights=x, minlength=n) / safe
-    cy = np.bincount(gidx, weights=y, minlength=n) / safe
-    r = np.zeros(n)
-    has = counts > 0
-    r[has] = np.maximum.reduceat(np.hypot(x - cx[gidx], y - cy[gidx]), starts[has])
-    r = r * (1 + _REL) + _ABS
     tid = shapely.get_type_id(geoms)
     simple = (tid == 0) | ((tid == 3) & (shapely.get_num_interior_rings(geoms) == 0))
+    has = counts > 0
     refine = ~simple | ~has
+    src = CRS.from_user_input(crs)
+    x, y = _metric_vertices(shapely.get_coordinates(geoms), src, metric_crs, starts, counts, simple & (tid == 3))
     out = np.full((n, len(lines)), np.inf)
     kernel = _compiled() if use_compiled else None
     if kernel is not None:
@@ -254,9 +269,15 @@ def polyline_distances(geoms: np.ndarray, crs, metric_crs: CRS, lines: Sequence[
         ly = np.concatenate([np.asarray(lc, float)[:, 1] for lc in lines])
         lcount = np.array([len(lc) for lc in lines], dtype=np.int64)
         lstart = np.concatenate([[0], np.cumsum(lcount)[:-1]]).astype(np.int64)
-        kernel(np.ascontiguousarray(x), np.ascontiguousarray(y), starts, counts.astype(np.int64), simple,
-               lx, ly, lstart, lcount, out, refine)
+        kernel(x, y, starts, counts, simple, lx, ly, lstart, lcount, out, refine)
     else:
+        gidx = np.repeat(np.arange(n), counts)
+        safe = np.maximum(counts, 1)
+        cx = np.bincount(gidx, weights=x, minlength=n) / safe
+        cy = np.bincount(gidx, weights=y, minlength=n) / safe
+        r = np.zeros(n)
+        r[has] = np.maximum.reduceat(np.hypot(x - cx[gidx], y - cy[gidx]), starts[has])
+        r = r * (1 + _REL) + _ABS
         _numpy_path(x, y, starts, counts, r, cx, cy, has, refine, out, lines)
     idx = np.flatnonzero(refine)
     if len(idx):
@@ -267,3 +288,25 @@ def polyline_distances(geoms: np.ndarray, crs, metric_crs: CRS, lines: Sequence[
         for j, lc in enumerate(lines):
             out[idx, j] = shapely.distance(sub, shapely.linestrings(np.asarray(lc, float)))
     return out, idx
+
+
+def _metric_vertices(coords: np.ndarray, src: CRS, metric_crs: CRS, starts: np.ndarray, counts: np.ndarray,
+                     closed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x, y of every vertex in ``metric_crs``. The closing vertex of a single-ring polygon repeats its
+    first vertex bit for bit, so it is copied instead of projected (a rectangle: 4 projections, not 5).
+    """
+    if src.equals(metric_crs):
+        return coords[:, 0].copy(), coords[:, 1].copy()
+    tr = Transformer.from_crs(src, metric_crs, always_xy=True)
+    ok = closed & (counts > 1)
+    last = (starts + counts - 1)[ok]
+    first = starts[ok]
+    keep = np.ones(len(coords), bool)
+    keep[last] = False
+    px, py = coords[keep, 0], coords[keep, 1]  # contiguous copies, projected in place
+    tr.transform(px, py, inplace=True)
+    x = np.empty(len(coords))
+    y = np.empty(len(coords))
+    x[keep], y[keep] = px, py
+    x[last], y[last] = x[first], y[first]
+    return x, y

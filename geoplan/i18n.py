@@ -15,6 +15,7 @@ from ._labels import (
     ingest,
     intensity,
     maps,
+    parcels,
     shell,
     siting,
     targets,
@@ -49,6 +50,7 @@ LABELS: dict[str, dict[str, str]] = _merge(
     compare.LABELS,
     targets.LABELS,
     maps.LABELS,
+    parcels.LABELS,
 )
 
 

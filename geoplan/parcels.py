@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyarrow.parquet as pq
 import pyogrio
 
@@ -27,8 +28,8 @@ PARQUET_SUFFIXES = (".parquet", ".geoparquet", ".pq")
 
 
 def load_parcels(path: str | Path, columns: Sequence[str] | None = None,
-                 bbox: tuple[float, float, float, float] | None = None, *, to_wgs84: bool = True
-                 ) -> gpd.GeoDataFrame:
+                 bbox: tuple[float, float, float, float] | None = None, *, to_wgs84: bool = True,
+                 geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
     """Read a parcel layer (GeoParquet fast path; any pyogrio format otherwise), as WGS84.
 
     Parameters
@@ -41,10 +42,13 @@ def load_parcels(path: str | Path, columns: Sequence[str] | None = None,
     to_wgs84 : bool, default True
         Reproject to WGS84. ``False`` keeps the file's CRS (e.g. a metric CRS): corridor distances,
         host districts and site selection then project only vertices or points, never polygons.
+    geometry : bool, default True
+        ``False`` reads the attribute columns only (a GeoParquet file: pyarrow, no geometry decoded),
+        e.g. the ``host_adcode``/``dist_km_*`` columns of a prepared layer; ``bbox`` needs geometry.
 
     Returns
     -------
-    geopandas.GeoDataFrame
+    geopandas.GeoDataFrame, or pandas.DataFrame when ``geometry=False``
 
     Raises
     ------
@@ -59,6 +63,8 @@ def load_parcels(path: str | Path, columns: Sequence[str] | None = None,
     >>> p = gp.save_parcels(gp.load_layer("districts"), pathlib.Path(tempfile.mkdtemp()) / "p.parquet")
     >>> len(gp.load_parcels(p, columns=["adcode"]).columns)
     2
+    >>> list(gp.load_parcels(p, columns=["adcode"], geometry=False).columns)
+    ['adcode']
     """
     p = Path(path)
     if not p.exists():
@@ -68,11 +74,17 @@ def load_parcels(path: str | Path, columns: Sequence[str] | None = None,
         names = pq.read_schema(p).names
         _check_columns(cols, names, p)
         geom_col = _geoparquet_geometry(p)
+        if not geometry:
+            if bbox is not None:
+                raise InputError("a bbox filter needs the geometry; drop bbox or read geometry", file=str(p))
+            return pq.read_table(p, columns=[c for c in (cols or names) if c != geom_col]).to_pandas()
         read_cols = None if cols is None else [c for c in cols if c != geom_col] + [geom_col]
         gdf = gpd.read_parquet(p, columns=read_cols, bbox=bbox)
     else:
         info = pyogrio.read_info(p)
         _check_columns(cols, list(info["fields"]), p)
+        if not geometry:
+            return pd.DataFrame(pyogrio.read_dataframe(p, columns=cols, read_geometry=False, use_arrow=True))
         gdf = gpd.read_file(p, engine="pyogrio", columns=cols, bbox=bbox, use_arrow=True)
     if gdf.crs is None:
         raise CRSError("the parcel layer has no CRS; set one (e.g. EPSG:4326) when writing it",

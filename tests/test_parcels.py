@@ -133,3 +133,27 @@ def test_a_metric_layer_is_used_as_it_is(tmp_path):
     for c in ("dist_km_CY_MAIN", "dist_km_CY_MID", "dist_km_CSY"):
         assert np.abs(a[c].to_numpy() - b[c].to_numpy()).max() < 1e-6  # < 1 mm
     assert (a["nearest_corridor"] == b["nearest_corridor"]).all()
+
+
+def test_prefilter_carries_the_distances_it_measured(layer):
+    """A plain layer: prefilter measures the rows left after the land test and hands the distances on,
+    equal to prepare_parcels' (select_sites then reuses them instead of measuring again)."""
+    spec = {"industry": "新能源汽车", "land_mu": 120, "max_corridor_km": 60, "regions": ["new_main_urban"]}
+    raw = prefilter(layer, spec)
+    prepared = parcels.prepare_parcels(layer).set_index("parcel_id").loc[raw["parcel_id"]]
+    for c in ("dist_km_CY_MAIN", "dist_km_CY_MID", "dist_km_CSY", "nearest_km"):
+        assert np.array_equal(raw[c].to_numpy(float), prepared[c].to_numpy(float))
+    assert (raw["nearest_km"] <= 60 + 1e-9).all()  # polygon margin is 0: no row beyond the limit
+    assert raw["nearest_corridor"].tolist() == prepared["nearest_corridor"].tolist()
+
+
+def test_attribute_only_load_reads_no_geometry(layer, tmp_path):
+    path = parcels.save_parcels(parcels.prepare_parcels(layer), tmp_path / "p.parquet")
+    cols = ["parcel_id", "host_adcode", "nearest_km"]
+    attrs = parcels.load_parcels(path, columns=cols, geometry=False)
+    assert not isinstance(attrs, gpd.GeoDataFrame) and list(attrs.columns) == cols
+    full = parcels.load_parcels(path, columns=cols)
+    assert attrs["parcel_id"].tolist() == full["parcel_id"].tolist()
+    assert np.array_equal(attrs["nearest_km"].to_numpy(float), full["nearest_km"].to_numpy(float))
+    with pytest.raises(InputError, match="bbox"):
+        parcels.load_parcels(path, columns=cols, bbox=(106, 29, 107, 30), geometry=False)

@@ -10,9 +10,10 @@ pytest.importorskip("dask_geopandas")
 
 from benchmarks.parcels import generate_parcels
 from geoplan import intensity, spatial
-from geoplan.corridor import corridor_proximity
+from geoplan.corridor import axis_distances, corridor_proximity
 from geoplan.data import catalog
-from geoplan.partitioned import aggregate_partitioned, run_partitioned, to_partitions
+from geoplan.parcels import save_parcels
+from geoplan.partitioned import aggregate_partitioned, read_partitioned, run_partitioned, to_partitions
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +30,22 @@ def test_workload_a_two_partitions_equals_in_memory(layer):
     pd.testing.assert_frame_equal(pd.DataFrame(parts.drop(columns="geometry")),
                                   pd.DataFrame(whole.drop(columns="geometry")))
     assert parts.geometry.geom_equals_exact(whole.geometry, tolerance=0).all()
+
+
+def test_two_file_geoparquet_dataset_gives_the_in_memory_distances(layer, tmp_path):
+    """Out of core: a dataset of 2 GeoParquet files read lazily, one partition per file."""
+    corridors = catalog.corridors()
+    half = len(layer) // 2
+    save_parcels(layer.iloc[:half], tmp_path / "part-0.parquet")
+    save_parcels(layer.iloc[half:], tmp_path / "part-1.parquet")
+    ddf = read_partitioned(str(tmp_path / "*.parquet"))
+    assert ddf.npartitions == 2
+    parts = run_partitioned(axis_distances, ddf, corridors=corridors)
+    whole = axis_distances(layer.reset_index(drop=True), corridors)
+    cols = ["dist_km_CY_MAIN", "dist_km_CY_MID", "dist_km_CSY", "nearest_km"]
+    assert len(parts) == len(layer)
+    assert np.array_equal(parts[cols].to_numpy(float), whole[cols].to_numpy(float))  # bit for bit
+    assert parts["nearest_corridor"].tolist() == whole["nearest_corridor"].tolist()
 
 
 def test_land_weighted_aggregate_over_partitions_equals_in_memory(layer):

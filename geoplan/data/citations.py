@@ -7,6 +7,8 @@ When ``data/plans.csv`` is absent the label says "plan text" without naming a fi
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from ..errors import DataError
@@ -49,6 +51,13 @@ def plan_for(source: str, line: int | None = None) -> dict | None:
 
 def plan_title(source: str, line: int | None = None, lang: str = "zh") -> str:
     """《title》 (zh) or the English title in italics-free quotes (en); never a file name."""
+    if line is not None and pd.isna(line):
+        line = None
+    return _plan_title(catalog.generation(), str(source), None if line is None else int(line), lang)
+
+
+@cache
+def _plan_title(_generation: int, source: str, line: int | None, lang: str) -> str:
     row = plan_for(source, line)
     if row is None:
         return _UNKNOWN["en" if lang == "en" else "zh"]
@@ -68,9 +77,20 @@ def section_for(source: str, line: int | None) -> str:
 
 
 def cite(source: str, line: int | None = None, section: str | None = None, lang: str = "zh") -> str:
-    """The label a reader sees, e.g. 《重庆市战略性新兴产业发展“十四五”规划》 专栏6 (doc number when known)."""
+    """The label a reader sees, e.g. 《重庆市战略性新兴产业发展“十四五”规划》 专栏6 (doc number when known).
+
+    Memoised per data generation (:func:`geoplan.data.catalog.generation`): site selection cites the
+    same few plan lines for thousands of candidates.
+    """
     if not source:
         return ""
+    if line is not None and pd.isna(line):
+        line = None
+    return _cite(catalog.generation(), str(source), None if line is None else int(line), section, lang)
+
+
+@cache
+def _cite(_generation: int, source: str, line: int | None, section: str | None, lang: str) -> str:
     row = plan_for(source, line)
     title = plan_title(source, line, lang)
     sec = section if section is not None else section_for(row["source"] if row else source, line)

@@ -166,22 +166,29 @@ def first_in_district(out: pd.DataFrame, refine: np.ndarray, industry_id: str | 
     itself or a broader one: the profile never lifts a park over a level, it orders within one.
     """
     first = np.ones(len(out), bool)
-    if industry_id is not None:
-        broad = {industry_id, *taxonomy.industry_ancestors(industry_id)}
-        for i, c in enumerate(out["level_citations"].to_numpy(object)):
-            if c and not any(x.get("industry_id") in broad for x in c):
-                first[i] = False
+    cites = out["level_citations"].to_numpy(object)
+    # candidates sharing a lookup share one citation list object: judge each list once
+    memo: dict[int, tuple[bool, bool]] = {}
+    broad = {industry_id, *taxonomy.industry_ancestors(industry_id)} if industry_id is not None else None
+    narrow = np.zeros(len(out), bool)
+    district_only = np.zeros(len(out), bool)
+    for i, c in enumerate(cites):
+        k = id(c)
+        if k not in memo:
+            memo[k] = (bool(c) and broad is not None and not any(x.get("industry_id") in broad for x in c),
+                       bool(c) and all(x.get("place_type") == "district" for x in c))
+        narrow[i], district_only[i] = memo[k]
+    first[narrow] = False
     seen: dict[tuple, float] = {}
     lv = out["support_level_reached"].to_numpy(object)
-    cites = out["level_citations"].to_numpy(object)
     if "profile_fit" in out:
         rel = lv == "related"
         first[rel] = out["profile_fit"].to_numpy(float)[rel] >= 1.0
     code = out["host_adcode"].astype("Int64").fillna(-1).astype(int).to_numpy()
     elig = out["eligible"].to_numpy(bool)
-    district_only = np.array([bool(c) and all(x.get("place_type") == "district" for x in c) for c in cites])
+    open_ = district_only & elig & first & ~np.isin(lv.astype(str), ["none", "related"])
     for i in np.argsort(-refine, kind="stable"):
-        if not (district_only[i] and elig[i] and first[i]) or lv[i] in ("none", "related"):
+        if not open_[i]:
             continue
         key = (lv[i], code[i])
         if key in seen:

@@ -32,8 +32,9 @@ def prefilter(candidates: gpd.GeoDataFrame, spec) -> gpd.GeoDataFrame:
       distance minus the location-precision margin beyond the maximum.
 
     A layer without those columns (not prepared) gets them computed for the rows that pass the land
-    test only, so the filter stays cheap; ``host_adcode`` is then added to the returned rows (the
-    same lookup ``select_sites`` would do). Use ``select_sites(spec, candidates=prefilter(layer,
+    test only, so the filter stays cheap; ``host_adcode`` and the distance columns
+    (``dist_km_<axis>``, ``nearest_km``, ``nearest_corridor``) are then added to the returned rows
+    (the same lookups ``select_sites`` would do, so it reuses them instead of measuring again). Use ``select_sites(spec, candidates=prefilter(layer,
     spec))``; its excluded list then holds only the parcels that got past this filter.
     """
 
@@ -65,6 +66,11 @@ def prefilter(candidates: gpd.GeoDataFrame, spec) -> gpd.GeoDataFrame:
             polygonal = np.isin(shapely.get_type_id(np.asarray(out.geometry.values)), (3, 6))
             m = np.where(polygonal, float(margins.get("geometry", 0)), float(margins.get("user_point", 0)))
         dcol = f"dist_km_{spec.axis}" if spec.axis else "nearest_km"
-        d = (out[dcol] if dcol in out.columns else axis_distances(out)[dcol]).to_numpy(float)
+        if dcol not in out.columns:  # computed once here and carried on: select_sites reuses them
+            ad = axis_distances(out)
+            out = out.copy()
+            for c in ad.columns:
+                out[c] = ad[c].to_numpy()
+        d = out[dcol].to_numpy(float)
         out = out[~(d - m > spec.max_corridor_km)]
     return out

@@ -313,18 +313,18 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     elig = out["eligible"].to_numpy(bool)
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out.loc[elig, "rank"] = np.arange(1, elig.sum() + 1)
-    ranked = out[elig].head(spec.top).reset_index(drop=True)
-    excluded = out[~elig].reset_index(drop=True)
+    pos_elig = np.flatnonzero(elig)
+    ranked = out.take(pos_elig[:spec.top]).reset_index(drop=True)
+    excluded = out.take(np.flatnonzero(~elig)).reset_index(drop=True)
 
-    e = out[elig]
     s_elig = S_out[elig]  # unrounded criterion scores, in base order (which is the tie-break)
-    stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(e)), e["cand_id"].to_numpy(object).tolist(),
-                            cfg["stability"], offset=e["level_base"].to_numpy(float) / 100.0, span=span)
-    top_ids = [row["cand_id"] for row in stab.get("top", [])]
-    hit = out[out["cand_id"].isin(top_ids)]
-    names = dict(zip(hit["cand_id"], hit["name_zh"]))
+    e_ids = out["cand_id"].to_numpy(object)[pos_elig]
+    stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(pos_elig)), e_ids.tolist(),
+                            cfg["stability"], offset=out["level_base"].to_numpy(float)[pos_elig] / 100.0,
+                            span=span)
+    name_of = dict(zip(e_ids, out["name_zh"].to_numpy(object)[pos_elig]))
     for row in stab.get("top", []):
-        row["name_zh"] = names.get(row["cand_id"], "")
+        row["name_zh"] = name_of.get(row["cand_id"], "")
 
     explanation = _explain(spec, industry_id, w, metrics, ranked, excluded, out, notes, floor_path,
                            area_label)

@@ -203,13 +203,13 @@ def land_short_changes(out: pd.DataFrame, S_out: np.ndarray, w: np.ndarray, cfg:
     if elig.sum() < 3:
         return []
     score = _scorer(cfg)
-    third_score = float(out[elig].iloc[2]["score"])
+    third_score = float(out["score"].to_numpy(float)[np.flatnonzero(elig)[2]])
     j = CRITERIA.index("land_fit")
     res = []
-    for i in np.flatnonzero(~elig):
+    only_land = (~elig & (out["failed_gates"].to_numpy(object) == "gate_land")
+                 & out["available_land_mu"].notna().to_numpy())
+    for i in np.flatnonzero(only_land):
         r = out.iloc[i]
-        if r["failed_gates"] != "gate_land" or pd.isna(r["available_land_mu"]):
-            continue
         s2 = S_out[i].copy()
         s2[j] = float(cfg["land_fit"]["tight_score"])  # free land exactly = need; the plan level stays
         new = score(r["support_level_reached"], s2, w, _carrier(r))

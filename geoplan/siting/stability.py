@@ -45,6 +45,24 @@ def ranks_of(scores: np.ndarray, tiebreak: np.ndarray, who: np.ndarray) -> np.nd
     return out
 
 
+def _contenders(S: np.ndarray, off: np.ndarray, span: float, Wn: np.ndarray, tiebreak: np.ndarray,
+                top: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scenario scores of the only candidates that can outrank one of ``top`` in some scenario.
+
+    A weighted mean never exceeds the largest criterion score, so ``off + span × max(S_c)`` bounds
+    candidate c's score in every scenario; a candidate whose bound is below the lowest scenario score
+    of every top candidate never beats one, and dropping it leaves every rank unchanged. Returns
+    (scores of the kept rows, their tie-break keys, the positions of ``top`` among them).
+    """
+    top_scores = off[top, None] + span * (S[top] @ Wn)
+    floor = top_scores.min()
+    ub = off + span * S.max(axis=1)
+    keep = np.flatnonzero(ub * (1 + 1e-9) + 1e-9 >= floor)
+    keep = np.union1d(keep, top)
+    scores = off[keep, None] + span * (S[keep] @ Wn)
+    return scores, tiebreak[keep], np.searchsorted(keep, top)
+
+
 def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: list[str],
                      tiebreak: np.ndarray, ids: list[str], cfg: dict, offset: np.ndarray | None = None,
                      span: float = 1.0) -> dict:
@@ -65,12 +83,12 @@ def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: l
         return {**base, "top": [], "note": "no candidate passed the gates"}
     off = np.zeros(n) if offset is None else np.asarray(offset, float)
     W, labels = scenario_weights(weights, names, x, n_rand, seed)
-    scores = off[:, None] + span * (criterion_scores @ (W / W.sum(axis=1, keepdims=True)).T)  # n × s
+    Wn = (W / W.sum(axis=1, keepdims=True)).T
     plain = criterion_scores @ (np.asarray(weights, float) / np.sum(weights))
     base_scores = off + span * plain
     order = np.lexsort((tiebreak, -base_scores))
     top = order[: min(k, n)]
-    r = ranks_of(scores, tiebreak, top)
+    r = ranks_of(*_contenders(criterion_scores, off, span, Wn, tiebreak, top))
     one = np.array([not lab.startswith("random") for lab in labels])
     rows = []
     for i, c in enumerate(top):

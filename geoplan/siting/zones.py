@@ -17,26 +17,34 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """
     ids = scored["cand_id"].astype(str).to_numpy()
     parent = scored["parent_park_id"].fillna("").astype(str).to_numpy()
-    known = set(ids)
-    group = np.where((parent != "") & np.isin(parent, list(known)), parent, ids)
+    group = ids.astype(object)  # a copy
+    has = np.flatnonzero(parent != "")
+    if len(has):  # hashed lookup: np.isin on object arrays is quadratic
+        known = pd.Series(parent[has]).isin(set(ids)).to_numpy()
+        group[has[known]] = parent[has[known]]
     _, first = np.unique(group, return_index=True)
     keep = np.sort(first)
     out = scored.iloc[keep].copy().reset_index(drop=True)
     by_id = scored.set_index("cand_id")
     members: dict[str, list[dict]] = {}
-    for i, g in enumerate(group):
-        if ids[i] != g:
-            r = scored.iloc[i]
-            members.setdefault(g, []).append({"cand_id": ids[i], "name_zh": r["name_zh"], "name_en": r["name_en"],
-                                              "eligible": bool(r["eligible"])})
-    best_id, best_zh, best_en, zones = [], [], [], []
-    for j, pos in enumerate(keep):
+    for i in np.flatnonzero(ids != group):  # the zones only
+        r = scored.iloc[i]
+        members.setdefault(group[i], []).append({"cand_id": ids[i], "name_zh": r["name_zh"], "name_en": r["name_en"],
+                                                 "eligible": bool(r["eligible"])})
+    n = len(keep)
+    best_id = np.full(n, "", dtype=object)
+    best_zh = np.full(n, "", dtype=object)
+    best_en = np.full(n, "", dtype=object)
+    zones = [[] for _ in range(n)]
+    gk = group[keep]
+    for j in np.flatnonzero((ids[keep] != gk) | pd.Series(gk).isin(set(members)).to_numpy()):
+        pos = keep[j]
         g = group[pos]
-        zones.append(members.get(g, []))
+        zones[j] = members.get(g, [])
         if ids[pos] != g:  # a zone is the best member: name the row after the parent park
-            best_id.append(ids[pos])
-            best_zh.append(scored.iloc[pos]["name_zh"])
-            best_en.append(scored.iloc[pos]["name_en"])
+            best_id[j] = ids[pos]
+            best_zh[j] = scored.iloc[pos]["name_zh"]
+            best_en[j] = scored.iloc[pos]["name_en"]
             p = by_id.loc[g]
             for c in ("name_zh", "name_en", "tier", "tier_source"):
                 if c in out.columns:
@@ -44,13 +52,9 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
             out.at[j, "cand_id"] = g
             out.at[j, "park_id"] = g
             out.at[j, "parent_park_id"] = ""
-        else:
-            best_id.append("")
-            best_zh.append("")
-            best_en.append("")
-    out["best_zone_id"] = best_id
-    out["best_zone_zh"] = best_zh
-    out["best_zone_en"] = best_en
+    out["best_zone_id"] = best_id.tolist()
+    out["best_zone_zh"] = best_zh.tolist()
+    out["best_zone_en"] = best_en.tolist()
     z = np.empty(len(zones), dtype=object)
     z[:] = zones
     out["zones"] = z
