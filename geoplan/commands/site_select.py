@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--exclude", action="append", metavar="NAME", help="never offer this park/district")
     p.add_argument("--min-relation", choices=("direct", "same_chain", "same_sector"),
                    help="weakest plan relation that counts as support (default same_sector)")
-    p.add_argument("--floors", metavar="CSV", help="标准地 floor table (park_id, industry_id, *_min)")
+    p.add_argument("--floors", metavar="CSV", help="标准地 floor table (park_id, industry_id, *_min); 'example' for the illustrative table; "
+                   "default: none (no published per park values)")
     p.add_argument("--land", metavar="CSV",
                    help="free land per park (park_id, available_land_mu, as_of, source)")
     p.add_argument("--example-land", action="store_true",

@@ -77,16 +77,16 @@ def default_floor_path() -> Path:
 
 def load_floors(path: str | Path | None) -> tuple[pd.DataFrame | None, str | None]:
     """A 标准地 floor table via ``intensity.read_floors`` (park_id, industry_id or ``*``,
-    ``<metric>_min`` in 万元/亩); the example table when ``path`` is None and it exists.
+    ``<metric>_min`` in 万元/亩); ``"example"`` for the illustrative table in ``data/examples``.
+
+    None (the default) means no floors: Chongqing publishes 标准地 control values per parcel in
+    出让公告, not per park × industry, so there is no policy table to apply by default.
     """
-    if path is not None and str(path).strip().lower() in ("", "none", "off"):
-        return None, None  # the spec asks for no floors
-    explicit = path is not None
-    p = Path(path) if explicit else default_floor_path()
+    if path is None or str(path).strip().lower() in ("", "none", "off"):
+        return None, None  # no floors
+    p = default_floor_path() if str(path).strip().lower() == "example" else Path(path)
     if not p.exists():
-        if explicit:
-            raise InputError("floor table not found", file=str(p))
-        return None, None
+        raise InputError("floor table not found", file=str(p))
     table = intensity.read_floors(p)
     known = set(catalog.industries()["industry_id"]) | {"*"}
     bad = ~table["industry_id"].fillna("").isin(known)

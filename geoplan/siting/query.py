@@ -219,10 +219,11 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         gate_floors, floor_details = crit.floors_gate(fv, metrics)
         if floor_path == str(crit.default_floor_path()):
             notes.append(f"标准地 floors from {floor_path}: an illustrative EXAMPLE, not Chongqing policy "
-                         "(pass --floors your_table.csv, or floors: none)")
+                         "(pass --floors your_table.csv, or leave floors unset)")
     else:
         gate_floors, floor_details = np.full(n, crit.NA, dtype=object), [[] for _ in range(n)]
-        notes.append("no 标准地 floor table given or found: floors gate is n/a")
+        notes.append("no 标准地 floor table given: floors gate is n/a (no per park × industry 标准地 "
+                     "values are published for Chongqing; pass --floors your_table.csv or --floors example)")
 
     # corridor
     dist, nearest_id, band = crit.axis_distance(cands, spec.axis)

@@ -160,8 +160,9 @@ class SiteSpec:
     top: int = 10
     # weakest plan relation that counts as support: direct < same_chain < same_sector (the default)
     min_relation: str = "same_sector"
-    # 标准地 floor table (CSV: park_id, industry_id or *, <metric>_min in 万元/亩); None = the example
-    # table data/examples/standard_land_floors_example.csv if present (illustrative, not policy); "none" = off
+    # 标准地 floor table (CSV: park_id, industry_id or *, <metric>_min in 万元/亩); None = no floors (no
+    # per park × industry values are published for Chongqing, so the gate is n/a); "example" = the
+    # illustrative table data/examples/standard_land_floors_example.csv (not policy)
     floors: str | None = None
     # one row per park: sub-zones (parent_park_id) collapse into their parent; False = zone-level view
     collapse_zones: bool = True
