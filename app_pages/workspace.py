@@ -70,25 +70,42 @@ def _results(s: gstore.Store, lang: str) -> None:
         return
     st.dataframe(saved[["fid", "name", "created_at", "created_by", "data_version", "code_version"]],
                  hide_index=True, width="stretch")
-    fid = st.selectbox(t("ws_reopen", lang), list(saved["fid"]), key="ws_pick",
-                       format_func=lambda f: f"{f} — {saved.set_index('fid').loc[f, 'name']}")
+    names = saved.set_index("fid")["name"]
+    fid = st.selectbox(t("ws_reopen", lang), list(saved["fid"])[::-1], key="ws_pick",
+                       format_func=lambda f: f"{f} — {names.loc[f]}")
     if st.button(t("ws_reopen", lang), key="ws_reopen_btn"):
         st.session_state["ws_open"] = int(fid)
     if st.session_state.get("ws_open") is not None:
-        ro = s.reopen_result(st.session_state["ws_open"])
-        nm = name_col(lang)
-        st.markdown(f"**{t('ws_as_saved', lang)}**")
-        ranked = pd.DataFrame(ro["result"].get("ranked", []))
-        st.dataframe(ranked[[c for c in ("rank", "cand_id", nm, "score", "available_land_mu") if c in ranked]],
-                     hide_index=True, width="stretch")
-        cmp = ro["comparison"]
-        if cmp["data_changed"]:
-            st.caption(t("ws_data_changed", lang))
-        if cmp["ranking_changed"]:
-            st.markdown(f"**{t('ws_changes', lang)}**")
-            st.dataframe(pd.DataFrame(cmp["changes"]), hide_index=True, width="stretch")
-        else:
-            st.success(t("ws_no_change", lang))
+        _reopened(s, st.session_state["ws_open"], lang)
+
+
+def _reopened(s: gstore.Store, fid: int, lang: str) -> None:
+    """A saved result exactly as saved, then how a run on today's data differs."""
+    ro = s.reopen_result(fid)
+    nm = name_col(lang)
+    spec = ro["spec"]
+    st.markdown(f"**{t('ws_as_saved', lang)}** — #{ro['id']} {ro['name']} ({ro['created_at']}, {ro['created_by']})")
+    st.caption(f"{t('spec_industry', lang)}: {spec.get('industry')} · {t('spec_land', lang)}: {spec.get('land_mu')} · "
+               f"{t('ws_data_version', lang)}: {ro['data_version']} · {t('ws_code_version', lang)}: {ro['code_version']}")
+    ranked = gstore.ranking_frame(ro["result"].get("ranked", []))
+    cols = {"rank": t("rank", lang), nm: t("park", lang), "score": t("score", lang),
+            "available_land_mu": t("ws_available_land", lang), "land_source": t("ws_land_source", lang)}
+    st.dataframe(ranked[list(cols)].rename(columns=cols), hide_index=True, width="stretch")
+    cmp = ro["comparison"]
+    if cmp["data_changed"]:
+        st.warning(f"{t('ws_data_changed', lang)} {ro['data_version']} → {cmp['data_version_now']}")
+    if cmp["code_changed"]:
+        st.caption(f"{t('ws_code_version', lang)}: {ro['code_version']} → {cmp['code_version_now']}")
+    if cmp["ranking_changed"]:
+        st.markdown(f"**{t('ws_changes', lang)}**")
+        ch = pd.DataFrame(cmp["changes"])
+        ch["change"] = [t(f"ws_change_{c}", lang) for c in ch["change"]]
+        dcols = {nm: t("park", lang), "change": t("ws_change", lang), "rank_then": t("ws_rank_then", lang),
+                 "rank_now": t("ws_rank_now", lang), "land_then": t("ws_land_then", lang),
+                 "land_now": t("ws_land_now", lang)}
+        st.dataframe(ch[list(dcols)].rename(columns=dcols), hide_index=True, width="stretch")
+    else:
+        st.success(t("ws_no_change", lang))
 
 
 def render(lang: str, tiles: str, tkey: str | None) -> None:

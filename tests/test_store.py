@@ -6,12 +6,14 @@ locally it skips with a reason, under CI=true a skip fails (tests/conftest.py).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import uuid
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -21,7 +23,8 @@ from geoplan import siting
 from geoplan.cli import main as cli_main
 from geoplan.data import catalog
 from geoplan.errors import GeoplanError, InputError, StaleWriteError, StoreError
-from geoplan.store import TABLES, apply_park_overrides, mask_url, open_store
+from geoplan.intensity import targets as T
+from geoplan.store import TABLES, actuals_from_store, apply_park_overrides, mask_url, open_store
 
 PG_URL = os.environ.get("GEOPLAN_TEST_POSTGIS", "")
 EVIL = "'); DROP TABLE park_overrides;--"
@@ -162,7 +165,7 @@ def test_park_overrides_feed_site_selection(store):
     saved_json = res.to_json()
     store.update_park(first, {"available_land_mu": 5000.0})  # the data change after saving
     ro = store.reopen_result(fid)
-    assert ro["result"]["ranked"] == __import__("json").loads(saved_json)["ranked"]  # exactly as saved
+    assert ro["result"]["ranked"] == json.loads(saved_json)["ranked"]  # exactly as saved
     cmp = ro["comparison"]
     assert cmp["data_changed"] and not cmp["code_changed"] and cmp["ranking_changed"]
     back = [c for c in cmp["changes"] if c["cand_id"] == first][0]
@@ -219,3 +222,72 @@ def test_app_page_saves_available_land_and_keeps_it(tmp_path, monkeypatch):
     row = df.set_index("park_id").loc["liangjiang"]
     assert (row["available_land_mu"], row["land_source"], row["version"]) == (4321.0, "台账", 1)
     assert at.button(key="ws_save_btn").label == "保存修改"
+
+
+def _example_land() -> dict[str, float]:
+    """The shipped example table, read as a file (the expected figures, not the code's output)."""
+    ex = pd.read_csv(siting.land.example_land_path(), comment="#")
+    return dict(zip(ex["park_id"], ex["available_land_mu"].astype(float)))
+
+
+def test_workspace_land_wins_over_the_example_table(store):
+    spec = {"industry": "新能源汽车", "land_mu": 300, "top": 5, "land": "example"}
+    ex = _example_land()
+    base = store.run_site_selection(spec)  # empty workspace: the example figures
+    top = base.explanation["ranked"][0]
+    assert top["cand_id"] in ex and top["land"]["available_mu"] == ex[top["cand_id"]] >= 300
+    store.update_park(top["cand_id"], {"available_land_mu": 299.0, "land_source": "园区核查", "land_as_of": "2026-12-01"})
+    table = store.site_land_table(spec)
+    assert table.set_index("park_id").loc[top["cand_id"], "available_land_mu"] == 299.0  # the workspace wins
+    other = next(p for p in ex if p != top["cand_id"])
+    assert table.set_index("park_id").loc[other, "available_land_mu"] == ex[other]  # the rest stay example
+    res = store.run_site_selection(spec)
+    assert top["cand_id"] not in [r["cand_id"] for r in res.explanation["ranked"]]  # 299 < 300 亩: fails
+    row = res.scored.set_index("cand_id").loc[top["cand_id"]]
+    assert row["gate_land"] == "fail" and row["available_land_mu"] == 299.0
+    assert row["land_source"].startswith("workspace: 园区核查")
+    store.update_park(top["cand_id"], {"available_land_mu": 300.0})  # exactly the need passes (boundary)
+    assert store.run_site_selection(spec).scored.set_index("cand_id").loc[top["cand_id"], "gate_land"] == "pass"
+
+
+def test_saved_polygon_replaces_the_point_and_the_data_version(store):
+    v0 = store.data_version()
+    poly = shapely.box(106.40, 29.50, 106.45, 29.55)
+    store.update_park("liangjiang", {"geometry": poly})
+    c = store.site_candidates().set_index("cand_id")
+    assert c.loc["liangjiang", "geometry"].equals(poly) and c.loc["liangjiang", "location_precision"] == "geometry"
+    assert c.loc["cq_gaoxin", "geometry"].geom_type == "Point"  # other parks keep their points
+    v1 = store.data_version()
+    assert v1["data_files"] == v0["data_files"] and v1["combined"] != v0["combined"]
+    store.update_park("liangjiang", {"notes": "only a note"})  # a note does not change what a ranking reads
+    assert store.data_version() == v1
+
+
+def test_target_actuals_from_the_store(store):
+    assert actuals_from_store(store).empty
+    store.set_actual("rd_share_pct", 2024, 1.5, "%", "统计公报")
+    store.set_actual("rd_share_pct", 2025, 2.1, "%", "统计公报")
+    a = actuals_from_store(store)
+    assert list(a["year"]) == [2024, 2025] and list(a["value"]) == [1.5, 2.1]
+    r = T.track_targets(a).set_index("indicator")
+    # target 研发投入强度 ≥ 2 % by 2027 (data/targets_2027.csv); 2.1 ≥ 2 → met; growth (2.1−1.5)/1 = 0.6 pp/yr ≥ 0.07
+    assert (r.loc["rd_share_pct", "actual"], r.loc["rd_share_pct", "status"]) == (2.1, "green")
+    assert r.loc["rd_share_pct_increase", "actual"] == pytest.approx(0.6)
+
+
+def test_cli_site_select_reads_the_workspace(tmp_path, capsys, monkeypatch):
+    ws = tmp_path / "cli_sites.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    args = ["site-select", "--industry", "新能源汽车", "--land-mu", "300", "--top", "5", "--format", "json"]
+    assert cli_main(args) == 0 and not ws.exists()  # no workspace yet: none is created
+    first = json.loads(capsys.readouterr().out)["ranked"][0]["cand_id"]
+    s = open_store(ws)
+    s.update_park(first, {"available_land_mu": 120.0, "land_source": "台账"})
+    s.close()
+    assert cli_main(args) == 0
+    out = capsys.readouterr()
+    assert first not in [r["cand_id"] for r in json.loads(out.out)["ranked"]]
+    assert "free land of 1 park(s)" in out.err
+    assert cli_main([*args, "--no-workspace"]) == 0
+    assert json.loads(capsys.readouterr().out)["ranked"][0]["cand_id"] == first

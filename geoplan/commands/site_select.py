@@ -14,6 +14,7 @@ from ..io import import_file
 from ..io.validate import json_safe, terminal_text
 from ..siting import select_sites
 from ..siting.spec import AXES, SiteSpec, load_spec, save_spec
+from ..store import existing_store
 
 # CLI option → spec field (only options the user gave override a --spec file)
 _FIELDS = {"industry": "industry", "land_mu": "land_mu", "investment": "investment_yi",
@@ -59,6 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--spec", metavar="FILE", help="read the query from a YAML/JSON spec; options override it")
     p.add_argument("--save-spec", metavar="FILE", help="write the effective query to a YAML/JSON spec")
     p.add_argument("--format", choices=("table", "json", "geojson"), default="table")
+    p.add_argument("--store", metavar="URL",
+                   help="workspace .gpkg path or postgresql:// URL whose free land and park polygons are used "
+                        "(default: GEOPLAN_STORE, else the GEOPLAN_WORKSPACE file when it exists)")
+    p.add_argument("--no-workspace", action="store_true",
+                   help="ignore the workspace: embedded data (and --land / --example-land) only")
     p.set_defaults(handler=run)
 
 
@@ -99,8 +105,17 @@ def run(args: argparse.Namespace) -> int:
     if args.save_spec:
         written = save_spec(spec, args.save_spec)
         print(f"spec written to {terminal_text(str(Path(written).resolve()))}", file=sys.stderr)
-    cands = _read_candidates(args.candidates) if args.candidates else None
-    result = select_sites(spec, cands)
+    ws = None if args.candidates or args.no_workspace else existing_store(args.store)
+    if ws is not None:  # the parks with the workspace's free land and polygons (a --candidates layer is the user's own)
+        try:
+            result = ws.run_site_selection(spec)
+            n = len(ws.land_table())
+            print(f"workspace {terminal_text(ws.location)}: free land of {n} park(s) and "
+                  f"{len(ws.park_polygons())} polygon(s) used (--no-workspace ignores it)", file=sys.stderr)
+        finally:
+            ws.close()
+    else:
+        result = select_sites(spec, _read_candidates(args.candidates) if args.candidates else None)
     if args.format == "json":
         print(json.dumps(json_safe(json.loads(result.to_json())), ensure_ascii=False, indent=2, allow_nan=False))
     elif args.format == "geojson":
