@@ -13,6 +13,7 @@ from geoplan import store as gstore
 from geoplan.data import catalog
 from geoplan.errors import StaleWriteError
 from geoplan.i18n import name_col, t
+from geoplan.siting import GATE_LABELS
 
 EDITABLE = ("available_land_mu", "land_as_of", "land_source", "notes")
 
@@ -58,8 +59,8 @@ def _save(s: gstore.Store, before: pd.DataFrame, after: pd.DataFrame, lang: str)
             saved += 1
         except StaleWriteError as exc:
             st.error(f"{t('ws_stale', lang)} ({a['park_id']}: {exc.current})")
-    if saved:
-        st.success(t("ws_saved", lang) + str(saved))
+    if saved:  # shown after the rerun that reloads the table
+        st.session_state["ws_flash"] = t("ws_saved", lang) + str(saved)
 
 
 def _results(s: gstore.Store, lang: str) -> None:
@@ -68,8 +69,10 @@ def _results(s: gstore.Store, lang: str) -> None:
     if saved.empty:
         st.info(t("ws_no_results", lang))
         return
-    st.dataframe(saved[["fid", "name", "created_at", "created_by", "data_version", "code_version"]],
-                 hide_index=True, width="stretch")
+    lcols = {"fid": "#", "name": t("ws_result_name", lang), "created_at": t("ws_saved_at", lang),
+             "created_by": t("ws_saved_by", lang), "data_version": t("ws_data_version", lang),
+             "code_version": t("ws_code_version", lang)}
+    st.dataframe(saved[list(lcols)].rename(columns=lcols), hide_index=True, width="stretch")
     names = saved.set_index("fid")["name"]
     fid = st.selectbox(t("ws_reopen", lang), list(saved["fid"])[::-1], key="ws_pick",
                        format_func=lambda f: f"{f} — {names.loc[f]}")
@@ -100,9 +103,11 @@ def _reopened(s: gstore.Store, fid: int, lang: str) -> None:
         st.markdown(f"**{t('ws_changes', lang)}**")
         ch = pd.DataFrame(cmp["changes"])
         ch["change"] = [t(f"ws_change_{c}", lang) for c in ch["change"]]
+        ch["gates_now"] = [", ".join(GATE_LABELS[g][0 if lang == "zh" else 1] for g in v.split(";") if g in GATE_LABELS)
+                           for v in ch["gates_now"]]
         dcols = {nm: t("park", lang), "change": t("ws_change", lang), "rank_then": t("ws_rank_then", lang),
                  "rank_now": t("ws_rank_now", lang), "land_then": t("ws_land_then", lang),
-                 "land_now": t("ws_land_now", lang)}
+                 "land_now": t("ws_land_now", lang), "gates_now": t("ws_gates_now", lang)}
         st.dataframe(ch[list(dcols)].rename(columns=dcols), hide_index=True, width="stretch")
     else:
         st.success(t("ws_no_change", lang))
@@ -128,6 +133,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     if st.button(t("ws_save", lang), key="ws_save_btn"):
         _save(s, before, after, lang)
         st.rerun()
+    if st.session_state.get("ws_flash"):
+        st.success(st.session_state.pop("ws_flash"))
     _polygon(s, before, lang)
     _results(s, lang)
 

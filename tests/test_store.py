@@ -236,6 +236,7 @@ def test_workspace_land_wins_over_the_example_table(store):
     base = store.run_site_selection(spec)  # empty workspace: the example figures
     top = base.explanation["ranked"][0]
     assert top["cand_id"] in ex and top["land"]["available_mu"] == ex[top["cand_id"]] >= 300
+    fid = store.save_result(spec, base, name="before")
     store.update_park(top["cand_id"], {"available_land_mu": 299.0, "land_source": "园区核查", "land_as_of": "2026-12-01"})
     table = store.site_land_table(spec)
     assert table.set_index("park_id").loc[top["cand_id"], "available_land_mu"] == 299.0  # the workspace wins
@@ -246,6 +247,10 @@ def test_workspace_land_wins_over_the_example_table(store):
     row = res.scored.set_index("cand_id").loc[top["cand_id"]]
     assert row["gate_land"] == "fail" and row["available_land_mu"] == 299.0
     assert row["land_source"].startswith("workspace: 园区核查")
+    cmp = store.reopen_result(fid)["comparison"]  # the saved ranking against today's: dropped, and why
+    gone = [c for c in cmp["changes"] if c["cand_id"] == top["cand_id"]][0]
+    assert (gone["change"], gone["rank_then"], gone["rank_now"]) == ("dropped", 1, None)
+    assert (gone["land_then"], gone["land_now"], gone["gates_now"]) == (ex[top["cand_id"]], 299.0, "gate_land")
     store.update_park(top["cand_id"], {"available_land_mu": 300.0})  # exactly the need passes (boundary)
     assert store.run_site_selection(spec).scored.set_index("cand_id").loc[top["cand_id"], "gate_land"] == "pass"
 

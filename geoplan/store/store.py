@@ -447,12 +447,14 @@ class Store:
                "data_version": r["data_version"], "data_hashes": json.loads(r["data_hashes"]),
                "code_version": r["code_version"], "created_at": r["created_at"], "created_by": r["created_by"]}
         if rerun:
-            fresh = json.loads(self.run_site_selection(out["spec"]).to_json())
+            res = self.run_site_selection(out["spec"])
+            fresh = json.loads(res.to_json())
             now = self.data_version()
             out["comparison"] = {"data_changed": now["combined"] != r["data_version"],
                                  "code_changed": __version__ != r["code_version"],
                                  "data_version_now": now["combined"], "code_version_now": __version__,
-                                 **compare_rankings(out["result"].get("ranked", []), fresh.get("ranked", []))}
+                                 **compare_rankings(out["result"].get("ranked", []), fresh.get("ranked", []),
+                                                    res.scored)}
         return out
 
     # -- info and export ------------------------------------------------------------------------
@@ -496,10 +498,15 @@ def _land_of(r: dict | None) -> float | None:
     return land.get("available_mu")
 
 
-def compare_rankings(old: list[dict], new: list[dict]) -> dict[str, Any]:
-    """Which candidates moved between two ranked lists, and how (rank, score and free land then and now)."""
+def compare_rankings(old: list[dict], new: list[dict], scored_now: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Which candidates moved between two ranked lists, and how (rank, score and free land then and now).
+
+    ``scored_now`` (today's ``SiteSelectionResult.scored``) supplies the free land and the failed gates
+    of a candidate that dropped out of the ranking (``gates_now``, e.g. "gate_land").
+    """
     o = {r["cand_id"]: r for r in old}
     n = {r["cand_id"]: r for r in new}
+    sc = None if scored_now is None else scored_now.drop_duplicates("cand_id").set_index("cand_id")
     changes = []
     for cid in list(o) + [c for c in n if c not in o]:
         a, b = o.get(cid), n.get(cid)
@@ -510,7 +517,11 @@ def compare_rankings(old: list[dict], new: list[dict]) -> dict[str, Any]:
                         "change": how, "rank_then": a.get("rank") if a else None,
                         "rank_now": b.get("rank") if b else None, "score_then": a.get("score") if a else None,
                         "score_now": b.get("score") if b else None, "land_then": _land_of(a),
-                        "land_now": _land_of(b)})
+                        "land_now": _land_of(b), "gates_now": ""})
+        if b is None and sc is not None and cid in sc.index:
+            land = sc.loc[cid, "available_land_mu"]
+            changes[-1]["land_now"] = None if pd.isna(land) else float(land)
+            changes[-1]["gates_now"] = str(sc.loc[cid, "failed_gates"])
     return {"ranking_changed": bool(changes), "changes": changes}
 
 
