@@ -11,9 +11,11 @@ import streamlit as st
 from geoplan import io as gio
 from geoplan import store as gstore
 from geoplan.data import catalog
-from geoplan.errors import StaleWriteError
+from geoplan.errors import GeoplanError, StaleWriteError
 from geoplan.i18n import name_col, t
 from geoplan.siting import GATE_LABELS
+
+from . import common
 
 EDITABLE = ("available_land_mu", "land_as_of", "land_source", "notes")
 
@@ -147,14 +149,20 @@ def _polygon(s: gstore.Store, table: pd.DataFrame, lang: str) -> None:
     pid = st.selectbox(t("park", lang), list(table["park_id"]), key="ws_poly_park", format_func=lambda p: labels[p])
     up = st.file_uploader(t("ws_polygon_file", lang), type=["geojson", "json", "gpkg", "zip"], key="ws_poly_file")
     if up is not None and st.button(t("ws_save", lang), key="ws_poly_save"):
-        gdf, _ = gio.import_bytes(up.getvalue(), up.name)
-        shape = gdf.geometry.union_all()
-        if shape.geom_type not in ("Polygon", "MultiPolygon"):
-            st.error(f"{up.name}: {t('ws_polygon_bad', lang)}")
+        try:  # the safe reader: size cap, GDAL driver allow-list, CRS detection, errors naming the upload
+            gdf, _ = gio.import_bytes(up.getvalue(), up.name)
+            shape = gstore.park_polygon(gdf)
+        except GeoplanError as exc:
+            st.error(t("upload_error", lang) + common.plain(exc))
+            return
+        if shape is None:
+            st.error(f"{common.plain(up.name)}: {t('ws_polygon_bad', lang)}")
             return
         v = int(table.set_index("park_id").loc[pid, "version"])
         try:
             s.update_park(pid, {"geometry": shape}, expected_version=v)
-            st.success(t("ws_saved", lang) + "1")
         except StaleWriteError:
             st.error(t("ws_stale", lang))
+            return
+        st.session_state["ws_flash"] = t("ws_saved", lang) + "1"
+        st.rerun()  # the park table above shows the new version

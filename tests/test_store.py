@@ -19,12 +19,13 @@ import pytest
 import shapely
 import sqlalchemy as sa
 
+from geoplan import io as gio
 from geoplan import siting
 from geoplan.cli import main as cli_main
 from geoplan.data import catalog
 from geoplan.errors import GeoplanError, InputError, StaleWriteError, StoreError
 from geoplan.intensity import targets as T
-from geoplan.store import TABLES, actuals_from_store, apply_park_overrides, mask_url, open_store
+from geoplan.store import TABLES, actuals_from_store, apply_park_overrides, mask_url, open_store, park_polygon
 
 PG_URL = os.environ.get("GEOPLAN_TEST_POSTGIS", "")
 EVIL = "'); DROP TABLE park_overrides;--"
@@ -296,3 +297,23 @@ def test_cli_site_select_reads_the_workspace(tmp_path, capsys, monkeypatch):
     assert "free land of 1 park(s)" in out.err
     assert cli_main([*args, "--no-workspace"]) == 0
     assert json.loads(capsys.readouterr().out)["ranked"][0]["cand_id"] == first
+
+
+def test_park_polygon_from_an_uploaded_boundary_file():
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "北区"},
+         "geometry": {"type": "Polygon", "coordinates": [[[106.50, 29.60], [106.60, 29.60], [106.60, 29.70],
+                                                          [106.50, 29.70], [106.50, 29.60]]]}},
+        {"type": "Feature", "properties": {"name": "南区"},  # shares the edge at lat 29.60 with 北区
+         "geometry": {"type": "Polygon", "coordinates": [[[106.50, 29.50], [106.60, 29.50], [106.60, 29.60],
+                                                          [106.50, 29.60], [106.50, 29.50]]]}},
+        {"type": "Feature", "properties": {"name": "管委会"},
+         "geometry": {"type": "Point", "coordinates": [106.55, 29.65]}}]}
+    gdf, _ = gio.import_bytes(json.dumps(fc).encode(), "两江 边界.geojson")
+    shape = park_polygon(gdf)
+    assert shape.geom_type == "Polygon" and shape.equals(shapely.box(106.50, 29.50, 106.60, 29.70))  # dissolved
+    line = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "LineString",
+                                                           "coordinates": [[106.5, 29.5], [106.6, 29.6]]}}]}
+    gdf, _ = gio.import_bytes(json.dumps(line).encode(), "road.geojson")
+    assert park_polygon(gdf) is None

@@ -6,11 +6,13 @@ GeoPackage workspace.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import shapely
 from appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
 
 from geoplan.siting.land import example_land_path
@@ -136,6 +138,23 @@ def test_land_entered_in_the_workspace_drives_ranking_and_reopened_result(app):
     assert s.get_park(PARK_ID)["available_land_mu"] == 100.0
     s.close()
     page.screenshot(path=str(SHOTS / "store_1_workspace_land.png"))
+
+    # 2b. upload a boundary for the same park (GeoJSON through the safe reader): kept as its polygon
+    boundary = ws.parent / "两江 boundary.geojson"
+    boundary.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+                        "geometry": {"type": "Polygon", "coordinates": [[[106.5, 29.6], [106.7, 29.6], [106.7, 29.8],
+                                                                         [106.5, 29.8], [106.5, 29.6]]]}}]}),
+                        encoding="utf-8")
+    page.locator("input[type='file']").last.set_input_files(str(boundary))
+    page.get_by_role("button", name="保存修改").nth(1).click()
+    page.get_by_text("已保存园区数：1").wait_for()
+    _settle(page)
+    s = open_store(ws)
+    p = s.get_park(PARK_ID)
+    s.close()
+    assert (p["version"], p["available_land_mu"]) == (2, 100.0)
+    assert p["geometry"].equals(shapely.box(106.5, 29.6, 106.7, 29.8))
+    assert _cell(_grid(page, 0), 7, 0) == "2"  # the table shows the new version, so the next edit is not stale
 
     # 3. site selection now: 100 亩 < 300 亩 needed, so the park fails the land gate and leaves the ranking
     _open(page, server, "项目选址")

@@ -18,8 +18,10 @@ from .store import (
     existing_store,
     mask_url,
     open_store,
+    park_polygon,
     ranking_frame,
 )
 
 __all__ = ["LAYER_KINDS", "MIGRATIONS", "PARK_FIELDS", "Store", "TABLES", "actuals_from_store", "apply_park_overrides",
-           "compare_rankings", "data_files_hash", "default_workspace_path", "existing_store", "mask_url", "open_store", "ranking_frame"]
+           "compare_rankings", "data_files_hash", "default_workspace_path", "existing_store", "mask_url", "open_store", "park_polygon",
+           "ranking_frame"]

@@ -34,7 +34,7 @@ from . import schema
 
 __all__ = ["LAYER_KINDS", "PARK_FIELDS", "Store", "actuals_from_store", "apply_park_overrides", "compare_rankings",
            "data_files_hash",
-           "default_workspace_path", "existing_store", "mask_url", "open_store", "ranking_frame"]
+           "default_workspace_path", "existing_store", "mask_url", "open_store", "park_polygon", "ranking_frame"]
 
 LAYER_KINDS = ("parcels", "enterprises", "park_polygons")
 PARK_FIELDS = ("available_land_mu", "land_as_of", "land_source", "approved_area_km2", "notes", "geometry")
@@ -558,6 +558,19 @@ def apply_park_overrides(parks: gpd.GeoDataFrame, store: Store) -> gpd.GeoDataFr
         if r.geometry is not None and not r.geometry.is_empty:
             p.loc[p.index[hit], p.geometry.name] = r.geometry
     return p
+
+
+def park_polygon(gdf: gpd.GeoDataFrame) -> shapely.Geometry | None:
+    """The polygons of an uploaded boundary layer dissolved into one park outline (WGS84), or None when
+    the layer holds no polygon (points and lines are ignored). Save it with ``update_park(…, {"geometry": …})``.
+    """
+    if gdf.crs is None:
+        raise InputError("the boundary layer has no CRS")
+    geoms = np.asarray(gdf.to_crs(WGS84).geometry.values)
+    keep = np.isin(shapely.get_type_id(geoms), (3, 6)) & ~shapely.is_empty(geoms)
+    if not keep.any():
+        return None
+    return shapely.make_valid(shapely.union_all(geoms[keep]))
 
 
 def actuals_from_store(store: Store) -> pd.DataFrame:
