@@ -317,3 +317,30 @@ def test_park_polygon_from_an_uploaded_boundary_file():
                                                            "coordinates": [[106.5, 29.5], [106.6, 29.6]]}}]}
     gdf, _ = gio.import_bytes(json.dumps(line).encode(), "road.geojson")
     assert park_polygon(gdf) is None
+
+
+def test_cli_actuals_into_the_workspace_and_tracked(tmp_path, capsys, monkeypatch):
+    ws = tmp_path / "act.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,year,value,unit\nrd_share_pct,2024,1.5,%\nrd_share_pct,2025,abc,%\n", encoding="utf-8")
+    assert cli_main(["workspace", "actuals", str(bad)]) == 2
+    assert "file bad.csv, row 2, field 'value'" in capsys.readouterr().err
+    assert open_store(ws).actuals().empty  # the good first row was not kept either
+    good = tmp_path / "actuals.csv"
+    good.write_text("indicator,year,value,unit\nrd_share_pct,2024,1.5,%\nrd_share_pct,2025,2.1,%\n", encoding="utf-8")
+    assert cli_main(["workspace", "actuals", str(good), "--source", "统计公报"]) == 0
+    capsys.readouterr()
+    assert cli_main(["targets", "--workspace", "--format", "json"]) == 0
+    rows = {r["indicator"]: r for r in json.loads(capsys.readouterr().out)["targets"]}
+    assert (rows["rd_share_pct"]["actual"], rows["rd_share_pct"]["latest_year"], rows["rd_share_pct"]["status"]) == (
+        2.1, 2025, "green")  # 2.1 % ≥ the 2 % target of 渝府办发〔2023〕72号
+    assert open_store(ws).actuals()["source"].tolist() == ["统计公报", "统计公报"]
+
+
+def test_cli_never_prints_a_password(capsys):
+    # nothing listens on port 1: the error names the server, with the password masked
+    assert cli_main(["workspace", "--store", "postgresql://planner:Pw-s3cret@127.0.0.1:1/team", "info"]) == 2
+    out = capsys.readouterr()
+    assert "Pw-s3cret" not in out.out + out.err and "planner:***@127.0.0.1:1/team" in out.err

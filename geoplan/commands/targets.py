@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..intensity import targets as T
+from ..store import actuals_from_store, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,6 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="The 2027 municipal targets (渝府办发〔2023〕72号 …) tracked against actuals. "
                                    "The red/amber/green rule is geoplan's own (config/targets_tracking.yaml).")
     p.add_argument("--actuals", help="CSV with columns indicator, year, value, unit")
+    p.add_argument("--workspace", action="store_true",
+                   help="use the actuals kept in the workspace (`geoplan workspace actuals FILE.csv`)")
+    p.add_argument("--store", metavar="URL", help="workspace .gpkg path or postgresql:// URL (with --workspace)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(handler=run)
 
@@ -29,6 +33,12 @@ def compute(args: argparse.Namespace) -> pd.DataFrame:
         except (OSError, pd.errors.ParserError) as exc:
             raise InputError(f"cannot read the table ({exc})", file=args.actuals) from None
         actuals = T.read_actuals(actuals, file=args.actuals)
+    elif getattr(args, "workspace", False):
+        s = open_store(getattr(args, "store", None))
+        try:
+            actuals = actuals_from_store(s)
+        finally:
+            s.close()
     return T.track_targets(actuals)
 
 

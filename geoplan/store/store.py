@@ -339,16 +339,32 @@ class Store:
     def set_actual(self, indicator: str, year: int, value: float | None, unit: str, source: str,
                    who: str | None = None) -> None:
         """Set the actual figure of a target indicator for a year (upsert, audited)."""
-        ta = self.t["target_actuals"]
-        row = {"indicator": indicator, "year": int(year), "value": value, "unit": unit, "source": source}
         with self._engine.begin() as conn:
-            cur = conn.execute(sa.select(ta).where(ta.c.indicator == indicator, ta.c.year == int(year))).first()
-            if cur is None:
-                conn.execute(ta.insert().values(**row))
-            else:
-                conn.execute(ta.update().where(ta.c.fid == cur.fid).values(**row))
-            self._audit(conn, who, "target_actuals", f"{indicator}/{year}",
-                        None if cur is None else dict(cur._mapping), row)
+            self._upsert_actual(conn, {"indicator": indicator, "year": int(year), "value": value, "unit": unit,
+                                       "source": source}, who)
+
+    def set_actuals(self, table: pd.DataFrame, source: str = "", file: str | None = None,
+                    who: str | None = None) -> int:
+        """Set many actual figures (indicator, year, value, unit; checked by ``intensity.targets.read_actuals``)
+        in one transaction: a row that fails leaves nothing behind. Returns the number of rows written.
+        """
+        a = _targets.read_actuals(table, file=file)
+        src = a["source"].fillna("").astype(str) if "source" in a else pd.Series(source, index=a.index)
+        with self._engine.begin() as conn:
+            for r, sr in zip(a.itertuples(index=False), src):
+                self._upsert_actual(conn, {"indicator": r.indicator, "year": int(r.year), "value": float(r.value),
+                                           "unit": str(r.unit or ""), "source": sr or source}, who)
+        return len(a)
+
+    def _upsert_actual(self, conn: sa.Connection, row: dict[str, Any], who: str | None) -> None:
+        ta = self.t["target_actuals"]
+        cur = conn.execute(sa.select(ta).where(ta.c.indicator == row["indicator"], ta.c.year == row["year"])).first()
+        if cur is None:
+            conn.execute(ta.insert().values(**row))
+        else:
+            conn.execute(ta.update().where(ta.c.fid == cur.fid).values(**row))
+        self._audit(conn, who, "target_actuals", f"{row['indicator']}/{row['year']}",
+                    None if cur is None else dict(cur._mapping), row)
 
     def actuals(self) -> pd.DataFrame:
         """All target actuals (indicator, year, value, unit, source); empty with these columns when none."""
