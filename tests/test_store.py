@@ -344,3 +344,19 @@ def test_cli_never_prints_a_password(capsys):
     assert cli_main(["workspace", "--store", "postgresql://planner:Pw-s3cret@127.0.0.1:1/team", "info"]) == 2
     out = capsys.readouterr()
     assert "Pw-s3cret" not in out.out + out.err and "planner:***@127.0.0.1:1/team" in out.err
+
+
+def test_cli_site_select_on_a_stored_layer(tmp_path, capsys, monkeypatch):
+    ws = tmp_path / "layers.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    src = tmp_path / "parcels.geojson"
+    _points(3).to_file(src, driver="GeoJSON")  # area_mu 1, 2, 3 亩
+    assert cli_main(["workspace", "import", str(src), "--kind", "parcels", "--name", "地块"]) == 0
+    capsys.readouterr()
+    assert cli_main(["site-select", "--industry", "新能源汽车", "--land-mu", "2", "--workspace-layer", "地块",
+                     "--format", "json"]) == 0
+    e = json.loads(capsys.readouterr().out)
+    assert e["n_candidates"] == 3  # the stored layer's three parcels, not the embedded parks
+    failed = {c["cand_id"]: c["failed_gates"] for c in e["ranked"] + e["excluded_best"]}
+    assert "gate_land" in failed["P0"] and "gate_land" not in failed["P1"] + failed["P2"]  # 1 亩 < 2 亩 ≤ 2, 3 亩
