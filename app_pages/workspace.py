@@ -101,7 +101,9 @@ def _reopened(s: gstore.Store, fid: int, lang: str) -> None:
         st.warning(f"{t('ws_data_changed', lang)} {ro['data_version']} → {cmp['data_version_now']}")
     if cmp["code_changed"]:
         st.caption(f"{t('ws_code_version', lang)}: {ro['code_version']} → {cmp['code_version_now']}")
-    if cmp["ranking_changed"]:
+    if cmp["rerun_error"]:
+        st.warning(t("ws_rerun_failed", lang) + common.plain(cmp["rerun_error"]))
+    elif cmp["ranking_changed"]:
         st.markdown(f"**{t('ws_changes', lang)}**")
         ch = pd.DataFrame(cmp["changes"])
         ch["change"] = [t(f"ws_change_{c}", lang) for c in ch["change"]]

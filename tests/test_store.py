@@ -360,3 +360,14 @@ def test_cli_site_select_on_a_stored_layer(tmp_path, capsys, monkeypatch):
     assert e["n_candidates"] == 3  # the stored layer's three parcels, not the embedded parks
     failed = {c["cand_id"]: c["failed_gates"] for c in e["ranked"] + e["excluded_best"]}
     assert "gate_land" in failed["P0"] and "gate_land" not in failed["P1"] + failed["P2"]  # 1 亩 < 2 亩 ≤ 2, 3 亩
+
+
+def test_saved_result_opens_when_it_cannot_be_rerun(store, tmp_path):
+    land = tmp_path / "land.csv"
+    land.write_text("park_id,available_land_mu,as_of,source\nliangjiang,500,2026-11-01,台账\n", encoding="utf-8")
+    spec = {"industry": "新能源汽车", "land_mu": 300, "land": str(land)}
+    fid = store.save_result(spec, {"ranked": [{"cand_id": "liangjiang", "rank": 1, "score": 80.0}]}, name="old")
+    land.unlink()  # the land table the query named is gone
+    ro = store.reopen_result(fid)
+    assert ro["result"]["ranked"][0]["cand_id"] == "liangjiang"  # as saved
+    assert "land table not found" in ro["comparison"]["rerun_error"] and ro["comparison"]["changes"] == []

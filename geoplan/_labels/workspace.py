@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
     "ws_gates_now": {"zh": "现在未通过", "en": "Fails now"},
     "ws_saved_at": {"zh": "保存时间", "en": "Saved at"},
     "ws_saved_by": {"zh": "保存人", "en": "Saved by"},
+    "ws_rerun_failed": {"zh": "无法按当前数据重新计算(保存的结果如上)：", "en": "Cannot re-run on today's data (the saved result is shown above): "},
     "ws_result_saved": {"zh": "已保存到工作空间，结果编号 ", "en": "Saved to the workspace as result "},
     "basemap": {"zh": "底图", "en": "Basemap"},
     "tiles_none": {"zh": "无底图(区县边界)", "en": "No tiles (district boundaries)"},

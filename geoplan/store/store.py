@@ -26,7 +26,7 @@ from geoalchemy2.shape import from_shape, to_shape
 from .. import siting
 from .._version import __version__
 from ..crs import WGS84
-from ..errors import InputError, StaleWriteError, StoreError
+from ..errors import GeoplanError, InputError, StaleWriteError, StoreError
 from ..intensity import targets as _targets
 from ..paths import data_dir
 from ..siting.land import LAND_COLUMNS
@@ -463,14 +463,17 @@ class Store:
                "data_version": r["data_version"], "data_hashes": json.loads(r["data_hashes"]),
                "code_version": r["code_version"], "created_at": r["created_at"], "created_by": r["created_by"]}
         if rerun:
-            res = self.run_site_selection(out["spec"])
-            fresh = json.loads(res.to_json())
             now = self.data_version()
-            out["comparison"] = {"data_changed": now["combined"] != r["data_version"],
-                                 "code_changed": __version__ != r["code_version"],
-                                 "data_version_now": now["combined"], "code_version_now": __version__,
-                                 **compare_rankings(out["result"].get("ranked", []), fresh.get("ranked", []),
-                                                    res.scored)}
+            cmp = {"data_changed": now["combined"] != r["data_version"], "code_changed": __version__ != r["code_version"],
+                   "data_version_now": now["combined"], "code_version_now": __version__, "rerun_error": ""}
+            try:
+                res = self.run_site_selection(out["spec"])
+            except GeoplanError as exc:  # e.g. the spec's land table is gone: the saved result still opens
+                out["comparison"] = {**cmp, "rerun_error": str(exc), "ranking_changed": None, "changes": []}
+                return out
+            fresh = json.loads(res.to_json())
+            out["comparison"] = {**cmp, **compare_rankings(out["result"].get("ranked", []), fresh.get("ranked", []),
+                                                           res.scored)}
         return out
 
     # -- info and export ------------------------------------------------------------------------
