@@ -36,6 +36,7 @@ def _table(s: gstore.Store, lang: str) -> pd.DataFrame:
     base = parks[["park_id", nm, "available_land_mu"]].rename(columns={"available_land_mu": "embedded_mu"})
     ov = pd.DataFrame(s.park_overrides().drop(columns="geometry"))
     df = base.merge(ov[["park_id", *EDITABLE, "version"]], on="park_id", how="left")
+    df["embedded_mu"] = [t("ws_unknown", lang) if pd.isna(v) else f"{v:,.0f}" for v in df["embedded_mu"]]
     df["available_land_mu"] = df["available_land_mu"].astype(float)
     df["land_as_of"] = pd.to_datetime(df["land_as_of"], errors="coerce").dt.date
     df["version"] = df["version"].fillna(0).astype(int)
@@ -126,8 +127,9 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     nm = name_col(lang)
     cfg = {"park_id": st.column_config.TextColumn("ID", disabled=True),
            nm: st.column_config.TextColumn(t("park", lang), disabled=True),
-           "embedded_mu": st.column_config.NumberColumn("data/parks.csv", disabled=True),
-           "available_land_mu": st.column_config.NumberColumn(t("ws_available_land", lang), min_value=0.0),
+           "embedded_mu": st.column_config.TextColumn(t("ws_embedded_land", lang), disabled=True),
+           "available_land_mu": st.column_config.NumberColumn(t("ws_available_land", lang), min_value=0.0,
+                                                              help=t("ws_available_help", lang)),
            "land_as_of": st.column_config.DateColumn(t("ws_as_of", lang)),
            "land_source": st.column_config.TextColumn(t("ws_land_source", lang)),
            "notes": st.column_config.TextColumn(t("ws_notes", lang)),
