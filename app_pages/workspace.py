@@ -7,12 +7,16 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from folium.plugins import Draw
+from streamlit_folium import st_folium
 
 from geoplan import io as gio
+from geoplan import maps
 from geoplan import store as gstore
 from geoplan.data import catalog
 from geoplan.errors import GeoplanError, StaleWriteError
 from geoplan.i18n import name_col, t
+from geoplan.maps.base import STATIC_URL
 from geoplan.siting import GATE_LABELS
 
 from . import common
@@ -141,16 +145,18 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         st.rerun()
     if st.session_state.get("ws_flash"):
         st.success(st.session_state.pop("ws_flash"))
-    _polygon(s, before, lang)
+    _polygon(s, before, lang, tiles, tkey)
     _results(s, lang)
 
 
-def _polygon(s: gstore.Store, table: pd.DataFrame, lang: str) -> None:
-    """Upload a park polygon (GeoJSON/GPKG/zipped Shapefile, any supported CRS) into the park's override."""
+def _polygon(s: gstore.Store, table: pd.DataFrame, lang: str, tiles: str, tkey: str | None) -> None:
+    """A park polygon into the park's override: uploaded (GeoJSON/GPKG/zipped Shapefile, any supported CRS)
+    or drawn on the map (Leaflet.draw, served from static/leaflet-draw/)."""
     st.subheader(t("ws_polygon", lang))
     nm = name_col(lang)
     labels = dict(zip(table["park_id"], table[nm]))
     pid = st.selectbox(t("park", lang), list(table["park_id"]), key="ws_poly_park", format_func=lambda p: labels[p])
+    version = int(table.set_index("park_id").loc[pid, "version"])
     up = st.file_uploader(t("ws_polygon_file", lang), type=["geojson", "json", "gpkg", "zip"], key="ws_poly_file")
     if up is not None and st.button(t("ws_save", lang), key="ws_poly_save"):
         try:  # the safe reader: size cap, GDAL driver allow-list, CRS detection, errors naming the upload
@@ -162,11 +168,34 @@ def _polygon(s: gstore.Store, table: pd.DataFrame, lang: str) -> None:
         if shape is None:
             st.error(f"{common.plain(up.name)}: {t('ws_polygon_bad', lang)}")
             return
-        v = int(table.set_index("park_id").loc[pid, "version"])
+        _save_polygon(s, pid, shape, version, lang)
+    st.caption(t("ws_draw_help", lang))
+    m = maps.base_map(tiles, tianditu_key=tkey)
+    maps.add_districts(m, maps.to_display(common.layer("districts"), tiles), common.specs()["districts"], lang,
+                       popups=False)
+    draw = Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
+                                            "circlemarker": False, "polygon": True, "rectangle": True},
+                edit_options={"edit": False, "remove": False})
+    draw.default_js = [("leaflet_draw_js", f"{STATIC_URL}/leaflet-draw/leaflet.draw.js")]  # offline
+    draw.default_css = [("leaflet_draw_css", f"{STATIC_URL}/leaflet-draw/leaflet.draw.css")]
+    draw.add_to(m)
+    out = st_folium(m, key=f"ws_draw_{tiles}", height=420, use_container_width=True,
+                    returned_objects=["last_active_drawing"])
+    drawing = (out or {}).get("last_active_drawing")
+    if drawing and st.button(t("ws_draw_save", lang), key="ws_draw_save"):
         try:
-            s.update_park(pid, {"geometry": shape}, expected_version=v)
-        except StaleWriteError:
-            st.error(t("ws_stale", lang))
+            shape = gstore.polygon_from_drawing(drawing, maps.display_datum(tiles))
+        except GeoplanError as exc:
+            st.error(common.plain(exc))
             return
-        st.session_state["ws_flash"] = t("ws_saved", lang) + "1"
-        st.rerun()  # the park table above shows the new version
+        _save_polygon(s, pid, shape, version, lang)
+
+
+def _save_polygon(s: gstore.Store, pid: str, shape: Any, version: int, lang: str) -> None:
+    try:
+        s.update_park(pid, {"geometry": shape}, expected_version=version)
+    except StaleWriteError:
+        st.error(t("ws_stale", lang))
+        return
+    st.session_state["ws_flash"] = t("ws_saved", lang) + "1"
+    st.rerun()  # the park table above shows the new version

@@ -13,19 +13,30 @@ import subprocess
 import uuid
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
 import shapely
+import shapely.geometry
 import sqlalchemy as sa
 
 from geoplan import io as gio
 from geoplan import siting
 from geoplan.cli import main as cli_main
+from geoplan.crs import wgs84_to_gcj02
 from geoplan.data import catalog
 from geoplan.errors import GeoplanError, InputError, StaleWriteError, StoreError
 from geoplan.intensity import targets as T
-from geoplan.store import TABLES, actuals_from_store, apply_park_overrides, mask_url, open_store, park_polygon
+from geoplan.store import (
+    TABLES,
+    actuals_from_store,
+    apply_park_overrides,
+    mask_url,
+    open_store,
+    park_polygon,
+    polygon_from_drawing,
+)
 
 PG_URL = os.environ.get("GEOPLAN_TEST_POSTGIS", "")
 EVIL = "'); DROP TABLE park_overrides;--"
@@ -371,3 +382,20 @@ def test_saved_result_opens_when_it_cannot_be_rerun(store, tmp_path):
     ro = store.reopen_result(fid)
     assert ro["result"]["ranked"][0]["cand_id"] == "liangjiang"  # as saved
     assert "land table not found" in ro["comparison"]["rerun_error"] and ro["comparison"]["changes"] == []
+
+
+def test_polygon_drawn_on_the_map():
+    ring = [[106.50, 29.60], [106.60, 29.60], [106.60, 29.70], [106.50, 29.70], [106.50, 29.60]]
+    feat = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    assert polygon_from_drawing(feat).equals(shapely.Polygon(ring))
+    # drawn over AMap tiles: the coordinates are GCJ-02 and come back to WGS84 (round trip within 1e-6°)
+    gx, gy = wgs84_to_gcj02(np.array([p[0] for p in ring]), np.array([p[1] for p in ring]))
+    gcj = {"type": "Polygon", "coordinates": [[[float(x), float(y)] for x, y in zip(gx, gy)]]}
+    back = polygon_from_drawing(gcj, "gcj02")
+    assert shapely.Polygon(ring).hausdorff_distance(back) < 1e-6
+    assert shapely.Polygon(ring).hausdorff_distance(shapely.geometry.shape(gcj)) > 0.001  # ~100s of metres apart
+    with pytest.raises(InputError):
+        polygon_from_drawing({"type": "LineString", "coordinates": [[106.5, 29.6], [106.6, 29.7]]})
+    with pytest.raises(InputError):  # metres, not lon/lat
+        polygon_from_drawing({"type": "Polygon", "coordinates": [[[5e5, 3.3e6], [5.1e5, 3.3e6], [5.1e5, 3.31e6],
+                                                                  [5e5, 3.3e6]]]})

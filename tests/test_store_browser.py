@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("GEOPLAN_TEST_OUTPUT", ROOT / "test-output")) / "screenshots"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PARK_ID, PARK_ZH = "liangjiang", "重庆两江新区"  # the first row of the park editor (data/parks.csv order)
-LAND_COL = 3  # ID, 园区, data/parks.csv, 可用地(亩) …
+LAND_COL = 3  # ID, 园区, 内置数据可用地, 可用地(亩) …
+FRAME_SEL = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
 
 
 def _need_browser() -> None:
@@ -155,6 +156,30 @@ def test_land_entered_in_the_workspace_drives_ranking_and_reopened_result(app):
     assert (p["version"], p["available_land_mu"]) == (2, 100.0)
     assert p["geometry"].equals(shapely.box(106.5, 29.6, 106.7, 29.8))
     assert _cell(_grid(page, 0), 7, 0) == "2"  # the table shows the new version, so the next edit is not stale
+
+    # 2c. or draw it: the rectangle tool of the map (Leaflet.draw served by the app, no CDN), drag, save
+    frame_el = page.locator(FRAME_SEL).first
+    frame_el.scroll_into_view_if_needed()
+    frame = frame_el.content_frame
+    frame.locator("a.leaflet-draw-draw-rectangle").click()
+    box = frame_el.bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.45
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 40, y0 + 25, steps=5)
+    page.mouse.move(x0 + 80, y0 + 50, steps=5)
+    page.mouse.up()
+    page.get_by_role("button", name="保存绘制的边界").click()
+    page.get_by_text("已保存园区数：1").wait_for()
+    _settle(page)
+    s = open_store(ws)
+    p = s.get_park(PARK_ID)
+    s.close()
+    g = p["geometry"]
+    assert p["version"] == 3 and g.geom_type == "Polygon" and len(g.exterior.coords) == 5  # a rectangle
+    x_min, y_min, x_max, y_max = g.bounds
+    assert 105.2 < x_min < x_max < 110.2 and 28.1 < y_min < y_max < 32.3  # inside Chongqing's extent, lon/lat
+    assert not g.equals(shapely.box(106.5, 29.6, 106.7, 29.8))
 
     # 3. site selection now: 100 亩 < 300 亩 needed, so the park fails the land gate and leaves the ranking
     _open(page, server, "项目选址")

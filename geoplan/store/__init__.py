@@ -19,9 +19,10 @@ from .store import (
     mask_url,
     open_store,
     park_polygon,
+    polygon_from_drawing,
     ranking_frame,
 )
 
 __all__ = ["LAYER_KINDS", "MIGRATIONS", "PARK_FIELDS", "Store", "TABLES", "actuals_from_store", "apply_park_overrides",
            "compare_rankings", "data_files_hash", "default_workspace_path", "existing_store", "mask_url", "open_store", "park_polygon",
-           "ranking_frame"]
+           "polygon_from_drawing", "ranking_frame"]

@@ -22,10 +22,11 @@ import pyogrio
 import shapely
 import sqlalchemy as sa
 from geoalchemy2.shape import from_shape, to_shape
+from shapely.geometry import shape as geojson_shape
 
 from .. import siting
 from .._version import __version__
-from ..crs import WGS84
+from ..crs import WGS84, convert_geometries
 from ..errors import GeoplanError, InputError, StaleWriteError, StoreError
 from ..intensity import targets as _targets
 from ..paths import data_dir
@@ -34,7 +35,8 @@ from . import schema
 
 __all__ = ["LAYER_KINDS", "PARK_FIELDS", "Store", "actuals_from_store", "apply_park_overrides", "compare_rankings",
            "data_files_hash",
-           "default_workspace_path", "existing_store", "mask_url", "open_store", "park_polygon", "ranking_frame"]
+           "default_workspace_path", "existing_store", "mask_url", "open_store", "park_polygon",
+           "polygon_from_drawing", "ranking_frame"]
 
 LAYER_KINDS = ("parcels", "enterprises", "park_polygons")
 PARK_FIELDS = ("available_land_mu", "land_as_of", "land_source", "approved_area_km2", "notes", "geometry")
@@ -590,6 +592,28 @@ def park_polygon(gdf: gpd.GeoDataFrame) -> shapely.Geometry | None:
     if not keep.any():
         return None
     return shapely.make_valid(shapely.union_all(geoms[keep]))
+
+
+def polygon_from_drawing(drawing: dict[str, Any], datum: str = "wgs84") -> shapely.Geometry:
+    """A polygon drawn on a map (a GeoJSON Feature or geometry, e.g. streamlit-folium's
+    ``last_active_drawing``) as a valid WGS84 shape; ``datum`` is the map's display datum ("gcj02" on AMap
+    tiles, whose drawn coordinates are shifted back to WGS84).
+
+    Raises InputError for anything but a polygon or for coordinates that are not lon/lat.
+    """
+    geom = drawing.get("geometry", drawing) if isinstance(drawing, dict) else None
+    if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
+        raise InputError("the drawing is not a polygon (请绘制多边形或矩形)", field="geometry")
+    try:
+        shape = geojson_shape(geom)
+    except (ValueError, TypeError, IndexError, AttributeError) as exc:
+        raise InputError(f"the drawing is not a valid polygon ({exc})", field="geometry") from None
+    x0, y0, x1, y1 = shape.bounds
+    if shape.is_empty or not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+        raise InputError("the drawing has no lon/lat coordinates", field="geometry")
+    if datum != "wgs84":
+        shape = convert_geometries(shape, datum, "wgs84")
+    return shapely.make_valid(shape)
 
 
 def actuals_from_store(store: Store) -> pd.DataFrame:
