@@ -140,27 +140,11 @@ def test_land_entered_in_the_workspace_drives_ranking_and_reopened_result(app):
     s.close()
     page.screenshot(path=str(SHOTS / "store_1_workspace_land.png"))
 
-    # 2b. upload a boundary for the same park (GeoJSON through the safe reader): kept as its polygon
-    boundary = ws.parent / "两江 boundary.geojson"
-    boundary.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
-                        "geometry": {"type": "Polygon", "coordinates": [[[106.5, 29.6], [106.7, 29.6], [106.7, 29.8],
-                                                                         [106.5, 29.8], [106.5, 29.6]]]}}]}),
-                        encoding="utf-8")
-    page.locator("input[type='file']").last.set_input_files(str(boundary))
-    page.get_by_role("button", name="保存修改").nth(1).click()
-    page.get_by_text("已保存园区数：1").wait_for()
-    _settle(page)
-    s = open_store(ws)
-    p = s.get_park(PARK_ID)
-    s.close()
-    assert (p["version"], p["available_land_mu"]) == (2, 100.0)
-    assert p["geometry"].equals(shapely.box(106.5, 29.6, 106.7, 29.8))
-    assert _cell(_grid(page, 0), 7, 0) == "2"  # the table shows the new version, so the next edit is not stale
-
-    # 2c. or draw it: the rectangle tool of the map (Leaflet.draw served by the app, no CDN), drag, save
+    # 2b. draw a boundary: the rectangle tool of the map (Leaflet.draw served by the app, no CDN), drag, save
     frame_el = page.locator(FRAME_SEL).first
     frame_el.scroll_into_view_if_needed()
     frame = frame_el.content_frame
+    frame.locator(".leaflet-container").wait_for()
     frame.locator("a.leaflet-draw-draw-rectangle").click()
     box = frame_el.bounding_box()
     x0, y0 = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.45
@@ -176,10 +160,28 @@ def test_land_entered_in_the_workspace_drives_ranking_and_reopened_result(app):
     p = s.get_park(PARK_ID)
     s.close()
     g = p["geometry"]
-    assert p["version"] == 3 and g.geom_type == "Polygon" and len(g.exterior.coords) == 5  # a rectangle
+    assert (p["version"], p["available_land_mu"]) == (2, 100.0)
+    assert g.geom_type == "Polygon" and len(g.exterior.coords) == 5  # a rectangle
     x_min, y_min, x_max, y_max = g.bounds
     assert 105.2 < x_min < x_max < 110.2 and 28.1 < y_min < y_max < 32.3  # inside Chongqing's extent, lon/lat
-    assert not g.equals(shapely.box(106.5, 29.6, 106.7, 29.8))
+    assert _cell(_grid(page, 0), 7, 0) == "2"  # the table shows the new version, so the next edit is not stale
+
+    # 2c. or upload one for the same park (GeoJSON through the safe reader): kept as its polygon
+    boundary = ws.parent / "两江 boundary.geojson"
+    boundary.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+                        "geometry": {"type": "Polygon", "coordinates": [[[106.5, 29.6], [106.7, 29.6], [106.7, 29.8],
+                                                                         [106.5, 29.8], [106.5, 29.6]]]}}]}),
+                        encoding="utf-8")
+    page.locator("input[type='file']").last.set_input_files(str(boundary))
+    page.get_by_role("button", name="保存修改").nth(1).click()
+    page.get_by_text("已保存园区数：1").wait_for()
+    _settle(page)
+    s = open_store(ws)
+    p = s.get_park(PARK_ID)
+    s.close()
+    assert (p["version"], p["available_land_mu"]) == (3, 100.0)
+    assert p["geometry"].equals(shapely.box(106.5, 29.6, 106.7, 29.8))
+    assert _cell(_grid(page, 0), 7, 0) == "3"
 
     # 3. site selection now: 100 亩 < 300 亩 needed, so the park fails the land gate and leaves the ranking
     _open(page, server, "项目选址")
