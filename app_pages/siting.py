@@ -26,6 +26,7 @@ from geoplan.siting.spec import spec_from_bytes
 
 from . import common
 from .brief import brief_downloads
+from .workspace import current_store
 
 AXES = ("", "CY_MAIN", "CY_MID", "CSY")
 
@@ -133,8 +134,21 @@ def _form(lang: str) -> dict[str, Any] | None:
 
 
 def _run(spec: dict[str, Any]) -> Any:
+    """The ranking with the workspace's free land and park polygons (geoplan.store.Store.run_site_selection)."""
+    st.session_state["sit_data_version"] = current_store().data_version()
+    return current_store().run_site_selection(spec)
 
-    return siting.select_sites(spec)
+
+def _save_result(res: Any, lang: str) -> None:
+    """Keep this result in the workspace (spec, ranking, the data and code versions it was computed on)."""
+    spec = st.session_state.get("sit_spec") or {}
+    c1, c2 = st.columns([2, 1])
+    name = c1.text_input(t("ws_result_name", lang), value=f"{spec.get('industry', '')} {spec.get('land_mu', 0):g}",
+                         key="sit_result_name")
+    if c2.button(t("ws_save_result", lang), key="sit_save_result"):
+        fid = current_store().save_result(spec, res, name=name,
+                                          data_version=st.session_state.get("sit_data_version"))
+        st.success(t("ws_result_saved", lang) + str(fid))
 
 
 def _criterion_label(c: str, lang: str) -> str:
@@ -331,4 +345,5 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     else:
         _show_result(res, lang, tiles, tkey)
         brief_downloads(res, lang)
+        _save_result(res, lang)
     _pipeline(lang)

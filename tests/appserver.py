@@ -26,14 +26,15 @@ def free_port() -> int:
 class AppServer:
     """``streamlit run app.py`` on 127.0.0.1:<free port>; use as a context manager."""
 
-    def __init__(self, timeout: float = 60.0) -> None:
+    def __init__(self, timeout: float = 60.0, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
+        self.env = dict(env or {})  # extra environment, e.g. GEOPLAN_WORKSPACE for a throwaway workspace
         self.url = f"http://127.0.0.1:{self.port}"
         self.timeout = timeout
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Self:
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", **self.env)
         env.pop("TIANDITU_KEY", None)
         cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true",

@@ -6,22 +6,37 @@ locally it skips with a reason, under CI=true a skip fails (tests/conftest.py).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import uuid
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
+import shapely.geometry
 import sqlalchemy as sa
 
+from geoplan import io as gio
 from geoplan import siting
 from geoplan.cli import main as cli_main
+from geoplan.crs import wgs84_to_gcj02
 from geoplan.data import catalog
 from geoplan.errors import GeoplanError, InputError, StaleWriteError, StoreError
-from geoplan.store import TABLES, apply_park_overrides, mask_url, open_store
+from geoplan.intensity import targets as T
+from geoplan.store import (
+    TABLES,
+    actuals_from_store,
+    apply_park_overrides,
+    mask_url,
+    open_store,
+    park_polygon,
+    polygon_from_drawing,
+)
 
 PG_URL = os.environ.get("GEOPLAN_TEST_POSTGIS", "")
 EVIL = "'); DROP TABLE park_overrides;--"
@@ -162,7 +177,7 @@ def test_park_overrides_feed_site_selection(store):
     saved_json = res.to_json()
     store.update_park(first, {"available_land_mu": 5000.0})  # the data change after saving
     ro = store.reopen_result(fid)
-    assert ro["result"]["ranked"] == __import__("json").loads(saved_json)["ranked"]  # exactly as saved
+    assert ro["result"]["ranked"] == json.loads(saved_json)["ranked"]  # exactly as saved
     cmp = ro["comparison"]
     assert cmp["data_changed"] and not cmp["code_changed"] and cmp["ranking_changed"]
     back = [c for c in cmp["changes"] if c["cand_id"] == first][0]
@@ -244,3 +259,168 @@ def test_approved_assignments_round_trip_dedup_and_audit(store, tmp_path):
     assert list(au.loc[au["table_name"] == "approved_assignments", "row_key"]) == [str(r["fid"])]
     w = workspace_rows(store)
     assert list(w["source"]) == ["《某区规划》（某府发〔2024〕1号，2024-03-01） L2"] and list(w["source_line"]) == [2]
+
+
+def _example_land() -> dict[str, float]:
+    """The shipped example table, read as a file (the expected figures, not the code's output)."""
+    ex = pd.read_csv(siting.land.example_land_path(), comment="#")
+    return dict(zip(ex["park_id"], ex["available_land_mu"].astype(float)))
+
+
+def test_workspace_land_wins_over_the_example_table(store):
+    spec = {"industry": "新能源汽车", "land_mu": 300, "top": 5, "land": "example"}
+    ex = _example_land()
+    base = store.run_site_selection(spec)  # empty workspace: the example figures
+    top = base.explanation["ranked"][0]
+    assert top["cand_id"] in ex and top["land"]["available_mu"] == ex[top["cand_id"]] >= 300
+    fid = store.save_result(spec, base, name="before")
+    store.update_park(top["cand_id"], {"available_land_mu": 299.0, "land_source": "园区核查", "land_as_of": "2026-12-01"})
+    table = store.site_land_table(spec)
+    assert table.set_index("park_id").loc[top["cand_id"], "available_land_mu"] == 299.0  # the workspace wins
+    other = next(p for p in ex if p != top["cand_id"])
+    assert table.set_index("park_id").loc[other, "available_land_mu"] == ex[other]  # the rest stay example
+    res = store.run_site_selection(spec)
+    assert top["cand_id"] not in [r["cand_id"] for r in res.explanation["ranked"]]  # 299 < 300 亩: fails
+    row = res.scored.set_index("cand_id").loc[top["cand_id"]]
+    assert row["gate_land"] == "fail" and row["available_land_mu"] == 299.0
+    assert row["land_source"].startswith("workspace: 园区核查")
+    cmp = store.reopen_result(fid)["comparison"]  # the saved ranking against today's: dropped, and why
+    gone = [c for c in cmp["changes"] if c["cand_id"] == top["cand_id"]][0]
+    assert (gone["change"], gone["rank_then"], gone["rank_now"]) == ("dropped", 1, None)
+    assert (gone["land_then"], gone["land_now"], gone["gates_now"]) == (ex[top["cand_id"]], 299.0, "gate_land")
+    store.update_park(top["cand_id"], {"available_land_mu": 300.0})  # exactly the need passes (boundary)
+    assert store.run_site_selection(spec).scored.set_index("cand_id").loc[top["cand_id"], "gate_land"] == "pass"
+
+
+def test_saved_polygon_replaces_the_point_and_the_data_version(store):
+    v0 = store.data_version()
+    poly = shapely.box(106.40, 29.50, 106.45, 29.55)
+    store.update_park("liangjiang", {"geometry": poly})
+    c = store.site_candidates().set_index("cand_id")
+    assert c.loc["liangjiang", "geometry"].equals(poly) and c.loc["liangjiang", "location_precision"] == "geometry"
+    assert c.loc["cq_gaoxin", "geometry"].geom_type == "Point"  # other parks keep their points
+    v1 = store.data_version()
+    assert v1["data_files"] == v0["data_files"] and v1["combined"] != v0["combined"]
+    store.update_park("liangjiang", {"notes": "only a note"})  # a note does not change what a ranking reads
+    assert store.data_version() == v1
+
+
+def test_target_actuals_from_the_store(store):
+    assert actuals_from_store(store).empty
+    store.set_actual("rd_share_pct", 2024, 1.5, "%", "统计公报")
+    store.set_actual("rd_share_pct", 2025, 2.1, "%", "统计公报")
+    a = actuals_from_store(store)
+    assert list(a["year"]) == [2024, 2025] and list(a["value"]) == [1.5, 2.1]
+    r = T.track_targets(a).set_index("indicator")
+    # target 研发投入强度 ≥ 2 % by 2027 (data/targets_2027.csv); 2.1 ≥ 2 → met; growth (2.1−1.5)/1 = 0.6 pp/yr ≥ 0.07
+    assert (r.loc["rd_share_pct", "actual"], r.loc["rd_share_pct", "status"]) == (2.1, "green")
+    assert r.loc["rd_share_pct_increase", "actual"] == pytest.approx(0.6)
+
+
+def test_cli_site_select_reads_the_workspace(tmp_path, capsys, monkeypatch):
+    ws = tmp_path / "cli_sites.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    args = ["site-select", "--industry", "新能源汽车", "--land-mu", "300", "--top", "5", "--format", "json"]
+    assert cli_main(args) == 0 and not ws.exists()  # no workspace yet: none is created
+    first = json.loads(capsys.readouterr().out)["ranked"][0]["cand_id"]
+    s = open_store(ws)
+    s.update_park(first, {"available_land_mu": 120.0, "land_source": "台账"})
+    s.close()
+    assert cli_main(args) == 0
+    out = capsys.readouterr()
+    assert first not in [r["cand_id"] for r in json.loads(out.out)["ranked"]]
+    assert "free land of 1 park(s)" in out.err
+    assert cli_main([*args, "--no-workspace"]) == 0
+    assert json.loads(capsys.readouterr().out)["ranked"][0]["cand_id"] == first
+
+
+def test_park_polygon_from_an_uploaded_boundary_file():
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "北区"},
+         "geometry": {"type": "Polygon", "coordinates": [[[106.50, 29.60], [106.60, 29.60], [106.60, 29.70],
+                                                          [106.50, 29.70], [106.50, 29.60]]]}},
+        {"type": "Feature", "properties": {"name": "南区"},  # shares the edge at lat 29.60 with 北区
+         "geometry": {"type": "Polygon", "coordinates": [[[106.50, 29.50], [106.60, 29.50], [106.60, 29.60],
+                                                          [106.50, 29.60], [106.50, 29.50]]]}},
+        {"type": "Feature", "properties": {"name": "管委会"},
+         "geometry": {"type": "Point", "coordinates": [106.55, 29.65]}}]}
+    gdf, _ = gio.import_bytes(json.dumps(fc).encode(), "两江 边界.geojson")
+    shape = park_polygon(gdf)
+    assert shape.geom_type == "Polygon" and shape.equals(shapely.box(106.50, 29.50, 106.60, 29.70))  # dissolved
+    line = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "LineString",
+                                                           "coordinates": [[106.5, 29.5], [106.6, 29.6]]}}]}
+    gdf, _ = gio.import_bytes(json.dumps(line).encode(), "road.geojson")
+    assert park_polygon(gdf) is None
+
+
+def test_cli_actuals_into_the_workspace_and_tracked(tmp_path, capsys, monkeypatch):
+    ws = tmp_path / "act.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,year,value,unit\nrd_share_pct,2024,1.5,%\nrd_share_pct,2025,abc,%\n", encoding="utf-8")
+    assert cli_main(["workspace", "actuals", str(bad)]) == 2
+    assert "file bad.csv, row 2, field 'value'" in capsys.readouterr().err
+    assert open_store(ws).actuals().empty  # the good first row was not kept either
+    good = tmp_path / "actuals.csv"
+    good.write_text("indicator,year,value,unit\nrd_share_pct,2024,1.5,%\nrd_share_pct,2025,2.1,%\n", encoding="utf-8")
+    assert cli_main(["workspace", "actuals", str(good), "--source", "统计公报"]) == 0
+    capsys.readouterr()
+    assert cli_main(["targets", "--workspace", "--format", "json"]) == 0
+    rows = {r["indicator"]: r for r in json.loads(capsys.readouterr().out)["targets"]}
+    assert (rows["rd_share_pct"]["actual"], rows["rd_share_pct"]["latest_year"], rows["rd_share_pct"]["status"]) == (
+        2.1, 2025, "green")  # 2.1 % ≥ the 2 % target of 渝府办发〔2023〕72号
+    assert open_store(ws).actuals()["source"].tolist() == ["统计公报", "统计公报"]
+
+
+def test_cli_never_prints_a_password(capsys):
+    # nothing listens on port 1: the error names the server, with the password masked
+    assert cli_main(["workspace", "--store", "postgresql://planner:Pw-s3cret@127.0.0.1:1/team", "info"]) == 2
+    out = capsys.readouterr()
+    assert "Pw-s3cret" not in out.out + out.err and "planner:***@127.0.0.1:1/team" in out.err
+
+
+def test_cli_site_select_on_a_stored_layer(tmp_path, capsys, monkeypatch):
+    ws = tmp_path / "layers.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    src = tmp_path / "parcels.geojson"
+    _points(3).to_file(src, driver="GeoJSON")  # area_mu 1, 2, 3 亩
+    assert cli_main(["workspace", "import", str(src), "--kind", "parcels", "--name", "地块"]) == 0
+    capsys.readouterr()
+    assert cli_main(["site-select", "--industry", "新能源汽车", "--land-mu", "2", "--workspace-layer", "地块",
+                     "--format", "json"]) == 0
+    e = json.loads(capsys.readouterr().out)
+    assert e["n_candidates"] == 3  # the stored layer's three parcels, not the embedded parks
+    failed = {c["cand_id"]: c["failed_gates"] for c in e["ranked"] + e["excluded_best"]}
+    assert "gate_land" in failed["P0"] and "gate_land" not in failed["P1"] + failed["P2"]  # 1 亩 < 2 亩 ≤ 2, 3 亩
+
+
+def test_saved_result_opens_when_it_cannot_be_rerun(store, tmp_path):
+    land = tmp_path / "land.csv"
+    land.write_text("park_id,available_land_mu,as_of,source\nliangjiang,500,2026-11-01,台账\n", encoding="utf-8")
+    spec = {"industry": "新能源汽车", "land_mu": 300, "land": str(land)}
+    fid = store.save_result(spec, {"ranked": [{"cand_id": "liangjiang", "rank": 1, "score": 80.0}]}, name="old")
+    land.unlink()  # the land table the query named is gone
+    ro = store.reopen_result(fid)
+    assert ro["result"]["ranked"][0]["cand_id"] == "liangjiang"  # as saved
+    assert "land table not found" in ro["comparison"]["rerun_error"] and ro["comparison"]["changes"] == []
+
+
+def test_polygon_drawn_on_the_map():
+    ring = [[106.50, 29.60], [106.60, 29.60], [106.60, 29.70], [106.50, 29.70], [106.50, 29.60]]
+    feat = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    assert polygon_from_drawing(feat).equals(shapely.Polygon(ring))
+    # drawn over AMap tiles: the coordinates are GCJ-02 and come back to WGS84 (round trip within 1e-6°)
+    gx, gy = wgs84_to_gcj02(np.array([p[0] for p in ring]), np.array([p[1] for p in ring]))
+    gcj = {"type": "Polygon", "coordinates": [[[float(x), float(y)] for x, y in zip(gx, gy)]]}
+    back = polygon_from_drawing(gcj, "gcj02")
+    assert shapely.Polygon(ring).hausdorff_distance(back) < 1e-6
+    assert shapely.Polygon(ring).hausdorff_distance(shapely.geometry.shape(gcj)) > 0.001  # ~100s of metres apart
+    with pytest.raises(InputError):
+        polygon_from_drawing({"type": "LineString", "coordinates": [[106.5, 29.6], [106.6, 29.7]]})
+    with pytest.raises(InputError):  # metres, not lon/lat
+        polygon_from_drawing({"type": "Polygon", "coordinates": [[[5e5, 3.3e6], [5.1e5, 3.3e6], [5.1e5, 3.31e6],
+                                                                  [5e5, 3.3e6]]]})

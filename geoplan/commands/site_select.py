@@ -14,6 +14,7 @@ from ..io import import_file
 from ..io.validate import json_safe, terminal_text
 from ..siting import select_sites
 from ..siting.spec import AXES, SiteSpec, load_spec, save_spec
+from ..store import existing_store, open_store
 
 # CLI option → spec field (only options the user gave override a --spec file)
 _FIELDS = {"industry": "industry", "land_mu": "land_mu", "investment": "investment_yi",
@@ -60,6 +61,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--spec", metavar="FILE", help="read the query from a YAML/JSON spec; options override it")
     p.add_argument("--save-spec", metavar="FILE", help="write the effective query to a YAML/JSON spec")
     p.add_argument("--format", choices=("table", "json", "geojson"), default="table")
+    p.add_argument("--store", metavar="URL",
+                   help="workspace .gpkg path or postgresql:// URL whose free land and park polygons are used "
+                        "(default: GEOPLAN_STORE, else the GEOPLAN_WORKSPACE file when it exists)")
+    p.add_argument("--workspace-layer", metavar="NAME",
+                   help="a parcels / park-polygon layer stored in the workspace (`geoplan workspace import`) "
+                        "as the candidates")
+    p.add_argument("--no-workspace", action="store_true",
+                   help="ignore the workspace: embedded data (and --land / --example-land) only")
     p.set_defaults(handler=run)
 
 
@@ -95,13 +104,35 @@ def _read_candidates(path: str):
     return gdf
 
 
+def _select(args: argparse.Namespace, spec: SiteSpec):
+    """A stored workspace layer, a --candidates file, or the parks with the workspace's land and polygons."""
+    if args.workspace_layer:  # a layer imported earlier (`geoplan workspace import`), its report kept with it
+        s = open_store(args.store)
+        try:
+            cands = s.layer(args.workspace_layer)
+        finally:
+            s.close()
+        return select_sites(spec, cands)
+    if args.candidates:
+        return select_sites(spec, _read_candidates(args.candidates))
+    ws = None if args.no_workspace else existing_store(args.store)
+    if ws is None:
+        return select_sites(spec)
+    try:
+        result = ws.run_site_selection(spec)
+        print(f"workspace {terminal_text(ws.location)}: free land of {len(ws.land_table())} park(s) and "
+              f"{len(ws.park_polygons())} polygon(s) used (--no-workspace ignores it)", file=sys.stderr)
+    finally:
+        ws.close()
+    return result
+
+
 def run(args: argparse.Namespace) -> int:
     spec = build_spec(args)
     if args.save_spec:
         written = save_spec(spec, args.save_spec)
         print(f"spec written to {terminal_text(str(Path(written).resolve()))}", file=sys.stderr)
-    cands = _read_candidates(args.candidates) if args.candidates else None
-    result = select_sites(spec, cands)
+    result = _select(args, spec)
     if args.format == "json":
         print(json.dumps(json_safe(json.loads(result.to_json())), ensure_ascii=False, indent=2, allow_nan=False))
     elif args.format == "geojson":

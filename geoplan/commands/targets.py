@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..intensity import targets as T
-from ..store import default_workspace_path, open_store
+from ..store import actuals_from_store, default_workspace_path, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "GEOPLAN_WORKSPACE, else the user's workspace)")
     p.add_argument("--no-workspace", action="store_true", help="ignore the workspace's actual figures")
     p.add_argument("--save", action="store_true", help="store the --actuals figures in the workspace")
+    p.add_argument("--workspace", action="store_true",
+                   help="read the workspace's actuals (the default whenever a workspace exists; kept for scripts)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(handler=run)
 
@@ -52,7 +54,7 @@ def compute(args: argparse.Namespace) -> pd.DataFrame:
                 for r in given.itertuples():
                     store.set_actual(r.indicator, int(r.year), float(r.value), str(r.unit or ""),
                                      f"geoplan targets --actuals {Path(args.actuals).name}")
-            stored = store.actuals()
+            stored = actuals_from_store(store)
         finally:
             store.close()
     return T.track_targets(T.merge_actuals(stored, given))

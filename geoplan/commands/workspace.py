@@ -27,6 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--kind", required=True, choices=store.LAYER_KINDS)
     i.add_argument("--name", help="layer name (default: the file name)")
     i.add_argument("--crs", help="CRS of the coordinates (see `geoplan import --help`)")
+    a = ws.add_parser("actuals", help="store target actuals from a CSV (indicator, year, value, unit[, source]); "
+                                      "`geoplan targets --workspace` tracks them")
+    a.add_argument("file", metavar="FILE.csv")
+    a.add_argument("--source", default="", help="where the figures come from (e.g. 统计公报 2025), for rows without one")
     p.set_defaults(handler=run)
 
 
@@ -47,6 +51,10 @@ def run(args: argparse.Namespace) -> int:
             rep = {"file": Path(args.file).name, "issues": report.lines(limit=1000)}
             lid = s.import_layer(name, args.kind, gdf, rep)
             print(f"stored layer {name!r} ({len(gdf)} features, id {lid}) in {s.location}", file=sys.stderr)
+        elif args.ws_command == "actuals":
+            table = io.read_table(args.file)
+            n = s.set_actuals(table, source=args.source, file=Path(args.file).name)
+            print(f"stored {n} actual figure(s) in {s.location}", file=sys.stderr)
     finally:
         s.close()
     return 0

@@ -22,16 +22,21 @@ import pyogrio
 import shapely
 import sqlalchemy as sa
 from geoalchemy2.shape import from_shape, to_shape
+from shapely.geometry import shape as geojson_shape
 
 from .. import siting
 from .._version import __version__
-from ..crs import WGS84
-from ..errors import InputError, StaleWriteError, StoreError
+from ..crs import WGS84, convert_geometries
+from ..errors import GeoplanError, InputError, StaleWriteError, StoreError
+from ..intensity import targets as _targets
 from ..paths import data_dir
+from ..siting.land import LAND_COLUMNS
 from . import schema
 
-__all__ = ["LAYER_KINDS", "PARK_FIELDS", "Store", "apply_park_overrides", "compare_rankings", "data_files_hash",
-           "default_workspace_path", "mask_url", "open_store"]
+__all__ = ["LAYER_KINDS", "PARK_FIELDS", "Store", "actuals_from_store", "apply_park_overrides", "compare_rankings",
+           "data_files_hash",
+           "default_workspace_path", "existing_store", "mask_url", "open_store", "park_polygon",
+           "polygon_from_drawing", "ranking_frame"]
 
 LAYER_KINDS = ("parcels", "enterprises", "park_polygons")
 PARK_FIELDS = ("available_land_mu", "land_as_of", "land_source", "approved_area_km2", "notes", "geometry")
@@ -238,12 +243,32 @@ class Store:
 
     def overrides_frame(self) -> pd.DataFrame:
         """Land overrides in the shape ``siting.park_candidates(overrides=…)`` takes."""
-        o = pd.DataFrame(self.park_overrides().drop(columns="geometry"))
-        o = o[o["available_land_mu"].notna()]
+        o = self.land_table()
         src = [f"workspace: {s or 'no source given'}" + (f" (as of {d})" if d else "")
-               for s, d in zip(o["land_source"], o["land_as_of"])]
-        return pd.DataFrame({"park_id": o["park_id"], "available_land_mu": o["available_land_mu"].astype(float),
+               for s, d in zip(o["source"], o["as_of"])]
+        return pd.DataFrame({"park_id": o["park_id"], "available_land_mu": o["available_land_mu"],
                              "land_source": src})
+
+    def land_table(self) -> pd.DataFrame:
+        """The workspace's free land per park as a land table (``park_id, available_land_mu, as_of, source``,
+        the shape ``siting.read_land`` checks); ``source`` starts with "workspace:", parks without a
+        land figure in the workspace are left out (they keep their embedded or land-table value).
+        """
+        o = pd.DataFrame(self.park_overrides().drop(columns="geometry"))
+        o = o[o["available_land_mu"].notna()].sort_values("park_id")
+        return pd.DataFrame({
+            "park_id": o["park_id"].astype(str).to_numpy(),
+            "available_land_mu": o["available_land_mu"].astype(float).to_numpy(),
+            "as_of": o["land_as_of"].fillna("").astype(str).to_numpy(),
+            "source": [f"workspace: {s or 'no source given'}" for s in o["land_source"]]},
+            columns=list(LAND_COLUMNS))
+
+    def park_polygons(self) -> gpd.GeoSeries:
+        """The park polygons saved in the workspace, indexed by park_id (WGS84)."""
+        ov = self.park_overrides()
+        keep = ov.geometry.notna().to_numpy() & ~ov.geometry.is_empty.to_numpy()
+        return gpd.GeoSeries(ov.geometry[keep].to_numpy(), index=pd.Index(ov["park_id"][keep], name="park_id"),
+                             crs=WGS84)
 
     # -- user layers ----------------------------------------------------------------------------
     def import_layer(self, name: str, kind: str, gdf: gpd.GeoDataFrame, report: Any = None,
@@ -316,20 +341,37 @@ class Store:
     def set_actual(self, indicator: str, year: int, value: float | None, unit: str, source: str,
                    who: str | None = None) -> None:
         """Set the actual figure of a target indicator for a year (upsert, audited)."""
-        ta = self.t["target_actuals"]
-        row = {"indicator": indicator, "year": int(year), "value": value, "unit": unit, "source": source}
         with self._engine.begin() as conn:
-            cur = conn.execute(sa.select(ta).where(ta.c.indicator == indicator, ta.c.year == int(year))).first()
-            if cur is None:
-                conn.execute(ta.insert().values(**row))
-            else:
-                conn.execute(ta.update().where(ta.c.fid == cur.fid).values(**row))
-            self._audit(conn, who, "target_actuals", f"{indicator}/{year}",
-                        None if cur is None else dict(cur._mapping), row)
+            self._upsert_actual(conn, {"indicator": indicator, "year": int(year), "value": value, "unit": unit,
+                                       "source": source}, who)
+
+    def set_actuals(self, table: pd.DataFrame, source: str = "", file: str | None = None,
+                    who: str | None = None) -> int:
+        """Set many actual figures (indicator, year, value, unit; checked by ``intensity.targets.read_actuals``)
+        in one transaction: a row that fails leaves nothing behind. Returns the number of rows written.
+        """
+        a = _targets.read_actuals(table, file=file)
+        src = a["source"].fillna("").astype(str) if "source" in a else pd.Series(source, index=a.index)
+        with self._engine.begin() as conn:
+            for r, sr in zip(a.itertuples(index=False), src):
+                self._upsert_actual(conn, {"indicator": r.indicator, "year": int(r.year), "value": float(r.value),
+                                           "unit": str(r.unit or ""), "source": sr or source}, who)
+        return len(a)
+
+    def _upsert_actual(self, conn: sa.Connection, row: dict[str, Any], who: str | None) -> None:
+        ta = self.t["target_actuals"]
+        cur = conn.execute(sa.select(ta).where(ta.c.indicator == row["indicator"], ta.c.year == row["year"])).first()
+        if cur is None:
+            conn.execute(ta.insert().values(**row))
+        else:
+            conn.execute(ta.update().where(ta.c.fid == cur.fid).values(**row))
+        self._audit(conn, who, "target_actuals", f"{row['indicator']}/{row['year']}",
+                    None if cur is None else dict(cur._mapping), row)
 
     def actuals(self) -> pd.DataFrame:
-        """All target actuals."""
-        return pd.DataFrame(self._rows("target_actuals"))
+        """All target actuals (indicator, year, value, unit, source); empty with these columns when none."""
+        return pd.DataFrame(self._rows("target_actuals"),
+                            columns=["fid", "indicator", "year", "value", "unit", "source"])
 
     def audit(self) -> pd.DataFrame:
         """The audit log: who, when, what changed, before/after."""
@@ -382,22 +424,67 @@ class Store:
 
     # -- saved results --------------------------------------------------------------------------
     def data_version(self) -> dict[str, str]:
-        """Hashes of the embedded data files and of the workspace rows a site selection reads."""
-        ov = self.overrides_frame().sort_values("park_id")
-        ws = hashlib.sha256(_dumps(ov.to_dict("records")).encode()).hexdigest()
+        """Hashes of the embedded data files and of the workspace rows a site selection reads
+        (free land with its date and source, park polygons).
+        """
+        land = self.land_table().to_dict("records")
+        polys = self.park_polygons()
+        rows = {"land": land, "polygons": {k: shapely.to_wkb(g, hex=True) for k, g in sorted(polys.items())}}
+        ws = hashlib.sha256(_dumps(rows).encode()).hexdigest()
         d = data_files_hash()
         return {"data_files": d, "workspace_rows": ws,
                 "combined": hashlib.sha256((d + ws).encode()).hexdigest()[:16]}
 
-    def run_site_selection(self, spec: Any) -> Any:
-        """Site selection over the embedded parks with this workspace's land overrides."""
-        return siting.select_sites(spec, candidates=siting.park_candidates(overrides=self.overrides_frame()))
+    def site_candidates(self) -> gpd.GeoDataFrame:
+        """The embedded parks as site-selection candidates, with the park polygons saved in this workspace
+        in place of their points (``location_precision`` "geometry": distances are measured to the polygon).
+        """
+        cands = siting.park_candidates()
+        polys = self.park_polygons()
+        hit = cands["park_id"].isin(polys.index).to_numpy()
+        if hit.any():
+            geoms = np.asarray(cands.geometry.values, dtype=object)
+            geoms[hit] = polys.loc[cands.loc[hit, "park_id"]].to_numpy()
+            cands = cands.set_geometry(gpd.GeoSeries(geoms, index=cands.index, crs=WGS84))
+            cands.loc[hit, "location_precision"] = "geometry"
+        return cands
 
-    def save_result(self, spec: Any, result: Any, name: str = "", who: str | None = None) -> int:
-        """Store a spec and its result (explanation JSON) with the data and code versions."""
+    def site_land_table(self, spec: Any) -> pd.DataFrame | None:
+        """The land table a site selection uses: the spec's own table (``land``: a CSV or "example"),
+        with every park that has free land in this workspace taking the workspace figure instead
+        (figures the team entered, dated and sourced, win over a file and over the example). None when
+        neither has a row (data/parks.csv alone).
+        """
+        sp = spec if isinstance(spec, siting.SiteSpec) else siting.SiteSpec.from_dict(dict(spec))
+        ws = self.land_table()
+        base = None
+        if sp.land is not None and sp.land.lower() not in ("none", "off"):
+            base = siting.read_land(sp.land)
+        if base is None:
+            return siting.read_land(ws) if len(ws) else None
+        if not len(ws):
+            return base
+        merged = pd.concat([base[~base["park_id"].isin(ws["park_id"])], ws], ignore_index=True)
+        return siting.read_land(merged)
+
+    def run_site_selection(self, spec: Any) -> Any:
+        """Site selection over the embedded parks with this workspace's free land and park polygons
+        (see :meth:`site_land_table` for which land figure wins).
+        """
+        sp = spec if isinstance(spec, siting.SiteSpec) else siting.SiteSpec.from_dict(dict(spec))
+        return siting.select_sites(sp, candidates=self.site_candidates(), land_table=self.site_land_table(sp))
+
+    def save_result(self, spec: Any, result: Any, name: str = "", who: str | None = None,
+                    data_version: dict[str, str] | None = None) -> int:
+        """Store a spec and its result (explanation JSON) with the data and code versions.
+
+        ``data_version`` is :meth:`data_version` taken when the result was computed (an app keeps it
+        with the result, so an edit saved by someone in between does not stamp the result with the
+        newer data); default: now.
+        """
         spec_d = spec.to_dict() if hasattr(spec, "to_dict") else dict(spec)
         res_d = json.loads(result.to_json()) if hasattr(result, "to_json") else result
-        dv = self.data_version()
+        dv = data_version or self.data_version()
         sr = self.t["saved_results"]
         with self._engine.begin() as conn:
             fid = conn.execute(sr.insert().values(
@@ -423,12 +510,17 @@ class Store:
                "data_version": r["data_version"], "data_hashes": json.loads(r["data_hashes"]),
                "code_version": r["code_version"], "created_at": r["created_at"], "created_by": r["created_by"]}
         if rerun:
-            fresh = json.loads(self.run_site_selection(out["spec"]).to_json())
             now = self.data_version()
-            out["comparison"] = {"data_changed": now["combined"] != r["data_version"],
-                                 "code_changed": __version__ != r["code_version"],
-                                 "data_version_now": now["combined"], "code_version_now": __version__,
-                                 **compare_rankings(out["result"].get("ranked", []), fresh.get("ranked", []))}
+            cmp = {"data_changed": now["combined"] != r["data_version"], "code_changed": __version__ != r["code_version"],
+                   "data_version_now": now["combined"], "code_version_now": __version__, "rerun_error": ""}
+            try:
+                res = self.run_site_selection(out["spec"])
+            except GeoplanError as exc:  # e.g. the spec's land table is gone: the saved result still opens
+                out["comparison"] = {**cmp, "rerun_error": str(exc), "ranking_changed": None, "changes": []}
+                return out
+            fresh = json.loads(res.to_json())
+            out["comparison"] = {**cmp, **compare_rankings(out["result"].get("ranked", []), fresh.get("ranked", []),
+                                                           res.scored)}
         return out
 
     # -- info and export ------------------------------------------------------------------------
@@ -467,20 +559,47 @@ class Store:
         return path
 
 
-def compare_rankings(old: list[dict], new: list[dict]) -> dict[str, Any]:
-    """Which candidates moved between two ranked lists, and how (rank and score)."""
+def _land_of(r: dict | None) -> float | None:
+    land = (r or {}).get("land") or {}
+    return land.get("available_mu")
+
+
+def compare_rankings(old: list[dict], new: list[dict], scored_now: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Which candidates moved between two ranked lists, and how (rank, score and free land then and now).
+
+    ``scored_now`` (today's ``SiteSelectionResult.scored``) supplies the free land and the failed gates
+    of a candidate that dropped out of the ranking (``gates_now``, e.g. "gate_land").
+    """
     o = {r["cand_id"]: r for r in old}
     n = {r["cand_id"]: r for r in new}
+    sc = None if scored_now is None else scored_now.drop_duplicates("cand_id").set_index("cand_id")
     changes = []
     for cid in list(o) + [c for c in n if c not in o]:
         a, b = o.get(cid), n.get(cid)
         if a and b and a.get("rank") == b.get("rank") and a.get("score") == b.get("score"):
             continue
         how = "dropped" if b is None else "new" if a is None else "moved" if a.get("rank") != b.get("rank") else "rescored"
-        changes.append({"cand_id": cid, "name_zh": (a or b).get("name_zh"), "change": how,
-                        "rank_then": a.get("rank") if a else None, "rank_now": b.get("rank") if b else None,
-                        "score_then": a.get("score") if a else None, "score_now": b.get("score") if b else None})
+        changes.append({"cand_id": cid, "name_zh": (a or b).get("name_zh"), "name_en": (a or b).get("name_en"),
+                        "change": how, "rank_then": a.get("rank") if a else None,
+                        "rank_now": b.get("rank") if b else None, "score_then": a.get("score") if a else None,
+                        "score_now": b.get("score") if b else None, "land_then": _land_of(a),
+                        "land_now": _land_of(b), "gates_now": ""})
+        if b is None and sc is not None and cid in sc.index:
+            land = sc.loc[cid, "available_land_mu"]
+            changes[-1]["land_now"] = None if pd.isna(land) else float(land)
+            changes[-1]["gates_now"] = str(sc.loc[cid, "failed_gates"])
     return {"ranking_changed": bool(changes), "changes": changes}
+
+
+def ranking_frame(ranked: list[dict]) -> pd.DataFrame:
+    """A saved ranking (``result["ranked"]`` of a saved result) as a flat table: rank, cand_id, names,
+    score, free land (亩, empty = unknown) and where that figure came from.
+    """
+    cols = ["rank", "cand_id", "name_zh", "name_en", "score", "available_land_mu", "land_source"]
+    rows = [{"rank": r.get("rank"), "cand_id": r.get("cand_id"), "name_zh": r.get("name_zh"),
+             "name_en": r.get("name_en"), "score": r.get("score"), "available_land_mu": _land_of(r),
+             "land_source": ((r.get("land") or {}).get("source") or "")} for r in ranked]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def apply_park_overrides(parks: gpd.GeoDataFrame, store: Store) -> gpd.GeoDataFrame:
@@ -507,6 +626,61 @@ def apply_park_overrides(parks: gpd.GeoDataFrame, store: Store) -> gpd.GeoDataFr
     return p
 
 
+def park_polygon(gdf: gpd.GeoDataFrame) -> shapely.Geometry | None:
+    """The polygons of an uploaded boundary layer dissolved into one park outline (WGS84), or None when
+    the layer holds no polygon (points and lines are ignored). Save it with ``update_park(…, {"geometry": …})``.
+    """
+    if gdf.crs is None:
+        raise InputError("the boundary layer has no CRS")
+    geoms = np.asarray(gdf.to_crs(WGS84).geometry.values)
+    keep = np.isin(shapely.get_type_id(geoms), (3, 6)) & ~shapely.is_empty(geoms)
+    if not keep.any():
+        return None
+    return shapely.make_valid(shapely.union_all(geoms[keep]))
+
+
+def polygon_from_drawing(drawing: dict[str, Any], datum: str = "wgs84") -> shapely.Geometry:
+    """A polygon drawn on a map (a GeoJSON Feature or geometry, e.g. streamlit-folium's
+    ``last_active_drawing``) as a valid WGS84 shape; ``datum`` is the map's display datum ("gcj02" on AMap
+    tiles, whose drawn coordinates are shifted back to WGS84).
+
+    Raises InputError for anything but a polygon or for coordinates that are not lon/lat.
+    """
+    geom = drawing.get("geometry", drawing) if isinstance(drawing, dict) else None
+    if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
+        raise InputError("the drawing is not a polygon (请绘制多边形或矩形)", field="geometry")
+    try:
+        shape = geojson_shape(geom)
+    except (ValueError, TypeError, IndexError, AttributeError) as exc:
+        raise InputError(f"the drawing is not a valid polygon ({exc})", field="geometry") from None
+    x0, y0, x1, y1 = shape.bounds
+    if shape.is_empty or not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+        raise InputError("the drawing has no lon/lat coordinates", field="geometry")
+    if datum != "wgs84":
+        shape = convert_geometries(shape, datum, "wgs84")
+    return shapely.make_valid(shape)
+
+
+def actuals_from_store(store: Store) -> pd.DataFrame:
+    """The target actuals kept in the workspace, checked by ``intensity.targets.read_actuals``: the
+    ``actuals`` argument of ``intensity.targets.track_targets`` (indicator, year, value, unit, source).
+    """
+    a = store.actuals().drop(columns="fid")
+    a["unit"] = a["unit"].fillna("")
+    a["source"] = a["source"].fillna("")
+    return _targets.read_actuals(a, file=f"workspace {store.location}")
+
+
 def open_store(url: str | os.PathLike | None = None) -> Store:
     """``url``, else ``GEOPLAN_STORE`` (postgresql://…), else the GeoPackage workspace (created on first use)."""
     return Store(url or os.environ.get("GEOPLAN_STORE") or default_workspace_path())
+
+
+def existing_store(url: str | os.PathLike | None = None) -> Store | None:
+    """The workspace if there is one: ``url`` or ``GEOPLAN_STORE`` when given, else the GeoPackage
+    workspace only when its file exists (nothing is created); None otherwise.
+    """
+    if url or os.environ.get("GEOPLAN_STORE"):
+        return open_store(url)
+    path = default_workspace_path()
+    return Store(path) if path.is_file() else None
