@@ -195,7 +195,8 @@ def layer_notes(layer_ids: list[str], lang: str) -> None:
             md = s.get("metadata", {})
             title = s["title"].get(lang) if isinstance(s.get("title"), dict) else lid
             st.markdown(f"**{title}**")
-            st.text(f"{t('source', lang)}: {md.get('source', '')}\n{md.get('crs_note', '')}\n{md.get('precision_note', '')}")
+            note = {k: md.get(f"{k}_{lang}") or md.get(k, "") for k in ("source", "crs_note", "precision_note")}
+            st.text(f"{t('source', lang)}: {note['source']}\n{note['crs_note']}\n{note['precision_note']}")
 
 
 def choice_key(name: str, lang: str) -> str:
@@ -235,4 +236,5 @@ def multichoice(widget: Any, label: str, options: list[Any], name: str, lang: st
     """A multiselect over language-neutral ``options`` whose value survives the language switch."""
     options = list(options)
     value = [v for v in st.session_state.get(f"_val_{name}", default or []) if v in options]
+    kw.setdefault("placeholder", t("shell_choose", lang))  # never Streamlit's English "Choose options"
     return list(_localized(widget, label, options, name, lang, value, {"default": value}, **kw))

@@ -15,7 +15,7 @@ import streamlit as st
 
 from geoplan import ingest
 from geoplan.errors import GeoplanError
-from geoplan.i18n import t
+from geoplan.i18n import localize_columns, t
 
 EDITABLE = ["decision", "industry_id", "place_zh", "place_type", "place_id", "kind", "evidence"]
 
@@ -80,6 +80,6 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:  # noqa: ARG001 —
                                                      u=int((dec == "").sum())))
     approved = st.session_state.get("ing_approved")
     if approved is not None and st.session_state.get("ing_digest") == digest:
-        st.dataframe(approved, hide_index=True, width="stretch")
+        st.dataframe(localize_columns(approved, lang), hide_index=True, width="stretch")
         st.download_button(t("ingest_download", lang), _csv(approved),
                            file_name=f"{Path(upload.name).stem}_approved.csv", mime="text/csv", key="ing_dl")

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geoplan.errors import GeoplanError
-from geoplan.i18n import t
+from geoplan.i18n import localize_columns, t
 from geoplan.intensity import targets as T
 
 STATUS_ICON = {"green": "🟢", "amber": "🟡", "red": "🔴", "": "—"}
@@ -35,7 +35,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:  # noqa: ARG001 - p
     shown = r.assign(status=r["status"].map(lambda s: f"{STATUS_ICON[s]} {T.STATUS_LABELS[s][0 if lang == 'zh' else 1]}"))
     cols = ["indicator_zh", "target", "unit", "target_year", "latest_year", "actual", "gap", "required_growth_pct",
             "status", "note", "doc_number", "url"]
-    st.dataframe(shown[cols], hide_index=True, width="stretch")
+    st.dataframe(localize_columns(shown[cols], lang), hide_index=True, width="stretch")
     if actuals is None:
         return
     tg = T.targets_2027()

@@ -12,7 +12,7 @@ from geoplan import io as gio
 from geoplan import store as gstore
 from geoplan.data import catalog
 from geoplan.errors import StaleWriteError
-from geoplan.i18n import name_col, t
+from geoplan.i18n import localize_columns, name_col, t
 
 EDITABLE = ("available_land_mu", "land_as_of", "land_source", "notes")
 
@@ -68,7 +68,7 @@ def _results(s: gstore.Store, lang: str) -> None:
     if saved.empty:
         st.info(t("ws_no_results", lang))
         return
-    st.dataframe(saved[["fid", "name", "created_at", "created_by", "data_version", "code_version"]],
+    st.dataframe(localize_columns(saved[["fid", "name", "created_at", "created_by", "data_version", "code_version"]], lang),
                  hide_index=True, width="stretch")
     fid = st.selectbox(t("ws_reopen", lang), list(saved["fid"]), key="ws_pick",
                        format_func=lambda f: f"{f} — {saved.set_index('fid').loc[f, 'name']}")
@@ -79,14 +79,14 @@ def _results(s: gstore.Store, lang: str) -> None:
         nm = name_col(lang)
         st.markdown(f"**{t('ws_as_saved', lang)}**")
         ranked = pd.DataFrame(ro["result"].get("ranked", []))
-        st.dataframe(ranked[[c for c in ("rank", "cand_id", nm, "score", "available_land_mu") if c in ranked]],
+        st.dataframe(localize_columns(ranked[[c for c in ("rank", "cand_id", nm, "score", "available_land_mu") if c in ranked]], lang),
                      hide_index=True, width="stretch")
         cmp = ro["comparison"]
         if cmp["data_changed"]:
             st.caption(t("ws_data_changed", lang))
         if cmp["ranking_changed"]:
             st.markdown(f"**{t('ws_changes', lang)}**")
-            st.dataframe(pd.DataFrame(cmp["changes"]), hide_index=True, width="stretch")
+            st.dataframe(localize_columns(pd.DataFrame(cmp["changes"]), lang), hide_index=True, width="stretch")
         else:
             st.success(t("ws_no_change", lang))
 

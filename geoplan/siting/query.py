@@ -32,6 +32,7 @@ from .explain import (
     _object_array,
 )
 from .levels import RANK, first_in_district, support_levels
+from .notes import note
 from .prefilter import prefilter
 from .reasons import enrich_explanation
 from .result import SiteSelectionResult
@@ -172,9 +173,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         if len(short):  # keep the whole layer when nothing passes, so the excluded list explains why
             pre = {"n_input": len(candidates), "n_removed": len(candidates) - len(short),
                    "n_kept": len(short), "threshold": prefilter_above}
-            notes.append(f"{pre['n_removed']:,} of {pre['n_input']:,} candidates certainly fail the land, "
-                         "area or corridor gate (parcels.prefilter) and were not scored; the ranking is the "
-                         "same, the excluded list holds only the candidates scored")
+            notes.append(note("prefiltered", removed=pre["n_removed"], total=pre["n_input"]))
             candidates = short
     cands = park_candidates() if candidates is None else normalise_candidates(candidates)
     if land_table is not None:
@@ -184,8 +183,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     if land_table is not None:
         cands = land_mod.apply_land(cands, land_table)
         if land_mod.is_example(land_table):
-            notes.append("free land from the ILLUSTRATIVE EXAMPLE table data/examples/available_land_example.csv: "
-                         "made-up values, not facts (可用地为虚构示例数据，仅作演示)")
+            notes.append(note("example_land"))
     if "land_as_of" not in cands:
         cands["land_as_of"] = ""
     n = len(cands)
@@ -218,11 +216,10 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         fv = crit.floors_for(floors, industry_id, related, cands["park_id"].to_numpy())
         gate_floors, floor_details = crit.floors_gate(fv, metrics)
         if floor_path == str(crit.default_floor_path()):
-            notes.append(f"标准地 floors from {floor_path}: an illustrative EXAMPLE, not Chongqing policy "
-                         "(pass --floors your_table.csv, or floors: none)")
+            notes.append(note("example_floors", path=floor_path))
     else:
         gate_floors, floor_details = np.full(n, crit.NA, dtype=object), [[] for _ in range(n)]
-        notes.append("no 标准地 floor table given or found: floors gate is n/a")
+        notes.append(note("no_floors"))
 
     # corridor
     dist, nearest_id, band = crit.axis_distance(cands, spec.axis)
@@ -235,7 +232,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     neutral = float(cfg["intensity"]["neutral"])
     s_int = crit.intensity_score(metrics["output_per_mu"], bench, neutral)
     if metrics["output_per_mu"] is None:
-        notes.append("no expected output given: the 亩均产值 effect is neutral (0.5) for every candidate")
+        notes.append(note("no_output"))
 
     # tier, region role
     s_tier = crit.tier_score(cands["tier"], cfg["tier_scores"])
