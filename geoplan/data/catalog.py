@@ -188,7 +188,16 @@ def park_lead_industries() -> pd.DataFrame:
     return _table("park_lead_industries.csv", integer=("source_line",))
 
 
+_GENERATION = [0]  # bumped by clear_cache: derived caches elsewhere (citations) key on it
+
+
+def generation() -> int:
+    """A number that changes whenever :func:`clear_cache` forgets the cached files."""
+    return _GENERATION[0]
+
+
 def clear_cache() -> None:
     """Forget cached files (after data/ was regenerated or GEOPLAN_DATA_DIR changed)."""
     _read_csv.cache_clear()
     _read_geojson.cache_clear()
+    _GENERATION[0] += 1

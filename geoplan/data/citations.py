@@ -7,6 +7,8 @@ When ``data/plans.csv`` is absent the label says "plan text" without naming a fi
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+
 import pandas as pd
 
 from ..errors import DataError
@@ -18,13 +20,24 @@ _UNKNOWN = {"zh": "规划文本", "en": "plan text"}
 
 
 def _plans() -> pd.DataFrame:
+    return _plans_at(catalog.generation())
+
+
+def _sections() -> pd.DataFrame:
+    return _sections_at(catalog.generation())
+
+
+# read once per data generation: a map draws hundreds of citations and each used to convert the table
+@cache
+def _plans_at(generation: int) -> pd.DataFrame:
     try:
         return catalog.plans()
     except DataError:
         return pd.DataFrame(columns=["plan_id", "source", "title_zh", "title_en", "first_line", "last_line"])
 
 
-def _sections() -> pd.DataFrame:
+@cache
+def _sections_at(generation: int) -> pd.DataFrame:
     try:
         return catalog.plan_sections()
     except DataError:
@@ -71,6 +84,12 @@ def cite(source: str, line: int | None = None, section: str | None = None, lang:
     """The label a reader sees, e.g. 《重庆市战略性新兴产业发展“十四五”规划》 专栏6 (doc number when known)."""
     if not source:
         return ""
+    ln = None if line is None or pd.isna(line) else int(line)
+    return _cite(catalog.generation(), str(source), ln, section, lang)
+
+
+@lru_cache(maxsize=16384)
+def _cite(generation: int, source: str, line: int | None, section: str | None, lang: str) -> str:
     row = plan_for(source, line)
     title = plan_title(source, line, lang)
     sec = section if section is not None else section_for(row["source"] if row else source, line)
