@@ -98,7 +98,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         upload = None
     if upload is not None:
         try:
-            raw = _upload_frame(upload.name, upload.getvalue(), crs)
+            with st.spinner(t("intensity_reading_upload", lang).format(file=common.plain(upload.name))):
+                raw = _upload_frame(upload.name, upload.getvalue(), crs)
             label, file = t("using_upload", lang) + f" ({common.plain(upload.name)})", upload.name
         except GeoplanError as exc:
             st.error(t("upload_error", lang) + common.plain(exc))
@@ -119,7 +120,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     c_t2.download_button(t("template_xlsx", lang), gi.template_xlsx(), file_name="intensity_template.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="int_tpl_xlsx")
     try:
-        rows, excluded = _metrics(pd.DataFrame(raw.drop(columns="geometry", errors="ignore")), file)
+        with st.spinner(t("intensity_evaluating", lang)):
+            rows, excluded = _metrics(pd.DataFrame(raw.drop(columns="geometry", errors="ignore")), file)
     except GeoplanError as exc:
         st.error(t("upload_error", lang) + common.plain(exc))
         rows, excluded = _metrics(catalog.tongliang_projects(), "data/tongliang_projects.csv")

@@ -135,9 +135,12 @@ def _form(lang: str) -> dict[str, Any] | None:
     return spec
 
 
-def _run(spec: dict[str, Any]) -> Any:
-
-    return siting.select_sites(spec)
+def _run(spec: dict[str, Any], lang: str) -> Any:
+    bar = st.progress(0.0, text=t("siting_stage_candidates", lang))
+    try:
+        return siting.select_sites(spec, progress=lambda f, stage: bar.progress(f, text=t(f"siting_stage_{stage}", lang)))
+    finally:
+        bar.empty()
 
 
 def _criterion_label(c: str, lang: str) -> str:
@@ -336,7 +339,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     spec = _form(lang)
     if spec is not None:
         try:
-            st.session_state["sit_result"] = _run(spec)
+            st.session_state["sit_result"] = _run(spec, lang)
             st.session_state["sit_spec"] = spec
         except GeoplanError as exc:
             st.session_state.pop("sit_result", None)

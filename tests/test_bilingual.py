@@ -104,7 +104,9 @@ def _chart_texts(el: UnknownElement) -> list[str]:
                     out.append(v)
                 elif k == "title" and isinstance(v, dict) and isinstance(v.get("text"), str):
                     out.append(v["text"])
-                elif k not in ("data", "datasets", "$schema", "field", "name", "aggregate", "type"):
+                elif k == "domain" and isinstance(v, list):  # legend entries of a fixed colour scale
+                    out.extend(str(x) for x in v if isinstance(x, str))
+                elif k not in ("data", "datasets", "$schema", "field", "name", "aggregate", "type", "range"):
                     walk(v)
         elif isinstance(node, list):
             for v in node:
@@ -118,7 +120,7 @@ def _chart_texts(el: UnknownElement) -> list[str]:
         table = pa.ipc.open_stream(raw).read_all().to_pandas()
         shown = {e.get("field") for e in _encodings(spec) if isinstance(e, dict)}
         for c in table.columns:
-            if c in shown and table[c].dtype == object:
+            if c in shown and not pd.api.types.is_numeric_dtype(table[c]):
                 out.extend(str(v) for v in table[c].dropna().unique())
     return out
 

@@ -49,4 +49,6 @@ LABELS: dict[str, dict[str, str]] = {
     "distribution": {"zh": "分布", "en": "Distribution"},
     "rows_table": {"zh": "明细", "en": "Rows"},
     "no_geometry_note": {"zh": "该数据无独立空间位置，地图按所在园区/区县汇总。", "en": "These rows have no location of their own; the map aggregates them to their park/district."},
+    "intensity_reading_upload": {"zh": "正在读取并检查「{file}」…", "en": "Reading and checking '{file}'…"},
+    "intensity_evaluating": {"zh": "正在计算亩均效益…", "en": "Computing the per-mu figures…"},
 }

@@ -57,4 +57,12 @@ LABELS: dict[str, dict[str, str]] = {
     "siting_stab_n_one_at_a_time": {"zh": "逐项扰动情景数", "en": "One-weight-at-a-time scenarios"},
     "siting_stab_top_k_set_unchanged_share": {"zh": "前 k 名集合不变的情景比例", "en": "Share of scenarios with the same top k"},
     "siting_stab_note": {"zh": "说明", "en": "Note"},
+    # progress of a site selection (select_sites(progress=…))
+    "siting_stage_prefilter": {"zh": "预筛选大图层中肯定不合格的地块…", "en": "Pre-filtering parcels that certainly fail…"},
+    "siting_stage_candidates": {"zh": "整理候选园区…", "en": "Preparing the candidates…"},
+    "siting_stage_support": {"zh": "查找规划依据…", "en": "Looking up plan support…"},
+    "siting_stage_gates": {"zh": "检查门槛并评分…", "en": "Checking gates and scoring…"},
+    "siting_stage_stability": {"zh": "检验排序稳定性…", "en": "Testing how stable the ranking is…"},
+    "siting_stage_explain": {"zh": "生成理由与说明…", "en": "Writing reasons and caveats…"},
+    "siting_stage_done": {"zh": "完成", "en": "Done"},
 }
