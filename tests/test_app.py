@@ -191,8 +191,10 @@ def test_pages_offer_downloads_with_provenance():
     at.text_input(key="ind_filter").set_value("汽车").run()
     labels = [b.label for b in at.get("download_button")]
     assert t("download_geojson", "zh") in labels and t("download_csv", "zh") in labels
+    assert t("shell_download_shp", "zh") in labels  # the zipped Shapefile set, named .zip
     at.sidebar.radio(key="page").set_value("page_corridor").run()
-    assert len(at.get("download_button")) == 2
+    assert [b.label for b in at.get("download_button")] == [t("download_geojson", "zh"), t("download_csv", "zh"),
+                                                            t("shell_download_shp", "zh")]
 
 
 def test_geojson_download_carries_provenance():
