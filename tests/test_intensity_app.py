@@ -7,7 +7,7 @@ from pathlib import Path
 from appserver import ROOT
 from streamlit.testing.v1 import AppTest
 
-from geoplan.i18n import t
+from geoplan.i18n import column_label, t
 
 APP = str(ROOT / "app.py")
 FIX = Path(__file__).parent / "fixtures"
@@ -78,4 +78,4 @@ def test_targets_page_status():
     at.file_uploader(key="tgt_upload").set_value(("actuals.csv", csv, "text/csv")).run()
     assert not at.exception and not at.error
     tbl = at.dataframe[0].value
-    assert "🟢" in tbl.set_index("indicator_zh").loc["研发投入强度", "status"]
+    assert "🟢" in tbl.set_index(column_label("indicator_zh", "zh")).loc["研发投入强度", column_label("status", "zh")]
