@@ -2,9 +2,10 @@
 do not pay for loading layers, the taxonomy indexes and the citation labels of the default map.
 
 ``start()`` is called by ``app.py`` on every run and does the work only once per process (an
-``st.cache_resource`` holds the thread). The work runs on a background thread so the page that
+``st.cache_resource`` holds the thread). The work runs on a background thread so a browser page that
 triggered it renders at the same time. Launchers warm at server start by requesting Streamlit's
-``/_stcore/script-health-check`` (``--server.scriptHealthCheckEnabled true``), which runs app.py once.
+``/_stcore/script-health-check`` (``scriptHealthCheckEnabled`` in ``.streamlit/config.toml``), which runs
+app.py once without a browser; that run waits for the warm-up.
 """
 
 from __future__ import annotations
@@ -53,8 +54,19 @@ def _thread() -> threading.Thread:
 
 
 def start() -> None:
-    """Start warming the caches (once per process; returns at once)."""
-    _thread()
+    """Start warming the caches (once per process). A browser's run returns at once; a run without a
+    browser (the launcher's script health check at server start) waits for the warm-up to finish, so
+    the first visitor does not share the CPU with it."""
+    th = _thread()
+    if th.is_alive() and not _from_browser():
+        th.join(timeout=120)
+
+
+def _from_browser() -> bool:
+    try:
+        return bool(st.context.headers)
+    except Exception:  # noqa: BLE001 — no request context at all: not a browser
+        return False
 
 
 def status() -> dict[str, float]:
