@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import corridors, industry, ingest, intensity, siting, targets, workspace
+from app_pages import corridors, industry, ingest, intensity, siting, targets, warm, workspace
 from app_pages.common import choice, plain, sidebar_tiles
 from geoplan.errors import GeoplanError
 from geoplan.i18n import LANGS, t
@@ -23,6 +23,7 @@ PAGES = {
 }
 
 st.set_page_config(page_title="geoplan — 重庆产业园区", page_icon="🗺️", layout="wide")
+warm.start()  # once per process: layers, taxonomy and the default map's labels load in the background
 
 lang = st.sidebar.radio("语言 / Language", LANGS, key="lang", horizontal=True,
                         format_func=lambda code: {"zh": "中文", "en": "English"}[code])

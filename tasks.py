@@ -14,6 +14,8 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -57,6 +59,29 @@ def _parallel(rest: list[str]) -> list[str]:
         return []
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return ["-n", str(cores), "--dist", "loadfile"] if cores > 1 else []
+def _serve_warm(cmd: list[str], rest: list[str]) -> int:
+    """Start the app and, once it answers, run app.py once (Streamlit's script health check) so the
+    first visitor finds the caches warm (app_pages/warm.py); then wait for the server to exit."""
+    port = next((rest[i + 1] for i, a in enumerate(rest[:-1]) if a == "--server.port"), None)
+    port = port or next((a.split("=", 1)[1] for a in rest if a.startswith("--server.port=")), "8501")
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    try:
+        for _ in range(240):
+            if proc.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                    pass
+                with urllib.request.urlopen(url + "/_stcore/script-health-check", timeout=120):
+                    pass
+                break
+            except OSError:
+                time.sleep(0.5)
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()
 
 
 def main(argv: list[str]) -> int:
@@ -67,6 +92,8 @@ def main(argv: list[str]) -> int:
     py = ensure_env(task)
     if task == "app":
         cmd = [str(py), "-m", "streamlit", "run", str(ROOT / "app.py"), *rest]
+        print("+", " ".join(cmd), flush=True)
+        return _serve_warm(cmd, rest)
     else:
         cmd = [str(py), "-m", "pytest", *_parallel(rest), *rest]
     print("+", " ".join(cmd), flush=True)

@@ -119,12 +119,16 @@ def show_map(m: Any, key: str, *, feature_group: Any = None, height: int = MAP_H
                      feature_group_to_add=feature_group)
 
 
+#: the file-name suffix of each download format: a Shapefile download is the zipped set, named .zip
+EXPORT_SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip", "csv": ".csv"}
+
+
 def _written_bytes(frame: gpd.GeoDataFrame | pd.DataFrame, fmt: str, name: str,
                    metadata: dict[str, Any] | None) -> bytes:
     from geoplan import io as gio
 
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / f"{name}.{fmt}"
+        out = Path(tmp) / f"{name}{EXPORT_SUFFIX[fmt]}"
         gio.write_layer(frame, out, fmt, metadata=metadata)
         return out.read_bytes()
 
@@ -156,7 +160,7 @@ def downloads(frame: gpd.GeoDataFrame | pd.DataFrame | None, name: str, lang: st
     """GeoJSON (when the frame has geometry) and CSV download buttons; provenance columns included."""
     if frame is None or len(frame) == 0:
         return
-    cols = st.columns(2)
+    cols = st.columns(3)
     meta = dict(metadata or {})
     is_geo = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.notna().any()
     try:
@@ -164,6 +168,12 @@ def downloads(frame: gpd.GeoDataFrame | pd.DataFrame | None, name: str, lang: st
             data = _cached_bytes(frame, _digest(frame), "geojson", name, meta)
             cols[0].download_button(t("download_geojson", lang), data, file_name=f"{name}.geojson",
                                     mime="application/geo+json", key=f"dl_geo_{key or name}")
+            try:  # a layer a Shapefile cannot hold (GeometryCollections) simply gets no Shapefile button
+                data = _cached_bytes(frame, _digest(frame), "shp", name, meta)
+                cols[2].download_button(t("shell_download_shp", lang), data, file_name=f"{name}{EXPORT_SUFFIX['shp']}",
+                                        mime="application/zip", key=f"dl_shp_{key or name}")
+            except GeoplanError:
+                pass
             data = _cached_bytes(frame, _digest(frame), "csv", name, meta)
         else:
             data = csv_bytes(frame)
@@ -185,7 +195,8 @@ def layer_notes(layer_ids: list[str], lang: str) -> None:
             md = s.get("metadata", {})
             title = s["title"].get(lang) if isinstance(s.get("title"), dict) else lid
             st.markdown(f"**{title}**")
-            st.text(f"{t('source', lang)}: {md.get('source', '')}\n{md.get('crs_note', '')}\n{md.get('precision_note', '')}")
+            note = {k: md.get(f"{k}_{lang}") or md.get(k, "") for k in ("source", "crs_note", "precision_note")}
+            st.text(f"{t('source', lang)}: {note['source']}\n{note['crs_note']}\n{note['precision_note']}")
 
 
 def choice_key(name: str, lang: str) -> str:
@@ -225,4 +236,5 @@ def multichoice(widget: Any, label: str, options: list[Any], name: str, lang: st
     """A multiselect over language-neutral ``options`` whose value survives the language switch."""
     options = list(options)
     value = [v for v in st.session_state.get(f"_val_{name}", default or []) if v in options]
+    kw.setdefault("placeholder", t("shell_choose", lang))  # never Streamlit's English "Choose options"
     return list(_localized(widget, label, options, name, lang, value, {"default": value}, **kw))

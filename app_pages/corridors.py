@@ -8,7 +8,7 @@ import streamlit as st
 
 from geoplan import corridor, maps
 from geoplan.errors import GeoplanError
-from geoplan.i18n import name_col, t
+from geoplan.i18n import localize_columns, name_col, t
 
 from . import common
 
@@ -86,7 +86,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         st.info(t("empty_state", lang))
     else:
         view = table[[c for c in cols if c in table]].rename(columns=cols)
-        st.dataframe(view.round(1), hide_index=True, width="stretch")
+        st.dataframe(localize_columns(view.round(1), lang), hide_index=True, width="stretch")
     st.caption(t("approx_note", lang))
     if table["seat_artefact"].any():
         st.caption(t("chainage_artefact", lang))

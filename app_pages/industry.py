@@ -11,7 +11,7 @@ from geoplan import ingest, maps
 from geoplan.data import catalog, taxonomy
 from geoplan.data.layers import join_geometry
 from geoplan.errors import ResolutionError
-from geoplan.i18n import name_col, pick, t
+from geoplan.i18n import localize_columns, name_col, pick, t
 from geoplan.maps.popups import source_label
 from geoplan.spatial import place_at
 
@@ -110,7 +110,7 @@ def _place_details(place: tuple[str, str], lang: str) -> None:
     if rows.empty:
         st.caption(t("no_industries", lang))
     else:
-        st.dataframe(_table(rows, lang), hide_index=True, width="stretch")
+        st.dataframe(localize_columns(_table(rows, lang), lang), hide_index=True, width="stretch")
 
 
 def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -173,7 +173,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                 st.info(t("no_places", lang))
             else:
                 st.markdown(f"**{t('places_lit', lang)}** ({len(rows)})")
-                st.dataframe(_table(rows, lang), hide_index=True, width="stretch", height=300)
+                st.dataframe(localize_columns(_table(rows, lang), lang), hide_index=True, width="stretch", height=300)
         place = _clicked_place(click, tiles)
         if place:
             _place_details(place, lang)

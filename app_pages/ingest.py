@@ -16,7 +16,7 @@ import streamlit as st
 
 from geoplan import ingest
 from geoplan.errors import GeoplanError
-from geoplan.i18n import t
+from geoplan.i18n import localize_columns, t
 
 from .workspace import current_store
 
@@ -95,6 +95,6 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:  # noqa: ARG001 —
             st.success(t("ingest_stored", lang).format(k=k, d=len(approved) - k))
     approved = st.session_state.get("ing_approved")
     if approved is not None and st.session_state.get("ing_digest") == digest:
-        st.dataframe(approved, hide_index=True, width="stretch")
+        st.dataframe(localize_columns(approved, lang), hide_index=True, width="stretch")
         st.download_button(t("ingest_download", lang), _csv(approved),
                            file_name=f"{Path(upload.name).stem}_approved.csv", mime="text/csv", key="ing_dl")

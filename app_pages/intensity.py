@@ -16,7 +16,7 @@ from geoplan import io as gio
 from geoplan import maps
 from geoplan.data import catalog
 from geoplan.errors import GeoplanError, InputError
-from geoplan.i18n import name_col, t, unit
+from geoplan.i18n import localize_columns, name_col, t, unit
 from geoplan.intensity import grading
 
 from . import common
@@ -93,7 +93,8 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         upload = None
     if upload is not None:
         try:
-            raw = _upload_frame(upload.name, upload.getvalue(), crs)
+            with st.spinner(t("intensity_reading_upload", lang).format(file=common.plain(upload.name))):
+                raw = _upload_frame(upload.name, upload.getvalue(), crs)
             label, file = t("using_upload", lang) + f" ({common.plain(upload.name)})", upload.name
         except GeoplanError as exc:
             st.error(t("upload_error", lang) + common.plain(exc))
@@ -114,8 +115,9 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     c_t2.download_button(t("template_xlsx", lang), gi.template_xlsx(), file_name="intensity_template.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="int_tpl_xlsx")
     try:
-        rows, excluded = _metrics(pd.DataFrame(raw.drop(columns="geometry", errors="ignore")), file,
-                                  uploaded=file != "data/tongliang_projects.csv")
+        with st.spinner(t("intensity_evaluating", lang)):
+            rows, excluded = _metrics(pd.DataFrame(raw.drop(columns="geometry", errors="ignore")), file,
+                                      uploaded=file != "data/tongliang_projects.csv")
     except GeoplanError as exc:
         st.error(t("upload_error", lang) + common.plain(exc))
         rows, excluded = _metrics(catalog.tongliang_projects(), "data/tongliang_projects.csv", uploaded=False)
@@ -166,7 +168,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             if level == "project":
                 pcols = [c for c in ("project_id", "enterprise_id", "name_zh", "name", "park_id", "land_mu",
                                      metric) if c in rows]
-                st.dataframe(pd.DataFrame(rows[pcols]), hide_index=True, width="stretch", height=280)
+                st.dataframe(localize_columns(pd.DataFrame(rows[pcols]), lang), hide_index=True, width="stretch", height=280)
         else:
             label_col = next((c for c in (name_col(lang), "name_zh", "name", "enterprise", "企业名称", "project_id",
                                           "id") if c in shown), None)
@@ -182,7 +184,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                 names = {nm: t(level, lang), "n_rows": t("rows_table", lang), "land_mu": t("land_mu", lang),
                          metric: f"{title} ({munit})", f"{metric}_base": t("base_mu", lang),
                          f"{metric}_n": t("n_contributing", lang)}
-                st.dataframe(tbl[keep].rename(columns=names), hide_index=True, width="stretch")
+                st.dataframe(localize_columns(tbl[keep].rename(columns=names), lang), hide_index=True, width="stretch")
         _composite_section(rows, level, lang)
         _trend_section(rows, lang)
     with right:
@@ -211,7 +213,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         id_col = next((c for c in ("project_id", "id", "enterprise_id", "parcel_id") if c in graded), None)
         show_cols = [c for c in (id_col, "name_zh", "name", metric, "grade", "grade_zh" if lang == "zh" else "grade_en",
                                  "grade_note", "source", "source_line") if c and c in graded]
-        st.dataframe(pd.DataFrame(graded[show_cols]), hide_index=True, width="stretch", height=280)
+        st.dataframe(localize_columns(pd.DataFrame(graded[show_cols]), lang), hide_index=True, width="stretch", height=280)
     out = pd.DataFrame(graded.drop(columns="geometry", errors="ignore"))
     common.downloads(out, "intensity_rows", lang, {"metric": metric, "data": file}, key="int_rows")
     if agg is not None and len(agg):
@@ -274,16 +276,16 @@ def _composite_section(rows: pd.DataFrame, level: str, lang: str) -> None:
     scored, missing = gi.composite(rows, m, id_col=id_col)
     if len(missing):
         st.warning(t("missing_indicators", lang).format(n=len(missing)))
-        st.dataframe(missing, hide_index=True, width="stretch", height=160)
+        st.dataframe(localize_columns(missing, lang), hide_index=True, width="stretch", height=160)
     if m.scored and scored["composite_score"].notna().any():
         cols = [c for c in (id_col, "land_mu") if c] + [c for c in scored if c.endswith("_points")] + [
             "composite_score", "composite_class"]
-        st.dataframe(pd.DataFrame(scored[cols]), hide_index=True, width="stretch", height=200)
+        st.dataframe(localize_columns(pd.DataFrame(scored[cols]), lang), hide_index=True, width="stretch", height=200)
         key = {"district": "adcode", "park": "park_id", "region": "region_id"}.get(level)
         grp = key if key in scored else ("park_zh" if "park_zh" in scored else None)
         if grp:
             st.caption(t("composite_by", lang).format(level=t(level, lang) if key == grp else grp))
-            st.dataframe(gi.aggregate_composite(scored, grp, m), hide_index=True, width="stretch")
+            st.dataframe(localize_columns(gi.aggregate_composite(scored, grp, m), lang), hide_index=True, width="stretch")
 
 
 def _trend_section(rows: pd.DataFrame, lang: str) -> None:

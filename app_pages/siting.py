@@ -19,9 +19,10 @@ import streamlit as st
 from geoplan import maps, siting
 from geoplan.data import catalog
 from geoplan.errors import GeoplanError
-from geoplan.i18n import name_col, t
-from geoplan.siting import CRITERIA
+from geoplan.i18n import localize_columns, name_col, t
+from geoplan.siting import CRITERIA, display
 from geoplan.siting.allocate import allocate, fit_matrix, greedy, read_projects
+from geoplan.siting.notes import note_text
 from geoplan.siting.spec import spec_from_bytes
 
 from . import common
@@ -47,9 +48,10 @@ TXT = {
     "best_zone": ("最适合片区", "Best zone"),
     "unknown": ("未知", "UNKNOWN"),
     "pipeline": ("项目批量布局", "Project pipeline allocation"),
-    "pipeline_help": ("上传项目清单（CSV/YAML：id, industry, land_mu, investment_yi, output_yi），按各园区可用地"
-                      "联合布局，并与逐个贪心选择对比。",
-                      "Upload a project list (CSV/YAML: id, industry, land_mu, investment_yi, output_yi): "
+    "pipeline_help": ("上传项目清单（CSV/YAML，列名：`id`, `industry`, `land_mu`, `investment_yi`, `output_yi`），"
+                      "按各园区可用地联合布局，并与逐个贪心选择对比。",
+                      "Upload a project list (CSV/YAML columns: `id`, `industry`, `land_mu`, `investment_yi`, "
+                      "`output_yi`): "
                       "projects are placed jointly under each park's free land and compared with one-at-a-time greedy."),
     "pipeline_upload": ("项目清单", "Project list"),
     "pipeline_example": ("使用示例项目清单（20 个虚构项目）", "Use the example pipeline (20 made-up projects)"),
@@ -109,9 +111,10 @@ def _form(lang: str) -> dict[str, Any] | None:
         inv = c3.number_input(t("spec_investment", lang), min_value=0.0, step=1.0, key="sit_inv", **_init("sit_inv"))
         c4, c5, c6 = st.columns(3)
         max_km = c4.number_input(t("spec_max_corridor", lang), min_value=0.0, step=10.0, key="sit_maxkm",
-                                 help="0 = no limit", **_init("sit_maxkm"))
+                                 help=t("siting_no_limit", lang), **_init("sit_maxkm"))
+        axes = catalog.corridors().set_index("corridor_id")[f"corridor_{'en' if lang == 'en' else 'zh'}"]
         axis = c5.selectbox(t("nearest_axis", lang), AXES, key="sit_axis",
-                            format_func=lambda a: "—" if not a else a, **_init("sit_axis"))
+                            format_func=lambda a: "—" if not a else str(axes.get(a, a)), **_init("sit_axis"))
         top = c6.slider(t("spec_top", lang), 3, 20, key="sit_top", **_init("sit_top"))
         avail = [r for r in REGION_IDS if r in regions.index]
         regs = common.multichoice(st.multiselect, t("region", lang), avail, "sit_regions", lang,
@@ -133,10 +136,16 @@ def _form(lang: str) -> dict[str, Any] | None:
     return spec
 
 
-def _run(spec: dict[str, Any]) -> Any:
-    """The ranking with the workspace's free land and park polygons (geoplan.store.Store.run_site_selection)."""
+def _run(spec: dict[str, Any], lang: str) -> Any:
+    """The ranking with the workspace's free land and park polygons (geoplan.store.Store.run_site_selection),
+    with a progress bar naming the stage."""
     st.session_state["sit_data_version"] = current_store().data_version()
-    return current_store().run_site_selection(spec)
+    bar = st.progress(0.0, text=t("siting_stage_candidates", lang))
+    try:
+        return current_store().run_site_selection(
+            spec, progress=lambda f, stage: bar.progress(f, text=t(f"siting_stage_{stage}", lang)))
+    finally:
+        bar.empty()
 
 
 def _save_result(res: Any, lang: str) -> None:
@@ -152,9 +161,17 @@ def _save_result(res: Any, lang: str) -> None:
 
 
 def _criterion_label(c: str, lang: str) -> str:
+    return display.criterion_label(c, lang)
 
-    zh, en = siting.CRITERION_LABELS.get(c, (c, c))
-    return zh if lang == "zh" else en
+
+def _candidate_names(ranked: pd.DataFrame, nm: str) -> dict[str, str]:
+    """Candidate/park id → shown name: the ranked rows, then every embedded park (for ids outside the list)."""
+    parks = catalog.parks()
+    names = {str(k): str(v) for k, v in zip(parks["park_id"], parks[nm])}
+    for col in ("cand_id", "park_id"):
+        if col in ranked:
+            names.update({str(k): str(v) for k, v in zip(ranked[col], ranked[nm])})
+    return names
 
 
 def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
@@ -165,7 +182,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
         st.info(t("empty_state", lang))
         notes = res.explanation.get("notes", [])
         for n in notes:
-            st.caption(common.plain(n))
+            st.caption(common.plain(note_text(n, lang)))
         return
     nm = name_col(lang)
     li = 0 if lang == "zh" else 1
@@ -183,6 +200,9 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
     cols.update({g: siting.GATE_LABELS[g][li] for g in siting.GATES})
     cols["citation_refs"] = t("citations", lang)
     view = pd.DataFrame(ranked[[c for c in cols if c in ranked]])
+    for g in siting.GATES:  # gate states in words, never "pass/unknown/n/a"
+        if g in view:
+            view[g] = [display.state_label(v, lang) for v in view[g]]
     view["location_precision"] = [maps.precision_label(v, lang) for v in view["location_precision"]]
     view = view.rename(columns=cols)
     st.dataframe(view, hide_index=True, width="stretch")
@@ -193,31 +213,36 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
         st.markdown(f"**{t('contributions', lang)}**")
         long = pd.DataFrame(ranked[[nm] + [f"c_{c}" for c in CRITERIA]]).melt(id_vars=nm, var_name="c", value_name="v")
         long["criterion"] = long["c"].str[2:].map(lambda c: _criterion_label(c, lang))
+        labels, colours = display.criterion_scale(lang)
         chart = alt.Chart(long).mark_bar().encode(
             y=alt.Y(f"{nm}:N", sort=list(ranked[nm]), title=None),
             x=alt.X("sum(v):Q", title=t("score", lang)),
-            color=alt.Color("criterion:N", title=None), tooltip=["criterion", "v"])
+            color=alt.Color("criterion:N", title=None, sort=labels,  # one colour per criterion in both languages
+                            scale=alt.Scale(domain=labels, range=colours)),
+            tooltip=[alt.Tooltip("criterion:N", title=t("contributions", lang)),
+                     alt.Tooltip("v:Q", title=t("score", lang), format=".3f")])
         st.altair_chart(chart, width="stretch")
     with right:
         st.markdown(f"**{t('stability', lang)}**")
         stab = res.stability or {}
-        summary = {k: v for k, v in stab.items() if not isinstance(v, (list, dict))}
-        st.json(summary, expanded=False)
-        if isinstance(stab.get("top"), list) and stab["top"]:
-            st.dataframe(pd.DataFrame(stab["top"]), hide_index=True, width="stretch")
+        names = _candidate_names(ranked, nm)
+        summary, top = display.stability_tables(stab, names, lang)
+        st.dataframe(localize_columns(summary, lang), hide_index=True, width="stretch")
+        if not top.empty:
+            st.dataframe(localize_columns(top, lang), hide_index=True, width="stretch")
         h = stab.get("hierarchy")
         if h:
-            st.caption(("不考虑规划层级时的前五：" if lang == "zh" else "Top 5 without the plan hierarchy: ")
-                       + ", ".join(h["top_k_without_hierarchy"])
-                       + (f"（与当前前五重合 {h['overlap']} 个）" if lang == "zh" else f" (overlap {h['overlap']})"))
+            st.caption(t("siting_top_without_hierarchy", lang)
+                       + ", ".join(names.get(str(i), str(i)) for i in h["top_k_without_hierarchy"])
+                       + t("siting_overlap", lang).format(n=h["overlap"]))
     st.markdown(f"**{t('citations', lang)}**")
     for _, row in ranked.iterrows():
         cites = row.get("citations") or []
         with st.expander(f"{row.get('rank')}. {row.get(nm)} — {len(cites)}"):
             for n in row.get("notes") or []:
-                st.caption(common.plain(n))
+                st.caption(common.plain(note_text(n, lang)))
             if cites:
-                st.dataframe(pd.DataFrame(cites), hide_index=True, width="stretch")
+                st.dataframe(localize_columns(display.citation_table(cites, lang), lang), hide_index=True, width="stretch")
     with st.expander(t("explanation", lang)):
         st.json(res.explanation, expanded=False)
 
@@ -264,7 +289,7 @@ def _show_words(e: dict, lang: str) -> None:
         st.markdown(f"**{tx('excluded', lang)}**")
         st.markdown("\n".join(f"- {x[lang]}" for x in e["excluded_plain"]))
     st.markdown(f"**{tx('caveats', lang)}**")
-    st.markdown("\n".join(f"- {n}" for n in e.get("caveats", e.get("notes", []))))
+    st.markdown("\n".join(f"- {common.plain(note_text(n, lang))}" for n in e.get("caveats", e.get("notes", []))))
 
 
 def _pipeline(lang: str) -> None:
@@ -294,8 +319,9 @@ def _pipeline(lang: str) -> None:
         st.warning(tx("example_warning", lang))
     nm = "name_zh" if lang == "zh" else "name_en"
     table = a.assignment[["project_id", "industry", "land_mu", nm, "fit"]].merge(
-        g.naive[["project_id", nm, "fit"]], on="project_id", suffixes=("", " (greedy)"))
-    st.dataframe(table, hide_index=True, width="stretch")
+        g.naive[["project_id", nm, "fit"]], on="project_id", suffixes=("", "_greedy"))
+    table = table.rename(columns={f"{nm}_greedy": "name_greedy"})
+    st.dataframe(localize_columns(table, lang), hide_index=True, width="stretch")
     st.markdown(f"- {tx('alloc_total', lang)}: **{a.total_fit:.3f}** ({a.n_assigned}/{len(projects)})\n"
                 f"- {tx('greedy_total', lang)}: {g.total_fit:.3f} ({g.n_assigned}/{len(projects)})\n"
                 f"- {tx('naive_total', lang)}: {g.naive_total:.3f}")
@@ -330,7 +356,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     spec = _form(lang)
     if spec is not None:
         try:
-            st.session_state["sit_result"] = _run(spec)
+            st.session_state["sit_result"] = _run(spec, lang)
             st.session_state["sit_spec"] = spec
         except GeoplanError as exc:
             st.session_state.pop("sit_result", None)

@@ -13,12 +13,26 @@ browser) and reports, against the issue's targets (payload ≤ 1.5 MB, first ren
   DOM of the map iframe.
 
 The in-process baseline is the same measurement of a bare Leaflet page with the same GeoJSON, so
-the ratio shows what Streamlit + streamlit-folium add. Not a test: prints numbers, exits 0.
+the ratio shows what Streamlit + streamlit-folium add.
+
+Issue 15 adds the interaction times (targets: cold first map ≤ 3 s, language switch or filter ≤ 1.5 s),
+each the wall time until the Leaflet map is drawn again with its markers:
+
+- cold first map: a fresh server process, the first browser visit; once with the warm-up at server
+  start (``tests/appserver.py`` / ``tasks.py app`` request Streamlit's script health check, which runs
+  app.py once) and once without it (the first visitor pays imports and data loads);
+- language switch: click "English" in the sidebar until the English map (a new map component) has
+  its park markers;
+- filter change: type an industry into the filter until the highlighted places are on the map.
+
+Not a test: prints numbers, exits 0. ``--markdown`` prints the RESULTS.md section.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import statistics
 import sys
 import time
@@ -29,8 +43,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from appserver import CHROMIUM, CHROMIUM_ARGS, AppServer
 
+FRAME_SEL = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
+HIGHLIGHT = "#f1c40f"  # geoplan.maps.HIGHLIGHT (not imported: the server, not this process, draws the map)
+
 TARGET_BYTES = 1.5 * 1024 * 1024
 TARGET_SECONDS = 3.0
+TARGET_INTERACTION_S = 1.5
 
 
 def _measure_app(pw, url: str) -> dict[str, float]:
@@ -66,6 +84,65 @@ def _measure_app(pw, url: str) -> dict[str, float]:
     browser.close()
     return {"render_s": render_s, "map_bytes": sizes["ws"] + sizes["leaflet"],
             "all_bytes": sizes["ws"] + sizes["http"]}
+
+
+def _map_frames(page):
+    return [f for f in page.frames if "streamlit_folium" in (f.url or "") or "st_folium" in (f.name or "")]
+
+
+def _wait_map(page, *, not_marked: bool = False, highlighted: bool = False, timeout: float = 120.0) -> float:
+    """Poll until a map iframe has park markers (and, if asked, is a new map / shows highlights)."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        for el in page.locator(FRAME_SEL).element_handles():
+            fr = el.content_frame()
+            if fr is None:
+                continue
+            try:
+                ok = fr.evaluate(
+                    "([marked, hl, colour]) => !!document.querySelector('.geoplan-park')"
+                    " && !!document.querySelector('path.leaflet-interactive')"
+                    " && (!marked || window.__geoplanOld === undefined)"
+                    " && (!hl || !!document.querySelector(`path.leaflet-interactive[stroke='${colour}']`))",
+                    [not_marked, highlighted, HIGHLIGHT])
+            except Exception:  # noqa: BLE001 — a frame navigating or detached while we look
+                ok = False
+            if ok:
+                return time.perf_counter() - t0
+        page.wait_for_timeout(25)
+    raise TimeoutError("the map did not appear")
+
+
+def _mark_maps(page) -> None:
+    for el in page.locator(FRAME_SEL).element_handles():
+        fr = el.content_frame()
+        if fr is not None:
+            fr.evaluate("() => { window.__geoplanOld = 1; }")
+
+
+def _interactions(pw, url: str) -> dict[str, float]:
+    """Cold first map (from navigation), then language switch and filter change in the same browser."""
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    t0 = time.perf_counter()
+    page.goto(url)
+    _wait_map(page)
+    first = time.perf_counter() - t0
+    page.wait_for_timeout(1500)  # let the page settle (the component reports its size, legends load)
+    _mark_maps(page)
+    t0 = time.perf_counter()
+    page.get_by_text("English", exact=True).first.click()
+    _wait_map(page, not_marked=True)
+    switch = time.perf_counter() - t0
+    page.wait_for_timeout(1500)
+    box = page.get_by_role("textbox").first  # the industry filter is the page's first text input
+    t0 = time.perf_counter()
+    box.fill("new energy vehicles")
+    box.press("Enter")
+    _wait_map(page, highlighted=True)
+    filt = time.perf_counter() - t0
+    browser.close()
+    return {"first_s": first, "switch_s": switch, "filter_s": filt}
 
 
 def _measure_baseline(pw, tmp: Path) -> dict[str, float]:
@@ -144,6 +221,52 @@ def report_parcel_layer(r: dict) -> None:
     print(f"  opens in         {r['open_s']:6.2f} s    median of {len(r['open_runs'])}   target "
           f"{PARCEL_TARGET_SECONDS:.0f} s   {'OK' if r['open_s'] <= PARCEL_TARGET_SECONDS else 'OVER'}")
     print(f"  server side      {r['build_cpu_s']:6.2f} s CPU (positions, PNG, HTML)")
+def _interaction_runs(pw, runs: int) -> dict[str, list[dict[str, float]]]:
+    """Each run on a fresh server process: with the warm-up at start, and without."""
+    out: dict[str, list[dict[str, float]]] = {"warm": [], "cold": []}
+    for _ in range(runs):
+        for kind in ("warm", "cold"):
+            t0 = time.perf_counter()
+            with AppServer(timeout=180, warm=kind == "warm") as server:
+                started = time.perf_counter() - t0
+                r = _interactions(pw, server.url)
+                r["server_start_s"] = started
+                out[kind].append(r)
+    return out
+
+
+def _print_interactions(inter: dict[str, list[dict[str, float]]], markdown: bool) -> None:
+    def med(kind: str, key: str) -> float:
+        return statistics.median(r[key] for r in inter[kind])
+
+    def ok(v: float, target: float) -> str:
+        return "OK" if v <= target else "OVER"
+
+    n = len(inter["warm"])
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"issue 15 interactions, median of {n} fresh server processes each (load average {load}):")
+    rows = [("cold first map, warm-up at server start", med("warm", "first_s"), TARGET_SECONDS),
+            ("cold first map, no warm-up (first visitor pays)", med("cold", "first_s"), TARGET_SECONDS),
+            ("language switch 中文 → English", med("warm", "switch_s"), TARGET_INTERACTION_S),
+            ("industry filter change", med("warm", "filter_s"), TARGET_INTERACTION_S)]
+    for label, v, target in rows:
+        print(f"  {label:48s} {v:6.2f} s   target {target:.1f} s   {ok(v, target)}")
+    print(f"  server start incl. warm-up {med('warm', 'server_start_s'):.1f} s, without {med('cold', 'server_start_s'):.1f} s")
+    print("  all runs: " + "; ".join(f"{k}: " + ", ".join(f"{r['first_s']:.1f}/{r['switch_s']:.1f}/{r['filter_s']:.1f}"
+                                                         for r in v) for k, v in inter.items())
+          + " (first map / switch / filter, s)")
+    if markdown:
+        print()
+        print("## App render (issue 15)")
+        print()
+        print(f"`python benchmarks/app_render.py --runs {n} --interactions-only --markdown` on "
+              f"{platform.machine()}, {os.cpu_count()} cores, load average {load} while measuring "
+              "(the machine is shared; figures are wall times in headless Chromium, median of the runs).")
+        print()
+        print("| measure | median | target | |")
+        print("| --- | --- | --- | --- |")
+        for label, v, target in rows:
+            print(f"| {label} | {v:.2f} s | ≤ {target:.1f} s | {ok(v, target)} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--parcels", type=int, default=0,
                     help="instead: measure a layer of this many synthetic parcels (e.g. 1000000)")
+    ap.add_argument("--interactions-only", action="store_true", help="only the issue-15 interaction times")
+    ap.add_argument("--markdown", action="store_true", help="also print the RESULTS.md section")
     args = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: apt-get install chromium")
@@ -164,6 +289,11 @@ def main(argv: list[str] | None = None) -> int:
             report_parcel_layer(measure_parcel_layer(pw, args.parcels, Path(tmp), args.runs))
         return 0
 
+    with sync_playwright() as pw:
+        inter = _interaction_runs(pw, args.runs)
+    _print_interactions(inter, args.markdown)
+    if args.interactions_only:
+        return 0
     with AppServer() as server, sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
         cold = _measure_app(pw, server.url)  # the first visitor also pays the server's imports and data loads
         runs = [_measure_app(pw, server.url) for _ in range(args.runs)]

@@ -6,6 +6,8 @@ all of them. Keys are ascii; a missing key raises KeyError (a test checks both l
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._labels import (
     brief,
     compare,
@@ -81,3 +83,51 @@ def pick(obj: dict[str, str] | str | None, lang: str) -> str:
 def name_col(lang: str) -> str:
     """The name column to show: ``name_zh`` or ``name_en``."""
     return "name_en" if lang == "en" else "name_zh"
+
+
+def column_label(column: object, lang: str) -> str:
+    """The header of a table column: its ``col_<name>`` label when there is one, else the name as it is.
+
+    Parameters
+    ----------
+    column : object
+        A column name such as ``"available_land_mu"``.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The label (``"可用地（亩）"`` / ``"Free land (mu)"``) or ``str(column)``.
+    """
+    key = f"col_{column}"
+    return t(key, lang) if key in LABELS else str(column)
+
+
+def localize_columns(frame: Any, lang: str) -> Any:
+    """A copy of ``frame`` with its column headers in ``lang`` (see :func:`column_label`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table about to be shown.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows; columns without a label keep their name.
+    """
+    names: dict[object, str] = {}
+    used = {str(c) for c in frame.columns if f"col_{c}" not in LABELS}
+    for c in frame.columns:
+        if f"col_{c}" not in LABELS:
+            continue
+        label, n = column_label(c, lang), 2
+        while label in used:  # two columns with one label (note / notes): number them, never show the raw name
+            label = f"{column_label(c, lang)} {n}"
+            n += 1
+        used.add(label)
+        names[c] = label
+    return frame.rename(columns=names)

@@ -8,7 +8,7 @@ raster and the vector measure agree to float precision and memory stays at one b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,11 +89,22 @@ def _blocks(grid: Grid, block_rows: int) -> list[tuple[int, int]]:
     return [(r, min(block_rows, grid.height - r)) for r in range(0, grid.height, block_rows)]
 
 
-def _progress(items: list, enabled: bool, desc: str) -> Iterable:
+def _progress(items: list, enabled: bool | Callable[[float, str], None], desc: str) -> Iterable:
+    """``items`` as they are, with a tqdm bar (``True``) or reporting ``enabled(fraction, desc)`` (a callable)."""
+    if callable(enabled):
+        return _reporting(items, enabled, desc)
     if not enabled:
         return items
 
     return tqdm(items, desc=desc, unit="block")
+
+
+def _reporting(items: list, report: Callable[[float, str], None], desc: str) -> Iterator:
+    n = max(len(items), 1)
+    for i, item in enumerate(items):
+        report(i / n, desc)
+        yield item
+    report(1.0, desc)
 
 
 def _area_geoms(grid: Grid, area: gpd.GeoDataFrame | None) -> list | None:
@@ -148,7 +159,7 @@ def metric_centres(to_metric: Transformer, grid: Grid, row0: int, nrows: int,
 def distance_raster(out: str | Path, res_m: float = 100.0, bbox: Sequence[float] | None = None,
                     corridor_id: str | None = None, mask_to_chongqing: bool | None = None,
                     corridors: gpd.GeoDataFrame | None = None, block_rows: int = 256,
-                    progress: bool = False) -> dict:
+                    progress: bool | Callable[[float, str], None] = False) -> dict:
     """Write a float32 GeoTIFF of straight-line distance (km) to the nearest axis.
 
     Parameters
@@ -165,8 +176,9 @@ def distance_raster(out: str | Path, res_m: float = 100.0, bbox: Sequence[float]
         Cells outside Chongqing are nodata (default: when no ``bbox`` is given).
     corridors : geopandas.GeoDataFrame, optional
     block_rows : int, default 256
-    progress : bool, default False
-        Show a progress bar.
+    progress : bool or callable, default False
+        ``True`` shows a progress bar on the terminal; a callable is called as
+        ``progress(fraction, "distance")`` after each block (for an app's progress bar).
 
     Returns
     -------
@@ -218,7 +230,7 @@ def distance_raster(out: str | Path, res_m: float = 100.0, bbox: Sequence[float]
 
 def intensity_raster(out: str | Path, gdf: gpd.GeoDataFrame, value_col: str, res_m: float = 1000.0,
                      bbox: Sequence[float] | None = None, point_radius_m: float | None = None,
-                     progress: bool = False) -> dict:
+                     progress: bool | Callable[[float, str], None] = False) -> dict:
     """Burn ``value_col`` of polygons (districts) or points (parks) into a float32 GeoTIFF.
 
     Points are buffered by ``point_radius_m`` (default: one cell) so each covers at least one cell.

@@ -23,14 +23,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def warm_up(url: str, timeout: float = 120.0) -> bool:
+    """Run app.py once in the server (Streamlit's script health check), so its caches are warm."""
+    try:
+        with urllib.request.urlopen(url + "/_stcore/script-health-check", timeout=timeout) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
 class AppServer:
     """``streamlit run app.py`` on 127.0.0.1:<free port>; use as a context manager."""
 
-    def __init__(self, timeout: float = 60.0, env: dict[str, str] | None = None) -> None:
+    def __init__(self, timeout: float = 60.0, env: dict[str, str] | None = None, warm: bool = True) -> None:
         self.port = free_port()
         self.env = dict(env or {})  # extra environment, e.g. GEOPLAN_WORKSPACE for a throwaway workspace
         self.url = f"http://127.0.0.1:{self.port}"
         self.timeout = timeout
+        self.warm = warm  # run app.py once at start (warms the caches), as ``python3 tasks.py app`` does
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Self:
@@ -48,6 +58,8 @@ class AppServer:
             try:
                 with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
                     if r.status == 200:
+                        if self.warm:
+                            warm_up(self.url)
                         return self
             except OSError:
                 time.sleep(0.3)

@@ -10,7 +10,7 @@ from appserver import ROOT
 from streamlit.testing.v1 import AppTest
 
 from geoplan.data import catalog, taxonomy
-from geoplan.i18n import LABELS, t
+from geoplan.i18n import LABELS, column_label, t
 
 APP = str(ROOT / "app.py")
 
@@ -109,7 +109,8 @@ def test_intensity_page_default_tongliang_and_grading():
     assert t("using_default", "zh") in _texts(at)
     assert len(at.dataframe) >= 2  # aggregate table + graded rows
     graded = at.dataframe[-1].value
-    assert "grade" in graded.columns and set(graded["grade"]) & {"A", "B", "C", "D"}
+    grade = column_label("grade", "zh")  # headers are shown in the screen's language
+    assert grade in graded.columns and set(graded[grade]) & {"A", "B", "C", "D"}
     at.selectbox(key="int_scheme").set_value("EqualInterval").run()
     assert not at.exception
 
@@ -191,8 +192,10 @@ def test_pages_offer_downloads_with_provenance():
     at.text_input(key="ind_filter").set_value("汽车").run()
     labels = [b.label for b in at.get("download_button")]
     assert t("download_geojson", "zh") in labels and t("download_csv", "zh") in labels
+    assert t("shell_download_shp", "zh") in labels  # the zipped Shapefile set, named .zip
     at.sidebar.radio(key="page").set_value("page_corridor").run()
-    assert len(at.get("download_button")) == 2
+    assert [b.label for b in at.get("download_button")] == [t("download_geojson", "zh"), t("download_csv", "zh"),
+                                                            t("shell_download_shp", "zh")]
 
 
 def test_geojson_download_carries_provenance():

@@ -4,10 +4,10 @@ LABELS: dict[str, dict[str, str]] = {
     "page_ingest": {"zh": "读取规划", "en": "Read a plan"},
     "ingest_intro": {
         "zh": "上传一份规划（.txt / .docx / .pdf），系统按原文行号提出“产业 → 地点”条目，并与已有知识库比对。"
-              "请在“决定”列选择 accept（接受）/ edit（修改后接受）/ reject（拒绝），然后点击“批准”。"
+              "请在“决定”列填写 `accept`（接受）/ `edit`（修改后接受）/ `reject`（拒绝），然后点击“批准”。"
               "读取规划不会改动内置数据 data/。",
         "en": "Upload a plan (.txt / .docx / .pdf): geoplan proposes industry → place rows with their line "
-              "citations and compares them with what it knows. Set the decision column to accept / edit / "
+              "citations and compares them with what it knows. Set the decision column to `accept` / `edit` / "
               "reject, then press Approve. Reading a plan never changes the embedded data/.",
     },
     "ingest_upload": {"zh": "规划文件", "en": "Plan file"},

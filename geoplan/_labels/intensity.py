@@ -91,4 +91,6 @@ LABELS: dict[str, dict[str, str]] = {
     "intensity_trend_park": {"zh": "各园区逐年{metric}（用地加权 Σ/Σ）", "en": "{metric} by park and year (land-weighted Σ/Σ)"},
     "intensity_trend_change": {"zh": "首末年变化(%)", "en": "change first→last year (%)"},
     "intensity_year": {"zh": "年份", "en": "year"},
+    "intensity_reading_upload": {"zh": "正在读取并检查「{file}」…", "en": "Reading and checking '{file}'…"},
+    "intensity_evaluating": {"zh": "正在计算亩均效益…", "en": "Computing the per-mu figures…"},
 }

@@ -9,4 +9,6 @@ LABELS: dict[str, dict[str, str]] = {
     "page_corridor": {"zh": "成渝走廊", "en": "Chengdu–Chongqing corridors"},
     "page_siting": {"zh": "项目选址", "en": "Site selection"},
     "page_workspace": {"zh": "工作空间", "en": "Workspace"},
+    "shell_download_shp": {"zh": "下载 Shapefile（zip）", "en": "Download Shapefile (zip)"},
+    "shell_choose": {"zh": "请选择", "en": "Choose"},
 }

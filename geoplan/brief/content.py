@@ -12,6 +12,7 @@ import pandas as pd
 from ..data import catalog
 from ..errors import InputError
 from ..i18n import LANGS, t
+from ..siting.notes import note_text
 from ..siting.result import SiteSelectionResult
 
 TOP_N = 5
@@ -104,7 +105,9 @@ def _park_caveats(cand: dict, lang: str, land_mu: float) -> list[str]:
     for n in cand.get("notes") or []:
         if n.startswith(("location is", "available land unknown")):
             continue  # said above in the reader's language
-        if n.startswith("membership in the 2+10+36 system: "):
+        if hasattr(n, "zh"):  # a bilingual note (geoplan.siting.notes): already in both languages
+            out.append(_no_paths(note_text(n, lang)))
+        elif n.startswith("membership in the 2+10+36 system: "):
             conf = n.rsplit(": ", 1)[1]
             key = f"brief_conf_{conf}"
             try:

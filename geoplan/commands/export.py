@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export a layer as GeoJSON/GeoPackage/Shapefile/CSV (导出图层)",
                        description="Write a layer with its metadata. Several layers go into one GeoPackage.")
     p.add_argument("layer", nargs="+", metavar="LAYER", help="layer id (see `geoplan layers`)")
-    p.add_argument("--out", required=True, help="output file (.geojson, .gpkg, .zip = Shapefile, .csv)")
+    p.add_argument("--out", required=True, help="output file (.geojson, .gpkg, .shp = Shapefile set, .zip = zipped Shapefile, .csv)")
     p.add_argument("--format", help=f"one of {', '.join(io.FORMATS)}; default: from the --out extension")
     p.add_argument("--crs", help="gpkg/shp only: wgs84 (default), cgcs2000, EPSG:<code>, gk3:<zone or CM>")
     p.add_argument("--precision", type=int, default=6, help="decimals of lon/lat in GeoJSON/CSV (default 6)")

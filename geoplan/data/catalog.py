@@ -188,11 +188,11 @@ def park_lead_industries() -> pd.DataFrame:
     return _table("park_lead_industries.csv", integer=("source_line",))
 
 
-_GENERATION = [0]
+_GENERATION = [0]  # bumped by clear_cache: derived caches elsewhere (citations) key on it
 
 
 def generation() -> int:
-    """A counter that :func:`clear_cache` increments: a key for caches derived from the data files."""
+    """A number that changes whenever :func:`clear_cache` forgets the cached files."""
     return _GENERATION[0]
 
 

@@ -20,13 +20,24 @@ _UNKNOWN = {"zh": "规划文本", "en": "plan text"}
 
 
 def _plans() -> pd.DataFrame:
+    return _plans_at(catalog.generation())
+
+
+def _sections() -> pd.DataFrame:
+    return _sections_at(catalog.generation())
+
+
+# read once per data generation: a map draws hundreds of citations and each used to convert the table
+@cache
+def _plans_at(generation: int) -> pd.DataFrame:
     try:
         return catalog.plans()
     except DataError:
         return pd.DataFrame(columns=["plan_id", "source", "title_zh", "title_en", "first_line", "last_line"])
 
 
-def _sections() -> pd.DataFrame:
+@cache
+def _sections_at(generation: int) -> pd.DataFrame:
     try:
         return catalog.plan_sections()
     except DataError:

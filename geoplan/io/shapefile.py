@@ -35,10 +35,25 @@ ROW_FIELD = "gp_row"  # original row order in a Shapefile split by geometry type
 _FAMILY = np.array(["point", "line", "other", "polygon", "point", "line", "polygon", "other"], dtype=object)
 
 
+SHP_SET = (".shp", ".shx", ".dbf", ".prj", ".cpg")  # the files of one Shapefile a plain .shp export writes
+
+
 def _write_shp_zip(frame: gpd.GeoDataFrame, out: Path, name: str, meta: dict) -> Path:
     """Zipped Shapefile; a layer mixing points, lines and polygons becomes one Shapefile per type
     (``<name>_point.shp`` …, rows without geometry go with the first) with a ``gp_row`` order field.
     """
+    return _write_shp(frame, out, name, meta, zipped=True)
+
+
+def _write_shp_set(frame: gpd.GeoDataFrame, out: Path, meta: dict) -> Path:
+    """A plain Shapefile set named after ``out`` (``a.shp`` → ``a.shp/.shx/.dbf/.prj/.cpg`` plus
+    ``a_fields.csv`` and ``a_metadata.json``) that GIS tools open directly; each file is replaced
+    atomically. A layer mixing geometry types is refused (one .shp holds one type): use a .zip name.
+    """
+    return _write_shp(frame, out, out.stem, meta, zipped=False)
+
+
+def _write_shp(frame: gpd.GeoDataFrame, out: Path, name: str, meta: dict, *, zipped: bool) -> Path:
     geoms = frame.geometry.to_numpy()
     present = ~shapely.is_missing(geoms)
     family = _FAMILY[np.clip(shapely.get_type_id(geoms), 0, 7)]
@@ -72,6 +87,9 @@ def _write_shp_zip(frame: gpd.GeoDataFrame, out: Path, name: str, meta: dict) ->
     for orig, short in mapping.items():
         w.writerow([orig, short, truncated.get(orig, 0)])
     parts = {name: np.ones(len(table), bool)}
+    if len(families) > 1 and not zipped:
+        raise InputError(f"the layer mixes {', '.join(families)} geometries and one .shp file holds one type; "
+                         "name the output .zip (one Shapefile per type) or export GeoPackage", file=str(out))
     if len(families) > 1:
         table[ROW_FIELD] = np.arange(len(table))
         parts = {f"{name}_{f}": present & (family == f) | ~present & (f == families[0]) for f in families}
@@ -82,6 +100,14 @@ def _write_shp_zip(frame: gpd.GeoDataFrame, out: Path, name: str, meta: dict) ->
                 warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes about field widths
                 pyogrio.write_dataframe(table[mask], Path(tmpdir) / f"{part}.shp", driver="ESRI Shapefile",
                                         layer_options={"ENCODING": "UTF-8"})
+        if not zipped:
+            Path(tmpdir, f"{name}_fields.csv").write_text(fields_csv.getvalue(), encoding="utf-8")
+            Path(tmpdir, f"{name}_metadata.json").write_text(json.dumps({"geoplan": meta}, ensure_ascii=False,
+                                                                        indent=1), encoding="utf-8")
+            for f in sorted(Path(tmpdir).iterdir()):
+                with atomic_output(out.parent / f.name) as tmp:
+                    f.replace(tmp)
+            return out
         with atomic_output(out) as tmp:
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                 for f in sorted(Path(tmpdir).iterdir()):

@@ -1,4 +1,4 @@
-"""Writers: GeoJSON (RFC 7946), GeoPackage, zipped Shapefile and CSV, always atomically; CSV cells are
+"""Writers: GeoJSON (RFC 7946), GeoPackage, Shapefile (a plain set or zipped) and CSV, always atomically; CSV cells are
 neutralised against formula injection (:func:`geoplan.io.validate.neutralise_formula`).
 """
 
@@ -22,18 +22,19 @@ from .._version import __version__
 from ..crs import WGS84, ParsedCRS, parse_crs
 from ..errors import CRSError, InputError
 from .atomic import atomic_output
-from .shapefile import _write_shp_zip
+from .shapefile import _write_shp_set, _write_shp_zip
 from .validate import neutralise_frame, safe_layer_name, safe_output_path
 
 FORMATS = ("geojson", "gpkg", "shp", "csv")
 
 
-_EXT_FORMAT = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "shp", ".csv": "csv"}
+_EXT_FORMAT = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".shp": "shp", ".zip": "shp",
+               ".csv": "csv"}
 
 
 # ---------------------------------------------------------------- shared helpers
 def format_from_path(path: str | os.PathLike, fmt: str | None = None) -> str:
-    """The export format: ``fmt`` when given, else from the file extension (``.zip`` = Shapefile)."""
+    """The export format: ``fmt`` when given, else from the file extension (``.shp`` or ``.zip`` = Shapefile)."""
     if fmt is not None:
         f = fmt.lower().lstrip(".")
         f = {"json": "geojson", "shapefile": "shp", "zip": "shp"}.get(f, f)
@@ -43,7 +44,7 @@ def format_from_path(path: str | os.PathLike, fmt: str | None = None) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in _EXT_FORMAT:
         raise InputError(f"cannot tell the format from '{Path(path).name}'; use --format with one of "
-                         f"{', '.join(FORMATS)} or an extension .geojson, .gpkg, .zip (Shapefile), .csv",
+                         f"{', '.join(FORMATS)} or an extension .geojson, .gpkg, .shp or .zip (Shapefile), .csv",
                          field="--out")
     return _EXT_FORMAT[suffix]
 
@@ -116,7 +117,9 @@ def write_layer(gdf: gpd.GeoDataFrame | pd.DataFrame, path: str | os.PathLike, f
     gdf : geopandas.GeoDataFrame or pandas.DataFrame
         The layer (WGS84).
     path : str or path-like
-        The output; the format follows the extension unless ``fmt`` is given.
+        The output; the format follows the extension unless ``fmt`` is given. A Shapefile named
+        ``*.shp`` is written as the plain set (``.shp/.shx/.dbf/.prj/.cpg`` beside each other), any
+        other name (``*.zip``) as the zipped set.
     fmt : {"geojson", "gpkg", "shp", "csv"}, optional
     crs : str, optional
         Output CRS for gpkg/shp: wgs84, cgcs2000, an EPSG code or a Gauss–Krüger zone
@@ -159,6 +162,8 @@ def write_layer(gdf: gpd.GeoDataFrame | pd.DataFrame, path: str | os.PathLike, f
         return _write_geojson(frame, out, meta, precision)
     if fmt == "csv":
         return _write_csv(frame, out, meta, precision)
+    if out.suffix.lower() == ".shp":  # a .shp name gets the plain set GIS tools open; any other name a zip
+        return _write_shp_set(frame, out, meta)
     return _write_shp_zip(frame, out, name, meta)
 
 

@@ -11,8 +11,10 @@ import pandas as pd
 
 from ..data import catalog
 from ..data.citations import cite
+from ..i18n import LABELS, t
 from . import criteria as crit
 from .criteria import GATES
+from .notes import note
 from .spec import CRITERIA, SiteSpec
 
 CRITERION_LABELS = {
@@ -49,11 +51,13 @@ GATE_LABELS = {
 }
 
 
-PRECISION_NOTES = {
-    "district_seat": ("location is the host district's seat (按区县政府驻地近似); the park may be 10–30 km "
-                      "away, so its corridor distance is approximate"),
-    "town_center": "location is a town centre (±5 km); corridor distance approximate",
-}
+PRECISION_NOTES = {p: note(f"prec_{p}") for p in ("district_seat", "town_center")}
+
+
+def _conf_label(conf: str, lang: str) -> str:
+    """A membership-confidence id (``candidate_high`` …) in words; an unknown id stays as it is."""
+    key = f"brief_conf_{conf}"
+    return t(key, lang) if key in LABELS else str(conf)
 
 
 def _refs(cites: list[dict]) -> str:
@@ -112,16 +116,16 @@ def _notes_rows(*facts, spec: SiteSpec) -> list[list[str]]:
         if prec in PRECISION_NOTES:
             n.append(PRECISION_NOTES[prec])
         if land == crit.UNKNOWN:
-            n.append(f"available land unknown (可用地未知): confirm ≥ {spec.land_mu:g} 亩 with the park")
+            n.append(note("land_unknown", mu=spec.land_mu))
         if conf and conf not in ("confirmed",):
-            n.append(f"membership in the 2+10+36 system: {conf}")
+            n.append(note("membership", conf=_conf_label(conf, "en"), conf_zh=_conf_label(conf, "zh")))
         if rel != "none" and lvl == "region":
             regions = sorted({c["place_zh"] for c in cites if c["place_type"] == "region"})
-            n.append("plan support only from region-wide statements (" + "、".join(regions) + ")")
+            n.append(note("region_only", regions="、".join(regions)))
         if any(c.get("partial_member") for c in cites):
-            n.append("host district is only partly inside a cited region (e.g. 垫江西南部)")
+            n.append(note("partial"))
         if bsrc == "none":
-            n.append("no 亩均产值 benchmark: intensity effect neutral")
+            n.append(note("no_benchmark"))
         notes.append(n)
     return notes
 
@@ -172,12 +176,10 @@ def _explain(spec, industry_id, weights, metrics, ranked, excluded, out, notes, 
     elig = out[out["eligible"]]
     n_unknown_land = int((elig["gate_land"] == crit.UNKNOWN).sum())
     if n_unknown_land:
-        notes.append(f"{n_unknown_land} of {len(elig)} eligible candidates have no available-land figure "
-                     "(land gate 'unknown', not 'pass')")
+        notes.append(note("unknown_land", n=n_unknown_land, total=len(elig)))
     n_seat = int((elig["location_precision"] == "district_seat").sum())
     if n_seat:
-        notes.append(f"{n_seat} eligible candidates are located at their district seat: corridor distances "
-                     "for them are approximate")
+        notes.append(note("seat", n=n_seat))
     total = sum(weights.values())
     return {
         "query": spec.to_dict(),

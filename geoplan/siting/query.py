@@ -12,6 +12,8 @@ to the score. Defaults and their reasons: ``config/siting_defaults.yaml``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -32,6 +34,7 @@ from .explain import (
     _object_array,
 )
 from .levels import RANK, first_in_district, support_levels
+from .notes import note
 from .prefilter import prefilter
 from .reasons import enrich_explanation
 from .result import SiteSelectionResult
@@ -117,7 +120,8 @@ def _second_parks(out: gpd.GeoDataFrame, S_out: np.ndarray, wv: np.ndarray, span
 # ---------------------------------------------------------------- the query
 def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = None,
                  prefilter_above: int | None = PREFILTER_ABOVE,
-                 land_table: pd.DataFrame | None = None) -> SiteSelectionResult:
+                 land_table: pd.DataFrame | None = None,
+                 progress: Callable[[float, str], None] | None = None) -> SiteSelectionResult:
     """Rank candidate sites for an investment project, with gates, reasons and citations.
 
     Parameters
@@ -134,6 +138,10 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     land_table : pandas.DataFrame, optional
         Free land per park (park_id, available_land_mu, as_of, source); overrides data/parks.csv
         and the spec's ``land`` (a CSV path, or "example" for the ILLUSTRATIVE example table).
+    progress : callable, optional
+        Called as ``progress(fraction, stage)`` while the query runs (fraction 0–1; stage one of
+        ``prefilter``, ``candidates``, ``support``, ``gates``, ``stability``, ``explain``, ``done``;
+        the label ``siting_stage_<stage>`` in :mod:`geoplan.i18n` says it in words).
 
     Returns
     -------
@@ -164,18 +172,19 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     cfg = siting_defaults()
     fit_cfg = cfg["industry_fit"]
     industry_id = resolve_industry_text(spec.industry)
+    step = progress or (lambda _f, _s: None)
     notes: list[str] = []
     pre = None
     if (candidates is not None and prefilter_above is not None and len(candidates) > prefilter_above
             and isinstance(candidates, gpd.GeoDataFrame) and candidates.crs is not None):
+        step(0.05, "prefilter")
         short = prefilter(candidates, spec)
         if len(short):  # keep the whole layer when nothing passes, so the excluded list explains why
             pre = {"n_input": len(candidates), "n_removed": len(candidates) - len(short),
                    "n_kept": len(short), "threshold": prefilter_above}
-            notes.append(f"{pre['n_removed']:,} of {pre['n_input']:,} candidates certainly fail the land, "
-                         "area or corridor gate (parcels.prefilter) and were not scored; the ranking is the "
-                         "same, the excluded list holds only the candidates scored")
+            notes.append(note("prefiltered", removed=pre["n_removed"], total=pre["n_input"]))
             candidates = short
+    step(0.15, "candidates")
     cands = park_candidates() if candidates is None else normalise_candidates(candidates)
     if land_table is not None:
         land_table = land_mod.read_land(land_table)
@@ -184,13 +193,13 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     if land_table is not None:
         cands = land_mod.apply_land(cands, land_table)
         if land_mod.is_example(land_table):
-            notes.append("free land from the ILLUSTRATIVE EXAMPLE table data/examples/available_land_example.csv: "
-                         "made-up values, not facts (可用地为虚构示例数据，仅作演示)")
+            notes.append(note("example_land"))
     if "land_as_of" not in cands:
         cands["land_as_of"] = ""
     n = len(cands)
 
     # plan support (gate + industry fit)
+    step(0.3, "support")
     rows = sup.related_assignments(industry_id, fit_cfg, spec.min_relation)
     table = sup.build_support_table(rows)
     support = sup.support_for_candidates(table, cands["park_id"].to_numpy(), cands["parent_park_id"].to_numpy(),
@@ -204,6 +213,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     gate_industry = np.where(level != "none", crit.PASS, crit.FAIL)
 
     # land
+    step(0.5, "gates")
     avail = cands["available_land_mu"].to_numpy(float)
     gate_land = crit.land_gate(avail, spec.land_mu)
     if spec.exclude_unknown_land:
@@ -218,12 +228,10 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         fv = crit.floors_for(floors, industry_id, related, cands["park_id"].to_numpy())
         gate_floors, floor_details = crit.floors_gate(fv, metrics)
         if floor_path == str(crit.default_floor_path()):
-            notes.append(f"标准地 floors from {floor_path}: an illustrative EXAMPLE, not Chongqing policy "
-                         "(pass --floors your_table.csv, or leave floors unset)")
+            notes.append(note("example_floors", path=floor_path))
     else:
         gate_floors, floor_details = np.full(n, crit.NA, dtype=object), [[] for _ in range(n)]
-        notes.append("no 标准地 floor table given: floors gate is n/a (no per park × industry 标准地 "
-                     "values are published for Chongqing; pass --floors your_table.csv or --floors example)")
+        notes.append(note("no_floors"))
 
     # corridor
     dist, nearest_id, band = crit.axis_distance(cands, spec.axis)
@@ -236,7 +244,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     neutral = float(cfg["intensity"]["neutral"])
     s_int = crit.intensity_score(metrics["output_per_mu"], bench, neutral)
     if metrics["output_per_mu"] is None:
-        notes.append("no expected output given: the 亩均产值 effect is neutral (0.5) for every candidate")
+        notes.append(note("no_output"))
 
     # tier, region role
     s_tier = crit.tier_score(cands["tier"], cfg["tier_scores"])
@@ -319,6 +327,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     excluded = out.take(np.flatnonzero(~elig)).reset_index(drop=True)
 
     s_elig = S_out[elig]  # unrounded criterion scores, in base order (which is the tie-break)
+    step(0.7, "stability")
     e_ids = out["cand_id"].to_numpy(object)[pos_elig]
     stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(pos_elig)), e_ids.tolist(),
                             cfg["stability"], offset=out["level_base"].to_numpy(float)[pos_elig] / 100.0,
@@ -327,6 +336,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     for row in stab.get("top", []):
         row["name_zh"] = name_of.get(row["cand_id"], "")
 
+    step(0.85, "explain")
     explanation = _explain(spec, industry_id, w, metrics, ranked, excluded, out, notes, floor_path,
                            area_label)
     enrich_explanation(explanation, spec, out, ranked, excluded, S_out, wv, cfg, land_table)
@@ -334,4 +344,5 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         explanation["prefilter"] = pre
         explanation["n_candidates"] = pre["n_input"]
         explanation["n_excluded"] = pre["n_input"] - explanation["n_eligible"]
+    step(1.0, "done")
     return SiteSelectionResult(spec, ranked, excluded, out, explanation, stab)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..data import catalog
 from ..data.citations import cite as cite_label
 from .explain import CRITERION_LABELS
 from .levels import LEVEL_LABELS, RANK
@@ -78,19 +79,25 @@ def _beats(row: pd.Series, nxt: pd.Series | None, lang: str) -> str:
     return f"ahead of {name} (same plan level) mainly on {lab} (+{diffs[c]:.1f} points, {d:.1f} in total)"
 
 
+def _corridor_names() -> dict[str, tuple[str, str]]:
+    """Corridor id → (Chinese, English) name, so a sentence never shows an id such as ``CY_MAIN``."""
+    c = catalog.corridors()
+    return {str(i): (str(z), str(e)) for i, z, e in zip(c["corridor_id"], c["corridor_zh"], c["corridor_en"])}
+
+
 def reason_sentences(ranked: pd.DataFrame, example_land: bool) -> list[dict]:
     """One or two sentences per ranked row, in both languages."""
     out = []
     for j in range(len(ranked)):
         r = ranked.iloc[j]
         nxt = ranked.iloc[j + 1] if j + 1 < len(ranked) else None
-        corr = r["corridor_id"]
+        corr_zh, corr_en = _corridor_names().get(r["corridor_id"], (r["corridor_id"], r["corridor_id"]))
         zone_zh = f"（最适合的片区：{r['best_zone_zh']}）" if r.get("best_zone_zh") else ""
         zone_en = f" (best zone: {r['best_zone_en']})" if r.get("best_zone_en") else ""
         zh = (f"{r['name_zh']}{zone_zh}：{_plan_words(r, 'zh')}；{_land_words(r, 'zh', example_land)}；"
-              f"距 {corr} 通道 {r['corridor_km']:.0f} km。{_beats(r, nxt, 'zh')}")
+              f"距{corr_zh} {r['corridor_km']:.0f} km。{_beats(r, nxt, 'zh')}")
         en = (f"{r['name_en']}{zone_en}: {_plan_words(r, 'en')}; {_land_words(r, 'en', example_land)}; "
-              f"{r['corridor_km']:.0f} km from corridor {corr}. {_beats(r, nxt, 'en')}")
+              f"{r['corridor_km']:.0f} km from the {corr_en}. {_beats(r, nxt, 'en')}")
         out.append({"cand_id": r["cand_id"], "rank": int(r["rank"]), "level": r["support_level_reached"],
                     "zh": zh.rstrip("。 ") + "。", "en": en.rstrip(". ") + "."})
     return out

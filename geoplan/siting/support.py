@@ -18,6 +18,7 @@ import pandas as pd
 from ..data import catalog, taxonomy
 from ..data.citations import cite
 from ..data.taxonomy import RELATION_ORDER
+from .notes import note
 
 SUPPORT_KINDS = ("siting", "regional_direction")
 
@@ -204,9 +205,7 @@ def role_fit(industry_id: str, host_adcodes: np.ndarray, fit_cfg: dict,
     r = role_rows(industry_id, fit_cfg)
     codes = pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int).to_numpy()
     if r.empty or r["role_score"].max() <= 0:
-        note = ("the plans' 一区两群 roles (seed 002 line 609) name no industry related to this one: "
-                "role fit is neutral for every candidate")
-        return np.full(len(codes), neutral), [[] for _ in codes], note
+        return np.full(len(codes), neutral), [[] for _ in codes], note("role_neutral")
     score = np.zeros(len(codes))
     cites: dict[int, list[dict]] = {}
     best_by_code: dict[int, float] = {}
@@ -224,5 +223,4 @@ def role_fit(industry_id: str, host_adcodes: np.ndarray, fit_cfg: dict,
                 "membership_evidence": row["membership_evidence"]})
     score = np.array([best_by_code.get(c, 0.0) for c in codes])
     regions = ", ".join(sorted(set(r.loc[r["role_score"] > 0, "place_zh"])))
-    note = f"seed 002 line 609 steers this industry to {regions}"
-    return score, [cites.get(c, []) for c in codes], note
+    return score, [cites.get(c, []) for c in codes], note("role_regions", regions=regions)

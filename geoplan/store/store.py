@@ -467,12 +467,14 @@ class Store:
         merged = pd.concat([base[~base["park_id"].isin(ws["park_id"])], ws], ignore_index=True)
         return siting.read_land(merged)
 
-    def run_site_selection(self, spec: Any) -> Any:
+    def run_site_selection(self, spec: Any, progress: Any = None) -> Any:
         """Site selection over the embedded parks with this workspace's free land and park polygons
-        (see :meth:`site_land_table` for which land figure wins).
+        (see :meth:`site_land_table` for which land figure wins); ``progress(fraction, stage)`` as in
+        :func:`geoplan.siting.select_sites`.
         """
         sp = spec if isinstance(spec, siting.SiteSpec) else siting.SiteSpec.from_dict(dict(spec))
-        return siting.select_sites(sp, candidates=self.site_candidates(), land_table=self.site_land_table(sp))
+        return siting.select_sites(sp, candidates=self.site_candidates(), land_table=self.site_land_table(sp),
+                                   progress=progress)
 
     def save_result(self, spec: Any, result: Any, name: str = "", who: str | None = None,
                     data_version: dict[str, str] | None = None) -> int:
