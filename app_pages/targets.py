@@ -35,7 +35,8 @@ def _stored(lang: str) -> pd.DataFrame | None:
 
 def _entry_form(lang: str) -> None:
     inds = T.tracked_indicators()
-    labels = {r.indicator: f"{r.indicator_zh} ({unit(r.unit, lang)})" for r in inds.itertuples()}
+    nm = "indicator_en" if lang == "en" else "indicator_zh"
+    labels = {ind: f"{name} ({unit(u, lang)})" for ind, name, u in zip(inds["indicator"], inds[nm], inds["unit"])}
     units = dict(zip(inds["indicator"], inds["unit"]))
     with st.form("tgt_entry"):
         st.markdown(f"**{t('targets_entry', lang)}**")
@@ -78,7 +79,9 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:  # noqa: ARG001 - p
     targets = T.all_targets()
     r = T.track_targets(actuals, targets)
     shown = r.assign(status=r["status"].map(lambda s: f"{STATUS_ICON[s]} {T.STATUS_LABELS[s][0 if lang == 'zh' else 1]}"),
-                     note=r["note"].map(lambda n: T.note_text(n, lang)))
+                     note=r["note"].map(lambda n: T.note_text(n, lang)),
+                     indicator_zh=r["indicator_en"] if lang == "en" else r["indicator_zh"],
+                     unit=r["unit"].map(lambda u: unit(u, lang)))
     shown = shown[list(COLUMNS)].rename(columns={k: t(f"targets_col_{v}", lang) for k, v in COLUMNS.items()})
     st.dataframe(shown, hide_index=True, width="stretch")
     st.subheader(t("targets_charts", lang))
@@ -90,7 +93,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:  # noqa: ARG001 - p
         tl, pts = T.chart_data(row.indicator, targets, actuals)
         if tl.empty:
             continue
-        title = f"{row.indicator_zh} ({unit(row.unit, lang)})"
+        title = f"{row.indicator_en if lang == 'en' else row.indicator_zh} ({unit(row.unit, lang)})"
         enc_y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False))
         line = (alt.Chart(tl).mark_line(strokeDash=[4, 4], color="gray", point=True) if len(tl) > 1 else
                 alt.Chart(tl).mark_rule(strokeDash=[4, 4], color="gray"))

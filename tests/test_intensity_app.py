@@ -9,7 +9,7 @@ from appserver import ROOT
 from streamlit.testing.v1 import AppTest
 
 from geoplan import store as gstore
-from geoplan.i18n import t
+from geoplan.i18n import column_label, t
 
 APP = str(ROOT / "app.py")
 FIX = Path(__file__).parent / "fixtures"
@@ -76,14 +76,16 @@ def test_gbk_csv_mapped_and_jiangjin_scored_then_title_row_xlsx():
     at = _upload(_app("page_intensity"), "intensity_gbk.csv")
     assert not at.error
     at.selectbox(key="int_method").set_value("jiangjin_2022").run()
-    scored = next(d.value for d in at.dataframe if "composite_score" in d.value.columns)
-    assert scored["composite_score"].round(6).tolist()[:3] == [100.0, 40.0, 80.0]
+    score = column_label("composite_score", "zh")
+    scored = next(d.value for d in at.dataframe if score in d.value.columns)
+    assert scored[score].round(6).tolist()[:3] == [100.0, 40.0, 80.0]
     # the same session, another upload: an XLSX with a title row and a unit row (平方米, 亿元)
     _upload(at, "intensity_title_row.xlsx")
     assert not at.error, [e.value for e in at.error]
     assert t("using_upload", "zh") + " (intensity_title_row.xlsx)" in " ".join(c.value for c in at.caption)
-    rows = next(d.value for d in at.dataframe if "output_per_mu" in d.value.columns and "grade" in d.value.columns)
-    assert rows["output_per_mu"].iloc[0] == pytest.approx(666.0, rel=1e-5)  # 0.666 亿元 / 10 亩
+    opm, grade = column_label("output_per_mu", "zh"), column_label("grade", "zh")
+    rows = next(d.value for d in at.dataframe if opm in d.value.columns and grade in d.value.columns)
+    assert rows[opm].iloc[0] == pytest.approx(666.0, rel=1e-5)  # 0.666 亿元 / 10 亩
 
 
 def test_ambiguous_column_mapping_step():
@@ -122,5 +124,5 @@ def test_targets_page_entry_stored_and_status(tmp_path, monkeypatch):
     at.sidebar.radio(key="lang").set_value("en").run()  # the same table with English headers and statuses
     assert not at.exception
     tbl = at.dataframe[0].value
-    lp = tbl[(tbl["indicator"] == "全员劳动生产率") & (tbl["target year"] == 2027)]
+    lp = tbl[(tbl["indicator"] == "labour productivity") & (tbl["target year"] == 2027)]
     assert lp["status"].iloc[0] == "🟡 amber" and at.button[0].label == "Save"

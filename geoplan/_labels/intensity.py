@@ -16,7 +16,7 @@ LABELS: dict[str, dict[str, str]] = {
     "page_targets": {"zh": "规划目标跟踪", "en": "Plan targets"},
     "tgt_intro": {"zh": "全市规划目标（2019—2022年专项行动方案、制造业“十四五”规划、2027年渝府办发〔2023〕72号等）与实际数据对比：差距、达到目标所需年均增速、状态。",
                   "en": "Municipal plan targets (2019–2022 action plan, 14th Five-Year manufacturing plan, 2027 targets of 渝府办发〔2023〕72号 etc.) against actual figures: gap, annual growth needed to reach the target, status."},
-    "tgt_upload": {"zh": "上传实际数据（列：indicator, year, value, unit）", "en": "Upload actual figures (columns: indicator, year, value, unit)"},
+    "tgt_upload": {"zh": "上传实际数据（列：`indicator`, `year`, `value`, `unit`）", "en": "Upload actual figures (columns: `indicator`, `year`, `value`, `unit`)"},
     "tgt_no_actuals": {"zh": "尚无实际数据：录入或上传后显示各指标最新年份的状态。", "en": "No actual figures yet: enter or upload them to see each indicator's status for the latest year."},
     "tgt_rule": {"zh": "状态规则（geoplan 自定，非政策）：", "en": "Status rule (geoplan's own, not policy): "},
     "tgt_target": {"zh": "目标", "en": "target"},

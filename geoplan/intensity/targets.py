@@ -78,6 +78,9 @@ def targets_2027(path: str | Path | None = None) -> pd.DataFrame:
         raise DataError(f"{p.name} line {int(empty.index[0]) + 2}: a target without value, url or evidence")
     t["value"] = pd.to_numeric(t["value"], errors="raise").astype(float)
     t["year"] = pd.to_numeric(t["year"], errors="raise").astype(int)
+    if "indicator_en" not in t:  # an older or user table: the Chinese name stands in
+        t["indicator_en"] = t["indicator_zh"]
+    t["indicator_en"] = t["indicator_en"].where(t["indicator_en"] != "", t["indicator_zh"])
     also = t.groupby("indicator")["doc_title"].agg(lambda s: "; ".join(s.iloc[1:]))
     t = t.drop_duplicates("indicator", keep="first").reset_index(drop=True)
     t["also_in"] = t["indicator"].map(also).fillna("")
@@ -136,7 +139,8 @@ def seed_targets(path: str | Path | None = None) -> pd.DataFrame:
     plans = catalog.plans().set_index("plan_id")
     out = pd.DataFrame({
         "target_id": rows["target_id"], "indicator": rows["target_id"].map(chosen),
-        "indicator_zh": rows["indicator_zh"], "kind": "level", "op": ">=", "value": val.astype(float),
+        "indicator_zh": rows["indicator_zh"], "indicator_en": rows["indicator_en"].fillna(rows["indicator_zh"]),
+        "kind": "level", "op": ">=", "value": val.astype(float),
         "unit": rows["unit"], "year": pd.to_numeric(rows["year"], errors="raise").astype(int),
         "scope": rows["scope"], "doc_title": rows["plan_id"].map(plans["title_zh"]),
         "doc_number": rows["plan_id"].map(plans["doc_number"]), "date": rows["plan_id"].map(plans["date"]),
@@ -149,7 +153,8 @@ def all_targets() -> pd.DataFrame:
     """The tracked seed targets (2019–2025) and the 2027 targets in one table, each with ``target_id``."""
     t27 = targets_2027()
     t27 = t27.assign(target_id="2027:" + t27["indicator"], source=t27["doc_number"])
-    return pd.concat([seed_targets(), t27], ignore_index=True)[["target_id", *TARGET_COLUMNS, "also_in", "source"]]
+    return pd.concat([seed_targets(), t27], ignore_index=True)[["target_id", *TARGET_COLUMNS, "indicator_en",
+                                                                "also_in", "source"]]
 
 
 def read_actuals(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
@@ -200,7 +205,8 @@ def track_targets(actuals: pd.DataFrame | None = None, targets: pd.DataFrame | N
     for _, tr in t.iterrows():
         base = GROWTH_BASE.get(tr["indicator"], tr["indicator"]) if tr["kind"] == "growth" else tr["indicator"]
         s = a[a["indicator"] == base].sort_values("year")
-        rec = {"target_id": tr.get("target_id", tr["indicator"]), "indicator": tr["indicator"], "indicator_zh": tr["indicator_zh"], "kind": tr["kind"],
+        rec = {"target_id": tr.get("target_id", tr["indicator"]), "indicator": tr["indicator"], "indicator_zh": tr["indicator_zh"],
+               "indicator_en": tr.get("indicator_en", tr["indicator_zh"]), "kind": tr["kind"],
                "target": float(tr["value"]), "unit": tr["unit"], "target_year": int(tr["year"]),
                "doc_title": tr.get("doc_title", ""), "doc_number": tr["doc_number"], "url": tr["url"], "latest_year": None, "actual": math.nan,
                "gap": math.nan, "required_growth_pct": math.nan, "path_value": math.nan, "status": "",
@@ -286,12 +292,14 @@ def tracked_indicators(targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     t = all_targets() if targets is None else targets
     lv = t[t["kind"] == "level"].drop_duplicates("indicator", keep="last")
-    rows = {r.indicator: (r.indicator_zh, r.unit) for r in lv.itertuples()}
+    en = lv["indicator_en"] if "indicator_en" in lv else lv["indicator_zh"]
+    rows = {ind: (zh, e, u) for ind, zh, e, u in zip(lv["indicator"], lv["indicator_zh"], en, lv["unit"])}
     for ind in t.loc[t["kind"] == "growth", "indicator"]:
         code = GROWTH_BASE.get(ind, ind)
         if code not in rows and code in METRICS:
-            rows[code] = (METRICS[code].zh, METRICS[code].unit)
-    out = pd.DataFrame([(k, zh, u) for k, (zh, u) in rows.items()], columns=["indicator", "indicator_zh", "unit"])
+            rows[code] = (METRICS[code].zh, METRICS[code].en, METRICS[code].unit)
+    out = pd.DataFrame([(k, zh, e, u) for k, (zh, e, u) in rows.items()],
+                       columns=["indicator", "indicator_zh", "indicator_en", "unit"])
     return out.sort_values("indicator").reset_index(drop=True)
 
 
