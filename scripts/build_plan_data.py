@@ -593,6 +593,11 @@ PLACE_ALIASES = [  # (alias, type, id, source)
     ("重庆两路寸滩综合保税区空港功能区", "park", "lianglu_guoyuan_czb", "002 L758"),
     ("江津综合保税区", "park", "jiangjin_czb", "002 L759"),
     ("双桥经开区", "park", "shuangqiao", "short form"), ("双桥工业园区", "park", "shuangqiao", "draft name"),
+    # district hi-tech zones by their usual short form (…高新技术产业开发区 → …高新区); without these the
+    # bare 高新区 alias (→ 重庆高新区) matched inside 璧山高新区 etc.
+    ("璧山高新区", "park", "bishan_gaoxin", "short form"), ("永川高新区", "park", "yongchuan_gaoxin", "short form"),
+    ("荣昌高新区", "park", "rongchang_gaoxin", "short form"), ("合川高新区", "park", "hechuan_gaoxin", "short form"),
+    ("大足高新区", "park", "dazu_gaoxin", "short form"), ("潼南高新区", "park", "tongnan_gaoxin", "short form"),
     ("重庆港口型国家物流枢纽", "park", "liangjiang", "002 L760; 果园港 in 两江新区 — " + OUTSIDE),
     ("重庆陆港型国家物流枢纽", "district", "500106", "002 L760; 团结村 rail port, 沙坪坝 — " + OUTSIDE),
     ("重庆江北国际机场", "district", "500112", "002 L757; the airport is in 渝北 — " + OUTSIDE),

@@ -331,3 +331,12 @@ def test_review_helpers_set_decisions_and_count(plan_txt):
     assert list(apply_review(decided, lines)["industry_id"]) == ["ic"]
     with pytest.raises(InputError, match="both accepted and rejected"):
         set_decisions(table, accept=[ic], reject=[ic])
+
+
+def test_district_hi_tech_zone_short_forms_are_their_own_parks():
+    """璧山高新区 is 璧山高新技术产业开发区, not 重庆高新区 (the bare 高新区 alias must not win inside it)."""
+    from geoplan.ingest.gazetteer import gazetteer
+
+    got = [(m.phrase, m.ident) for m in gazetteer().scan("依托璧山高新区、永川高新区和重庆高新区布局项目")
+           if m.what == "place"]
+    assert got == [("璧山高新区", "bishan_gaoxin"), ("永川高新区", "yongchuan_gaoxin"), ("重庆高新区", "cq_gaoxin")]
