@@ -197,7 +197,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     with left:
         click = common.show_map(m, key=f"industry_map_{lang}_{tiles}_{sector_id}_{'-'.join(show)}",
                                 feature_group=fg, clicks=True, view=view)
-        st.caption(t("approx_note", lang) + " " + t("click_hint", lang))
+        st.caption(t("approx_note", lang) + " " + t("click_hint", lang) + " " + t("maps_spread_note", lang))
     with right:
         # the legend sits beside the map so that it hides no district (escaped HTML from geoplan.maps)
         with st.expander(t("legend", lang), expanded=True):
