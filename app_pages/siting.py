@@ -176,7 +176,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
     with map_col:
         _result_map(ranked, lang, tiles, tkey)
     with table_col:
-        st.dataframe(view, hide_index=True, width="stretch", height=common.MAP_HEIGHT - 40)
+        st.dataframe(view, hide_index=True, width="stretch", height=min(common.MAP_HEIGHT, 35 * (len(view) + 1) + 3))
     _show_words(e, lang)
 
     left, right = st.columns([1, 1])
@@ -235,7 +235,7 @@ def _result_map(ranked: Any, lang: str, tiles: str, tkey: str | None) -> None:
     label = pd.Series(ranked["rank"].astype(str).to_numpy(), index=pts["park_id"].to_numpy())
     maps.add_parks(m, maps.to_display(pts, tiles), sp["parks"], lang, popups=False, highlight_ids=pts["park_id"],
                    label=label)
-    maps.add_legend(m, [maps.parks_legend(sp["parks"], lang)], t("legend", lang))
+    maps.add_legend(m, [maps.parks_legend(sp["parks"], lang)], t("legend", lang), collapsed=True)  # half-width map
     maps.spread_markers(m)
     maps.add_measure(m, lang)
     maps.fit_to(m, pts)

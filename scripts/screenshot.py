@@ -29,14 +29,16 @@ def main() -> None:
         page.get_by_label("按产业筛选", exact=False).first.fill("新能源汽车")
         page.keyboard.press("Enter")
         page.wait_for_function(IDLE)
+        frame = page.frame_locator("iframe[title*='st_folium'], iframe[title*='streamlit_folium']").first
+        frame.locator(".geoplan-park").first.wait_for()
         page.wait_for_timeout(3000)
         page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
         page.get_by_text("项目选址", exact=True).first.click()
         page.get_by_role("button", name="开始选址").click()
         page.get_by_text("候选排序", exact=False).first.wait_for()
         page.wait_for_function(IDLE)
-        page.get_by_text("候选排序", exact=False).first.scroll_into_view_if_needed()
-        page.wait_for_timeout(3000)
+        page.get_by_text("候选排序", exact=False).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(4000)
         page.screenshot(path=str(ROOT / "docs" / "screenshot_siting.png"))
         browser.close()
 

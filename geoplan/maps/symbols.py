@@ -168,10 +168,12 @@ def parks_legend(spec: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def add_legend(m: folium.Map, sections: list[dict[str, Any]], title: str = "Legend / 图例",
-               position: str = "topright") -> str:
-    """Put a collapsible legend control on the map; returns its HTML (for use outside the map too)."""
+               position: str = "topright", collapsed: bool = False) -> str:
+    """Put a collapsible legend control on the map (``collapsed``: closed at first, for a narrow map);
+    returns its HTML (for use outside the map too).
+    """
     text = legend_html(sections)
-    m.add_child(_Legend(f"<details open><summary style='cursor:pointer;font-weight:bold'>{esc(title)}</summary>"
+    m.add_child(_Legend(f"<details{'' if collapsed else ' open'}><summary style='cursor:pointer;font-weight:bold'>{esc(title)}</summary>"
                         f"{text}</details>", position))
     return text
 
