@@ -93,3 +93,24 @@ def test_xlsx_opens_with_the_table(df):
     back = pd.read_excel(io.BytesIO(to_xlsx(table)), sheet_name="compare")
     assert list(back.columns[1:]) == list(table.columns)
     assert "未知" in back.iloc[:, 1].tolist()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_compare_page_shows_the_table_in_both_languages(lang):
+    from appserver import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    if lang == "en":
+        at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="page" if lang == "zh" else "page__en").set_value("page_compare").run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    unknown = "未知" if lang == "zh" else "unknown"
+    row = "可用地（亩）" if lang == "zh" else "Free land (mu)"
+    assert table.shape[1] == 3 and table.loc[row].tolist() == [unknown] * 3
+    # fewer than two places: a hint, no table
+    key = "cmp_places" if lang == "zh" else "cmp_places__en"
+    at.multiselect(key=key).set_value(["park:liangjiang"]).run()
+    assert not at.exception and not at.dataframe
