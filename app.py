@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import corridors, industry, ingest, intensity, siting, targets, warm, workspace
+from app_pages import compare, corridors, industry, ingest, intensity, siting, targets, warm, workspace
 from app_pages.common import choice, plain, sidebar_tiles
 from geoplan.errors import GeoplanError
 from geoplan.i18n import LANGS, t
@@ -17,6 +17,7 @@ PAGES = {
     "page_intensity": intensity.render,
     "page_corridor": corridors.render,
     "page_siting": siting.render,
+    "page_compare": compare.render,
     "page_ingest": ingest.render,
     "page_workspace": workspace.render,
     "page_targets": targets.render,

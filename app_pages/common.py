@@ -21,7 +21,7 @@ from geoplan.errors import GeoplanError
 from geoplan.i18n import t
 from geoplan.io.validate import neutralise_frame
 
-MAP_HEIGHT = 560
+MAP_HEIGHT = 720  # px: most of a laptop screen (issue 15: 560 px was too small)
 
 # Upload size limits per kind, in one place (below Streamlit's own 200 MB server.maxUploadSize);
 # checked on the upload's size before anything is parsed.
@@ -105,8 +105,9 @@ def sidebar_tiles(lang: str) -> tuple[str, str | None]:
 
 
 def show_map(m: Any, key: str, *, feature_group: Any = None, height: int = MAP_HEIGHT,
-             clicks: bool = False) -> dict[str, Any] | None:
-    """Render a folium map (streamlit-folium when installed) and return the click state if asked."""
+             clicks: bool = False, view: tuple[tuple[float, float], int] | None = None) -> dict[str, Any] | None:
+    """Render a folium map (streamlit-folium when installed) and return the click state if asked;
+    ``view`` = ``((lat, lon), zoom)`` moves the map there (search hit, filter results)."""
     try:
         from streamlit_folium import st_folium
     except ImportError:  # pragma: no cover - streamlit-folium is a dependency
@@ -116,7 +117,8 @@ def show_map(m: Any, key: str, *, feature_group: Any = None, height: int = MAP_H
         return None
     return st_folium(m, key=key, height=height, use_container_width=True,
                      returned_objects=["last_object_clicked"] if clicks else [],
-                     feature_group_to_add=feature_group)
+                     feature_group_to_add=feature_group,
+                     center=view[0] if view else None, zoom=view[1] if view else None)
 
 
 #: the file-name suffix of each download format: a Shapefile download is the zipped set, named .zip

@@ -18,6 +18,7 @@ from geoplan.spatial import place_at
 from . import common, workspace
 
 TOGGLE_LAYERS = ("districts", "parks", "corridors", "regions", "context")
+MAP_VIEW_PX = (900, common.MAP_HEIGHT)  # the map column's size, for the zoom of a search hit or filter
 TABLE_COLS = ["place_zh", "place_type", "industry_zh", "relation", "matched_via", "role_zh", "strength", "kind",
               "cite", "evidence_zh"]  # users read the plan title (cite); downloads keep source + source_line
 
@@ -38,12 +39,38 @@ def _frames() -> dict[str, Any]:
     }
 
 
+@st.cache_resource(show_spinner=False)
+def _place_index() -> pd.DataFrame:
+    """Parks and districts with their names, aliases and bounds, for the search box (built once)."""
+    f = _frames()
+    return maps.place_index(f["districts"], f["parks"])
+
+
+def _search(lang: str) -> tuple[str, str, tuple[float, float, float, float]] | None:
+    """The search box above the map → (place_type, place_id, bounds) of the chosen match."""
+    q = st.text_input(t("maps_search", lang), key="ind_search", placeholder=t("maps_search_placeholder", lang))
+    if not q.strip():
+        return None
+    hits = maps.search_places(q, _place_index())
+    if hits.empty:
+        st.caption(t("maps_search_none", lang) + common.plain(q))
+        return None
+    nm = name_col(lang)
+    labels = {i: f"{hits.loc[i, nm] or hits.loc[i, 'name_zh']} · {t('maps_place_' + hits.loc[i, 'place_type'], lang)}"
+              for i in hits.index}
+    i = 0 if len(hits) == 1 else st.selectbox(t("maps_search_pick", lang), list(hits.index), key=f"ind_search_pick_{lang}",
+                                               format_func=labels.get)
+    h = hits.loc[i]
+    return str(h["place_type"]), str(h["place_id"]), (h["x0"], h["y0"], h["x1"], h["y1"])
+
+
 def sector_choices() -> pd.DataFrame:
     ind = _frames()["industries"]
     return ind[ind["kind"].eq("sector")].reset_index(drop=True)
 
 
-def _base_map(lang: str, tiles: str, tkey: str | None, sector_id: str | None, show: tuple[str, ...]) -> Any:
+def _base_map(lang: str, tiles: str, tkey: str | None, sector_id: str | None, show: tuple[str, ...],
+              highlight: bool = False) -> Any:
     """A fresh folium map per run (~0.2 s): streamlit-folium alters the map it renders, so a map
     object must not be cached and reused."""
     f = _frames()
@@ -61,6 +88,7 @@ def _base_map(lang: str, tiles: str, tkey: str | None, sector_id: str | None, sh
         districts=f["districts"], parks=f["parks"], corridors=f["corridors"], agglomeration=f["agglomeration"],
         context=f["context"], assignments=f["assignments"], specs=sp, lang=lang, tiles=tiles,
         tianditu_key=tkey, district_fill=fill, fill_legend=legend, legend_in_map=False,
+        extra_legend=[maps.highlight_legend(lang)] if highlight else (),
         show=[{"regions": "agglomeration"}.get(s, s) for s in show])
 
 
@@ -144,23 +172,32 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     # the Sichuan context is off by default: a fifth of the map payload for orientation only
     show = common.multichoice(c2.multiselect, t("map_layers", lang), avail, "ind_layers", lang,
                               default=[a for a in avail if a != "context"], format_func=lambda lid: pick(sp[lid]["title"], lang))
-    text = st.text_input(t("industry_filter", lang), key="ind_filter", placeholder=t("industry_filter_help", lang))
+    s1, s2 = st.columns([1, 1])
+    with s1:
+        text = st.text_input(t("industry_filter", lang), key="ind_filter", placeholder=t("industry_filter_help", lang))
+    with s2:
+        found = _search(lang)
 
     iid, rows = (None, None)
     if text.strip():
         iid, rows = resolve(text.strip(), lang)
 
-    m, legend_html = _base_map(lang, tiles, tkey, sector_id, tuple(show))
+    m, legend_html = _base_map(lang, tiles, tkey, sector_id, tuple(show), rows is not None and not rows.empty)
     f = _frames()
     fg = None
+    view = None
     if rows is not None and not rows.empty:
         fg = maps.highlight_group(districts=f["districts"], parks=f["parks"], regions=f["regions"],
                                   place_rows=rows, lang=lang, tiles=tiles)
+        b = maps.highlight_bounds(districts=f["districts"], parks=f["parks"], regions=f["regions"], place_rows=rows)
+        view = maps.view_for_bounds(b, *MAP_VIEW_PX) if b else None
+    if found:  # a search hit wins over the filter's extent
+        view = maps.view_for_bounds(found[2], *MAP_VIEW_PX, max_zoom=12)
     left, right = st.columns([2, 1])
     with left:
         click = common.show_map(m, key=f"industry_map_{lang}_{tiles}_{sector_id}_{'-'.join(show)}",
-                                feature_group=fg, clicks=True)
-        st.caption(t("approx_note", lang) + " " + t("click_hint", lang))
+                                feature_group=fg, clicks=True, view=view)
+        st.caption(t("approx_note", lang) + " " + t("click_hint", lang) + " " + t("maps_spread_note", lang))
     with right:
         # the legend sits beside the map so that it hides no district (escaped HTML from geoplan.maps)
         with st.expander(t("legend", lang), expanded=True):
@@ -175,6 +212,10 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
                 st.markdown(f"**{t('places_lit', lang)}** ({len(rows)})")
                 st.dataframe(localize_columns(_table(rows, lang), lang), hide_index=True, width="stretch", height=300)
         place = _clicked_place(click, tiles)
+        sig = repr((click or {}).get("last_object_clicked"))
+        if found and (place is None or st.session_state.get("_ind_click_sig") == sig):
+            place = found[:2]  # the searched place's card, until the user clicks somewhere new
+        st.session_state["_ind_click_sig"] = sig
         if place:
             _place_details(place, lang)
         elif iid is None:

@@ -205,7 +205,12 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
             view[g] = [display.state_label(v, lang) for v in view[g]]
     view["location_precision"] = [maps.precision_label(v, lang) for v in view["location_precision"]]
     view = view.rename(columns=cols)
-    st.dataframe(view, hide_index=True, width="stretch")
+    # map and ranking side by side at the top (issue 15)
+    map_col, table_col = st.columns([1, 1])
+    with map_col:
+        _result_map(ranked, lang, tiles, tkey)
+    with table_col:
+        st.dataframe(view, hide_index=True, width="stretch", height=min(common.MAP_HEIGHT, 35 * (len(view) + 1) + 3))
     _show_words(e, lang)
 
     left, right = st.columns([1, 1])
@@ -246,7 +251,18 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
     with st.expander(t("explanation", lang)):
         st.json(res.explanation, expanded=False)
 
-    # map: every candidate faint, the ranked ones labelled with their rank
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(t("download_result", lang), res.to_json(), file_name="site_selection.json",
+                       mime="application/json", key="sit_dl_json")
+    c2.download_button(t("download_geojson", lang), res.to_geojson(), file_name="site_selection.geojson",
+                       mime="application/geo+json", key="sit_dl_geo")
+    flat = pd.DataFrame(siting.flat_frame(ranked).drop(columns="geometry"))
+    c3.download_button(t("download_csv", lang), common.csv_bytes(flat),
+                       file_name="site_selection.csv", mime="text/csv", key="sit_dl_csv")
+
+
+def _result_map(ranked: Any, lang: str, tiles: str, tkey: str | None) -> None:
+    """The ranked parks on the map, labelled with their rank; crowded ones fanned out so labels do not overlap."""
     sp = common.specs()
     m = maps.base_map(tiles, tianditu_key=tkey)
     maps.add_districts(m, maps.to_display(common.layer("districts"), tiles), sp["districts"], lang, popups=False)
@@ -258,18 +274,11 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
     label = pd.Series(ranked["rank"].astype(str).to_numpy(), index=pts["park_id"].to_numpy())
     maps.add_parks(m, maps.to_display(pts, tiles), sp["parks"], lang, popups=False, highlight_ids=pts["park_id"],
                    label=label)
-    maps.add_legend(m, [maps.parks_legend(sp["parks"], lang)], t("legend", lang))
+    maps.add_legend(m, [maps.parks_legend(sp["parks"], lang)], t("legend", lang), collapsed=True)  # half-width map
+    maps.spread_markers(m)
+    maps.add_measure(m, lang)
     maps.fit_to(m, pts)
     common.show_map(m, key=f"sit_map_{lang}_{tiles}_{len(ranked)}_{ranked['score'].sum():.3f}")
-
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(t("download_result", lang), res.to_json(), file_name="site_selection.json",
-                       mime="application/json", key="sit_dl_json")
-    c2.download_button(t("download_geojson", lang), res.to_geojson(), file_name="site_selection.geojson",
-                       mime="application/geo+json", key="sit_dl_geo")
-    flat = pd.DataFrame(siting.flat_frame(ranked).drop(columns="geometry"))
-    c3.download_button(t("download_csv", lang), common.csv_bytes(flat),
-                       file_name="site_selection.csv", mime="text/csv", key="sit_dl_csv")
 
 
 def _show_words(e: dict, lang: str) -> None:

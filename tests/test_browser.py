@@ -40,7 +40,7 @@ def browser_page():
     SHOTS.mkdir(parents=True, exist_ok=True)
     with AppServer() as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page = browser.new_page(viewport={"width": 1500, "height": 1200})  # the 720 px map fits unscrolled
         page.set_default_timeout(60_000)
         yield server, page
         browser.close()

@@ -29,7 +29,8 @@ from ..data import catalog
 from ..data.layers import layer_ids, layer_spec, load_layer
 from ..i18n import name_col, t
 from .base import _round_geoms, base_map, to_display
-from .popups import _area_label, _rows_by_place, district_popup, park_popup
+from .controls import add_labels, add_measure, spread_markers
+from .popups import POPUP_OPTIONS, _area_label, _rows_by_place, district_popup, park_popup
 from .symbols import (
     HIGHLIGHT,
     NO_DATA,
@@ -78,7 +79,7 @@ def add_districts(target: folium.Map | folium.FeatureGroup, districts: gpd.GeoDa
                                   "weight": weight, "fillOpacity": fo},
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=fields, labels=False),
-        popup=folium.GeoJsonPopup(fields=["_popup"], labels=False, max_width=420) if popups else None,
+        popup=folium.GeoJsonPopup(fields=["_popup"], labels=False, **POPUP_OPTIONS) if popups else None,
         smooth_factor=1.0,
     )
     layer.add_to(target)
@@ -172,7 +173,7 @@ def add_parks(target: folium.Map | folium.FeatureGroup, parks: gpd.GeoDataFrame,
         marker=folium.Marker(icon=folium.DivIcon(html="", class_name="geoplan-park")),
         style_function=lambda f: icons[f["properties"]["_i"]],
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        popup=folium.GeoJsonPopup(fields=["_popup"], labels=False, max_width=420) if popups else None,
+        popup=folium.GeoJsonPopup(fields=["_popup"], labels=False, **POPUP_OPTIONS) if popups else None,
     )
     layer.add_to(target)
     return len(recs)
@@ -242,7 +243,8 @@ def industry_map(*, districts: gpd.GeoDataFrame | None = None, parks: gpd.GeoDat
                  tiles: str = "none", tianditu_key: str | None = None, district_fill: pd.Series | None = None,
                  fill_legend: dict[str, Any] | None = None,
                  show: Iterable[str] = ("districts", "parks", "corridors", "agglomeration", "context"),
-                 assets: str = "local", legend_in_map: bool = True) -> tuple[folium.Map, str]:
+                 assets: str = "local", legend_in_map: bool = True, controls: bool = True,
+                 extra_legend: Sequence[dict[str, Any]] = ()) -> tuple[folium.Map, str]:
     """The industry map: districts (by region or ``district_fill``), parks by tier, corridors, areas.
 
     Parameters
@@ -266,6 +268,11 @@ def industry_map(*, districts: gpd.GeoDataFrame | None = None, parks: gpd.GeoDat
         Where Leaflet comes from (``local``: the vendored copy served at ``/app/static``).
     legend_in_map : bool, default True
         Also draw the legend on the map.
+    controls : bool, default True
+        Zoom-dependent district and park labels, the distance-measure button and fanned-out
+        crowded park markers (:mod:`geoplan.maps.controls`; inline scripts, no download).
+    extra_legend : sequence of dict
+        Further legend sections (e.g. :func:`geoplan.maps.highlight_legend` when a filter is on).
 
     Returns
     -------
@@ -312,6 +319,13 @@ def industry_map(*, districts: gpd.GeoDataFrame | None = None, parks: gpd.GeoDat
     if "parks" in show:
         add_parks(m, shift(parks), specs["parks"], lang, assignments=assignments)
         sections.append(parks_legend(specs["parks"], lang))
+    if controls:
+        add_labels(m, lang, districts=shift(districts) if "districts" in show else None,
+                   parks=shift(parks) if "parks" in show else None)
+        add_measure(m, lang)
+        if "parks" in show:
+            spread_markers(m)
+    sections.extend(extra_legend)
     if legend_in_map:
         add_legend(m, sections, t("legend", lang))
     return m, legend_html(sections)
@@ -349,3 +363,24 @@ def highlight_group(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, reg
                                 dash_array=None if strong else "4 3", fill=False,
                                 tooltip=folium.Tooltip(esc(name))).add_to(fg)
     return fg
+
+
+def highlight_bounds(*, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, regions: gpd.GeoDataFrame | None,
+                     place_rows: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    """``(x0, y0, x1, y1)`` around every place of ``place_rows`` (districts, parks, plan regions) —
+    what :func:`highlight_group` lights up — or ``None`` when none of them has a geometry.
+    """
+    if place_rows is None or place_rows.empty:
+        return None
+    ids = {pt: set(place_rows.loc[place_rows["place_type"] == pt, "place_id"].astype(str))
+           for pt in ("district", "park", "region")}
+    parts = [districts.geometry[districts["adcode"].astype(str).isin(ids["district"])].to_numpy(),
+             parks.geometry[parks["park_id"].astype(str).isin(ids["park"])].to_numpy()]
+    if regions is not None and not regions.empty:
+        parts.append(regions.geometry[regions["region_id"].astype(str).isin(ids["region"])].to_numpy())
+    geoms = np.concatenate(parts)
+    if not len(geoms):
+        return None
+    b = shapely.bounds(geoms)
+    x0, y0, x1, y1 = np.nanmin(b[:, 0]), np.nanmin(b[:, 1]), np.nanmax(b[:, 2]), np.nanmax(b[:, 3])
+    return (float(x0), float(y0), float(x1), float(y1)) if np.all(np.isfinite([x0, y0, x1, y1])) else None

@@ -21,6 +21,12 @@ POPUP_ROWS = 6
 EVIDENCE_CHARS = 90
 
 
+# Leaflet popup options of every place card: a bounded height that scrolls (the map is ≥ 720 px tall),
+# and auto-pan padding so the zoom buttons and the measure button (top left) never cover the title.
+POPUP_OPTIONS = {"max_width": 420, "max_height": 380, "auto_pan_padding_top_left": [60, 110],
+                 "auto_pan_padding_bottom_right": [20, 20]}
+
+
 FIELD_CHARS = 120  # long source notes are cut in popups; downloads and side tables keep them whole
 
 

@@ -120,7 +120,10 @@ def legend_html(sections: list[dict[str, Any]]) -> str:
     for sec in sections:
         parts.append(f'<div style="font-weight:bold;margin-top:4px">{esc(sec["title"])}</div>')
         for symbol, label in sec["items"]:
-            parts.append(f'<div style="white-space:nowrap">{symbol}{esc(label)}</div>')
+            # symbol and text side by side; a long label wraps inside the box instead of running out
+            parts.append(f'<div style="display:flex;align-items:center;gap:2px;margin:1px 0">'
+                         f'<span style="flex:none">{symbol}</span><span style="white-space:normal;'
+                         f'overflow-wrap:anywhere">{esc(label)}</span></div>')
         if sec.get("note"):
             parts.append(f'<div style="font-size:10px;color:#555;white-space:normal">{esc(sec["note"])}</div>')
     return "".join(parts)
@@ -133,6 +136,15 @@ def categorical_legend(spec: dict[str, Any], lang: str, kind: str = "fill") -> d
     labels = leg.get("labels", {}) or {k: {"zh": k, "en": k} for k in colors}
     items = [(swatch(colors.get(k, NO_DATA), kind), pick(v, lang)) for k, v in labels.items()]
     return {"title": pick(leg.get("title"), lang), "items": items, "note": pick(leg.get("note"), lang)}
+
+
+def highlight_legend(lang: str, title: str | None = None) -> dict[str, Any]:
+    """Legend section of the highlight (filter result): solid for places the plan names, dashed for
+    the same chain or sector — the colours :func:`geoplan.maps.highlight_group` draws.
+    """
+    return {"title": title or t("maps_highlight", lang),
+            "items": [(swatch(HIGHLIGHT), t("maps_highlight_direct", lang)),
+                      (swatch(HIGHLIGHT, "dashed"), t("maps_highlight_related", lang))]}
 
 
 def svg_img(svg: str) -> str:
@@ -156,10 +168,12 @@ def parks_legend(spec: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def add_legend(m: folium.Map, sections: list[dict[str, Any]], title: str = "Legend / 图例",
-               position: str = "topright") -> str:
-    """Put a collapsible legend control on the map; returns its HTML (for use outside the map too)."""
+               position: str = "topright", collapsed: bool = False) -> str:
+    """Put a collapsible legend control on the map (``collapsed``: closed at first, for a narrow map);
+    returns its HTML (for use outside the map too).
+    """
     text = legend_html(sections)
-    m.add_child(_Legend(f"<details open><summary style='cursor:pointer;font-weight:bold'>{esc(title)}</summary>"
+    m.add_child(_Legend(f"<details{'' if collapsed else ' open'}><summary style='cursor:pointer;font-weight:bold'>{esc(title)}</summary>"
                         f"{text}</details>", position))
     return text
 
