@@ -103,7 +103,10 @@ def _type_land(page, grid, value: str) -> None:
     page.keyboard.press("Control+A")
     page.keyboard.type(value, delay=40)
     page.keyboard.press("Enter")
-    _settle(page)  # the edit reruns the script before the save button is pressed
+    # the edit reruns the script before the save button is pressed; on a loaded machine that rerun can
+    # start a moment after the keypress, so give it time to begin before waiting for it to end
+    page.wait_for_timeout(1500)
+    _settle(page)
 
 
 def _ranked_parks(page) -> list[str]:
@@ -131,7 +134,7 @@ def test_land_entered_in_the_workspace_drives_ranking_and_reopened_result(app):
     assert _cell(grid, 0, 0) == PARK_ID and _cell(grid, LAND_COL, 0) in ("", "None")
     _type_land(page, grid, "100")
     page.get_by_role("button", name="保存修改").first.click()
-    page.get_by_text("已保存园区数：1").wait_for()
+    page.get_by_text("已保存园区数：1").wait_for(timeout=120_000)
     _open(page, server, "工作空间", reload=True)
     grid = _grid(page, 0)
     assert (_cell(grid, 0, 0), _cell(grid, LAND_COL, 0), _cell(grid, 7, 0)) == (PARK_ID, "100", "1")
