@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import compare, corridors, industry, ingest, intensity, siting, targets, warm, workspace
-from app_pages.common import choice, plain, sidebar_tiles
+from app_pages.common import choice, localise_widgets, plain, sidebar_tiles
 from geoplan.errors import GeoplanError
 from geoplan.i18n import LANGS, t
 
@@ -31,6 +31,7 @@ lang = st.sidebar.radio("语言 / Language", LANGS, key="lang", horizontal=True,
 st.sidebar.title(t("app_title", lang))
 page = choice(st.sidebar.radio, t("page", lang), list(PAGES), "page", lang, format_func=lambda p: t(p, lang))
 tiles, tkey = sidebar_tiles(lang)
+localise_widgets(lang)
 
 try:
     PAGES[page](lang, tiles, tkey)

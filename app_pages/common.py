@@ -5,6 +5,7 @@ No analysis here: pages call ``geoplan`` functions and show the results.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -42,6 +43,27 @@ def plain(text: object, limit: int = 2000) -> str:
     s = re.sub(r"(?i)://", r":\/\/", s)
     s = re.sub(r"(?i)\bwww\.", "www\\.", s)
     return s.replace("\n", "  \n")
+
+
+def localise_widgets(lang: str) -> None:
+    """Streamlit's own file-uploader texts ("Upload", "200MB per file …") in Chinese on the 中文 screen.
+
+    Streamlit has no language setting for them, so a stylesheet hides the English and shows the label
+    from ``geoplan.i18n`` in its place (the size line also disappears: geoplan's own per-kind limits,
+    not Streamlit's 200 MB, decide, and an over-size upload is refused with its own message).
+    """
+    if lang != "zh":
+        return
+    button, zone = json.dumps(t("upload_button", lang), ensure_ascii=False), json.dumps(t("upload_dropzone", lang),
+                                                                                   ensure_ascii=False)
+    dz = "[data-testid='stFileUploaderDropzone']"
+    st.html(
+        f"<style>{dz} button [data-testid='stMarkdownContainer'] p{{visibility:hidden;position:relative}}"
+        f"{dz} button [data-testid='stMarkdownContainer'] p::after{{content:{button};visibility:visible;"
+        "position:absolute;left:0;white-space:nowrap}"
+        f"{dz} [data-testid='stFileUploaderDropzoneInstructions'] span{{visibility:hidden;position:relative}}"
+        f"{dz} [data-testid='stFileUploaderDropzoneInstructions'] span::after{{content:{zone};visibility:visible;"
+        "position:absolute;left:0;white-space:nowrap}</style>")
 
 
 def upload_too_large(up: Any, kind: str, lang: str) -> bool:

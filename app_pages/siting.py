@@ -32,40 +32,11 @@ from .workspace import current_store
 AXES = ("", "CY_MAIN", "CY_MID", "CSY")
 
 # page texts added by issue 12 (zh, en)
-TXT = {
-    "example_land": ("使用示例可用地表（虚构数据）", "Use the example free-land table (made-up data)"),
-    "example_warning": ("⚠ 可用地为示例数据（虚构数值，仅作演示），不是真实情况。请以园区确认的数据替换。",
-                        "⚠ Free land is EXAMPLE data (made-up values, for demonstration only), not facts. "
-                        "Replace it with figures confirmed by the parks."),
-    "exclude_unknown": ("排除可用地未知的园区", "Exclude parks whose free land is unknown"),
-    "zone_view": ("按片区显示（不合并组团）", "Zone-level view (do not merge sub-zones)"),
-    "reasons": ("理由", "Reasons"),
-    "change": ("如何进入前三", "What would change the order"),
-    "excluded": ("未通过的最高分候选", "Best excluded candidates"),
-    "caveats": ("注意事项", "Caveats"),
-    "plan_level": ("规划层级", "Plan level"),
-    "free_land": ("可用地（亩）", "Free land (mu)"),
-    "best_zone": ("最适合片区", "Best zone"),
-    "unknown": ("未知", "UNKNOWN"),
-    "pipeline": ("项目批量布局", "Project pipeline allocation"),
-    "pipeline_help": ("上传项目清单（CSV/YAML，列名：`id`, `industry`, `land_mu`, `investment_yi`, `output_yi`），"
-                      "按各园区可用地联合布局，并与逐个贪心选择对比。",
-                      "Upload a project list (CSV/YAML columns: `id`, `industry`, `land_mu`, `investment_yi`, "
-                      "`output_yi`): "
-                      "projects are placed jointly under each park's free land and compared with one-at-a-time greedy."),
-    "pipeline_upload": ("项目清单", "Project list"),
-    "pipeline_example": ("使用示例项目清单（20 个虚构项目）", "Use the example pipeline (20 made-up projects)"),
-    "pipeline_run": ("布局", "Allocate"),
-    "alloc_total": ("联合优化总匹配度", "Joint allocation total fit"),
-    "greedy_total": ("贪心（逐个，跳过已满园区）总匹配度", "Greedy (one at a time, skipping full parks) total fit"),
-    "naive_total": ("贪心（各取最优，忽略他人，超额）总匹配度", "Greedy (best park each, ignoring others; over-books)"),
-    "overbook": ("贪心方案超额占用", "Greedy over-bookings"),
-    "no_overbook": ("贪心方案无超额占用", "Greedy over-books no park"),
-}
 
 
 def tx(key: str, lang: str) -> str:
-    return TXT[key][0 if lang == "zh" else 1]
+    """A label of this page (``siting_page_<key>`` in geoplan/_labels/siting.py)."""
+    return t(f"siting_page_{key}", lang)
 REGION_IDS = ("central_urban", "new_main_urban", "ne_three_gorges", "se_wuling")
 
 

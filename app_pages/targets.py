@@ -83,6 +83,11 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:  # noqa: ARG001 - p
                      indicator_zh=r["indicator_en"] if lang == "en" else r["indicator_zh"],
                      unit=r["unit"].map(lambda u: unit(u, lang)))
     shown = shown[list(COLUMNS)].rename(columns={k: t(f"targets_col_{v}", lang) for k, v in COLUMNS.items()})
+    # unknown numbers read 未知 / unknown, never "None" or an empty cell that looks like zero
+    unknown = t("ws_unknown", lang)
+    shown = shown.round(3)
+    for col in shown.columns[shown.isna().any()]:  # a column with gaps becomes text, the gaps 未知 / unknown
+        shown[col] = [unknown if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else str(v)) for v in shown[col]]
     st.dataframe(shown, hide_index=True, width="stretch")
     st.subheader(t("targets_charts", lang))
     year_t = t("targets_year", lang)

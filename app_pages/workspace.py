@@ -173,6 +173,7 @@ def _polygon(s: gstore.Store, table: pd.DataFrame, lang: str, tiles: str, tkey: 
     m = maps.base_map(tiles, tianditu_key=tkey)
     maps.add_districts(m, maps.to_display(common.layer("districts"), tiles), common.specs()["districts"], lang,
                        popups=False)
+    maps.add_draw_locale(m, lang)  # before the control: its toolbar reads the texts when built
     draw = Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
                                             "circlemarker": False, "polygon": True, "rectangle": True},
                 edit_options={"edit": False, "remove": False})

@@ -115,7 +115,9 @@ def test_targets_page_entry_stored_and_status(tmp_path, monkeypatch):
     tbl = at.dataframe[0].value
     lp = tbl[tbl["指标"] == "全员劳动生产率"].set_index("目标年份")
     # 2027 target 50 from 37 (2022) → path 2023 = 37·(50/37)^(1/5) = 39.30; 38 ≥ 0.9·39.30 → amber
-    assert "🟡" in lp.loc[2027, "状态"] and lp.loc[2027, "所需年均增速(%)"] == pytest.approx(7.102, abs=1e-3)
+    assert "🟡" in lp.loc[2027, "状态"] and float(lp.loc[2027, "所需年均增速(%)"]) == pytest.approx(7.102, abs=1e-3)
+    # an indicator without actual figures reads 未知 (unknown), never None or 0
+    assert set(tbl.loc[tbl["指标"] == "研发投入强度", "实际值"]) == {"未知"}
     csv = b"indicator,year,value,unit\nrd_share_pct,2023,1.6,%\nrd_share_pct,2024,1.7,%\n"
     at.file_uploader(key="tgt_upload").set_value(("actuals.csv", csv, "text/csv")).run()
     assert not at.exception and not at.error
@@ -124,5 +126,5 @@ def test_targets_page_entry_stored_and_status(tmp_path, monkeypatch):
     at.sidebar.radio(key="lang").set_value("en").run()  # the same table with English headers and statuses
     assert not at.exception
     tbl = at.dataframe[0].value
-    lp = tbl[(tbl["indicator"] == "labour productivity") & (tbl["target year"] == 2027)]
+    lp = tbl[(tbl["indicator"] == "labour productivity") & (tbl["target year"].astype(str) == "2027")]
     assert lp["status"].iloc[0] == "🟡 amber" and at.button[0].label == "Save"

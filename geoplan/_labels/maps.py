@@ -17,4 +17,21 @@ LABELS: dict[str, dict[str, str]] = {
                          "en": "Crowded markers are fanned out on screen; the popup gives the true place"},
     "maps_place_district": {"zh": "区县", "en": "district"},
     "maps_place_park": {"zh": "园区", "en": "park"},
+    # Leaflet.draw's toolbar and tooltips (geoplan.maps.controls.draw_locale_js)
+    "maps_draw_polygon": {"zh": "绘制多边形", "en": "Draw a polygon"},
+    "maps_draw_rectangle": {"zh": "绘制矩形", "en": "Draw a rectangle"},
+    "maps_draw_cancel": {"zh": "取消", "en": "Cancel"},
+    "maps_draw_cancel_title": {"zh": "取消绘制", "en": "Cancel drawing"},
+    "maps_draw_finish": {"zh": "完成", "en": "Finish"},
+    "maps_draw_finish_title": {"zh": "完成绘制", "en": "Finish drawing"},
+    "maps_draw_undo": {"zh": "删除上一个点", "en": "Delete last point"},
+    "maps_draw_undo_title": {"zh": "删除最后绘制的点", "en": "Delete last point drawn"},
+    "maps_draw_polygon_start": {"zh": "单击开始绘制", "en": "Click to start drawing shape."},
+    "maps_draw_polygon_cont": {"zh": "单击继续绘制", "en": "Click to continue drawing shape."},
+    "maps_draw_polygon_end": {"zh": "单击第一个点闭合图形", "en": "Click first point to close this shape."},
+    "maps_draw_rectangle_start": {"zh": "按住并拖动绘制矩形", "en": "Click and drag to draw rectangle."},
+    "maps_draw_shape_end": {"zh": "松开鼠标完成绘制", "en": "Release mouse to finish drawing."},
+    # Streamlit's file-uploader texts on the 中文 screen (app_pages/common.localise_widgets)
+    "upload_button": {"zh": "选择文件", "en": "Upload"},
+    "upload_dropzone": {"zh": "或拖放文件到此处", "en": "or drag and drop a file here"},
 }

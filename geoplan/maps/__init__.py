@@ -15,7 +15,15 @@ from .base import (
     to_display,
 )
 from .classify import choropleth_map, class_legend, classify, palette, value_fill
-from .controls import LABEL_MIN_ZOOM, add_labels, add_measure, label_points, spread_markers
+from .controls import (
+    LABEL_MIN_ZOOM,
+    add_draw_locale,
+    add_labels,
+    add_measure,
+    draw_locale_js,
+    label_points,
+    spread_markers,
+)
 from .layers import (
     add_corridors,
     add_districts,
@@ -47,6 +55,7 @@ from .symbols import (
 )
 
 __all__ = ["HIGHLIGHT", "LABEL_MIN_ZOOM", "NO_DATA", "POPUP_OPTIONS", "TILE_CHOICES", "add_corridors",
+           "add_draw_locale", "draw_locale_js",
            "add_districts", "add_labels", "add_legend", "add_measure", "highlight_legend", "label_points",
            "place_index", "search_places", "spread_markers", "view_for_bounds",
            "add_parks", "add_polygons", "assignments_popup_rows", "band_polygons", "base_map",

@@ -106,6 +106,9 @@ def base_map(tiles: str = "none", *, tianditu_key: str | None = None, assets: st
         m.default_js = [("leaflet", CDN_LEAFLET_JS)]
         m.default_css = [("leaflet_css", CDN_LEAFLET_CSS)]
     m.get_root().header.add_child(Element(POPUP_CSS), name="geoplan_css")
+    # the scale bar in metres and kilometres only (Leaflet's second line is in miles and feet)
+    m.get_root().header.add_child(Element("<style>.leaflet-control-scale-line:nth-child(2){display:none}</style>"),
+                                  name="geoplan_metric_scale")
     if tiles == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
     elif tiles == "tianditu":

@@ -7,6 +7,7 @@ a CDN. Texts reach the page escaped (:func:`geoplan.maps.symbols.esc`) and as JS
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import folium
@@ -240,3 +241,72 @@ def spread_markers(m: folium.Map, css_class: str = "geoplan-park", px: int = SPR
 
 def _css(m: folium.Map) -> None:
     m.get_root().header.add_child(Element(LABEL_CSS), name="geoplan_controls_css")
+
+
+# Leaflet.draw's own texts (L.drawLocal), by the i18n key that holds each one
+_DRAW_TEXTS = {
+    "draw.toolbar.buttons.polygon": "maps_draw_polygon",
+    "draw.toolbar.buttons.rectangle": "maps_draw_rectangle",
+    "draw.toolbar.actions.title": "maps_draw_cancel_title",
+    "draw.toolbar.actions.text": "maps_draw_cancel",
+    "draw.toolbar.finish.title": "maps_draw_finish_title",
+    "draw.toolbar.finish.text": "maps_draw_finish",
+    "draw.toolbar.undo.title": "maps_draw_undo_title",
+    "draw.toolbar.undo.text": "maps_draw_undo",
+    "draw.handlers.polygon.tooltip.start": "maps_draw_polygon_start",
+    "draw.handlers.polygon.tooltip.cont": "maps_draw_polygon_cont",
+    "draw.handlers.polygon.tooltip.end": "maps_draw_polygon_end",
+    "draw.handlers.rectangle.tooltip.start": "maps_draw_rectangle_start",
+    "draw.handlers.simpleshape.tooltip.end": "maps_draw_shape_end",
+}
+
+
+def draw_locale_js(lang: str) -> str:
+    """JavaScript that puts Leaflet.draw's toolbar and tooltip texts into ``lang`` (``L.drawLocal``).
+
+    Add it to the map before the Draw control (:func:`add_draw_locale`): the toolbar reads the texts
+    when it is built.
+
+    Parameters
+    ----------
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        A ``<script>`` body; does nothing when Leaflet.draw is not loaded.
+
+    Examples
+    --------
+    >>> js = draw_locale_js("zh")
+    >>> "绘制多边形" in js and js.startswith("if (window.L && L.drawLocal)")
+    True
+    """
+    sets = "".join(f"L.drawLocal.{path} = {json.dumps(t(key, lang), ensure_ascii=False)};"
+                   for path, key in _DRAW_TEXTS.items())
+    return f"if (window.L && L.drawLocal) {{{sets}}}"
+
+
+def add_draw_locale(m: folium.Map, lang: str) -> None:
+    """Leaflet.draw's texts in ``lang`` on ``m``; call before adding ``folium.plugins.Draw``.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map the Draw control goes on.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    """
+    DrawLocale(lang).add_to(m)
+
+
+class DrawLocale(MacroElement):
+    """Sets ``L.drawLocal`` in the map's own script, in order with the controls added after it."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "DrawLocale"
+        self.js = draw_locale_js(lang)
