@@ -66,4 +66,14 @@ LABELS: dict[str, dict[str, str]] = {
     "siting_stage_stability": {"zh": "检验排序稳定性…", "en": "Testing how stable the ranking is…"},
     "siting_stage_explain": {"zh": "生成理由与说明…", "en": "Writing reasons and caveats…"},
     "siting_stage_done": {"zh": "完成", "en": "Done"},
+    # the example-land warning (geoplan.siting.display.example_land_warning)
+    "siting_example_warning": {"zh": "⚠ 可用地为示例数据（虚构数值，仅作演示），不是真实情况。请以园区确认的数据替换。",
+                               "en": "⚠ Free land is EXAMPLE data (made-up values, for demonstration only), not facts. "
+                                     "Replace it with figures confirmed by the parks."},
+    "siting_example_mixed": {"zh": "⚠ 可用地部分为示例数据：可用地表 {n} 个园区中仍有 {k} 个使用虚构的示例数值，{m} 个使用工作空间录入的数据。",
+                             "en": "⚠ Free land is partly EXAMPLE data: {k} of {n} parks in the land table still take a "
+                                   "made-up example figure, {m} a figure entered in the workspace."},
+    "siting_example_these": {"zh": "本结果中仍为示例数值的园区：{names}。", "en": " In this result on example figures: {names}."},
+    "siting_example_more": {"zh": " 等（另 {n} 个）", "en": " and {n} more"},
+    "siting_example_none_shown": {"zh": "本结果中的园区均未使用示例数值。", "en": " No park in this result uses an example figure."},
 }
