@@ -503,3 +503,24 @@ def test_pipeline_on_the_siting_page_uses_the_workspace_land(tmp_path, monkeypat
     assert len(parks) == 2 and "重庆两江新区" not in parks[:1]  # A needs 600 亩, the workspace says 599
     warn = [w.value for w in at.warning if "示例" in w.value]
     assert warn and warn[0].lstrip("⚠ ").startswith("可用地部分为示例数据") and "重庆两江新区" not in warn[0].split("：", 2)[-1]
+
+
+def test_cli_allocate_reads_the_workspace(tmp_path, capsys, monkeypatch):
+    ws = tmp_path / "cli.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    s = open_store(ws)
+    s.update_park("liangjiang", {"available_land_mu": 599.0, "land_source": "园区核查"})
+    s.close()
+    pipe = tmp_path / "pipe.csv"
+    PIPE.iloc[:1].to_csv(pipe, index=False)  # A: 600 亩 of 新能源汽车零部件
+    assert cli_main(["allocate", str(pipe)]) == 0
+    cap = capsys.readouterr()
+    assert "free land of 1 park(s)" in cap.err
+    row = next(line for line in cap.out.splitlines() if line.startswith("A "))
+    assert "重庆两江新区" not in row  # 599 < 600 亩 in the workspace
+    assert "partly EXAMPLE data" in cap.out and "可用地部分为示例数据" in cap.out
+    assert cli_main(["allocate", str(pipe), "--no-workspace"]) == 0  # the example's 2400 亩 admit it again
+    out = capsys.readouterr().out
+    assert "partly" not in out and "ILLUSTRATIVE EXAMPLE" in out
+    assert "重庆两江新区" in next(line for line in out.splitlines() if line.startswith("A "))
