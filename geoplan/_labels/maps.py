@@ -7,7 +7,7 @@ LABELS: dict[str, dict[str, str]] = {
     "maps_measure_total": {"zh": "总距离", "en": "Total"},
     "maps_search": {"zh": "查找园区或区县（中文、英文、拼音、别名）",
                     "en": "Find a park or district (Chinese, English, pinyin, alias)"},
-    "maps_search_placeholder": {"zh": "例如：永川、liangjiang、两江", "en": "e.g. Yongchuan, 两江, liangjiang"},
+    "maps_search_placeholder": {"zh": "例如：永川、两江、西永", "en": "e.g. Yongchuan, Liangjiang, Xiyong"},
     "maps_search_none": {"zh": "未找到匹配的园区或区县：", "en": "No park or district matches: "},
     "maps_search_pick": {"zh": "匹配结果", "en": "Matches"},
     "maps_highlight": {"zh": "筛选结果（高亮）", "en": "Filter result (highlight)"},
