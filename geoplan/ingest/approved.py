@@ -81,7 +81,7 @@ def workspace_rows(store: Store) -> pd.DataFrame:
         "place_zh": a["place_zh"].fillna(""),
         "place_type": a["place_type"],
         "place_id": a["place_id"].fillna(""),
-        "role_zh": "工作空间已批准 / approved in the workspace",
+        "role_zh": "工作空间已批准",  # a Chinese column, like the seed rows' roles
         "strength": "approved",
         "kind": a["kind"].fillna(""),
         "specific_industry": True,
