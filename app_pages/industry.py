@@ -86,7 +86,8 @@ def _base_map(lang: str, tiles: str, tkey: str | None, sector_id: str | None, sh
                                        title=f"{label}: {t('sector_count', lang)}", unit=t("sector_count_unit", lang))
     return maps.industry_map(
         districts=f["districts"], parks=f["parks"], corridors=f["corridors"], agglomeration=f["agglomeration"],
-        context=f["context"], assignments=f["assignments"], specs=sp, lang=lang, tiles=tiles,
+        context=f["context"], assignments=ingest.map_assignments(f["assignments"], workspace.current_store()),
+        specs=sp, lang=lang, tiles=tiles,
         tianditu_key=tkey, district_fill=fill, fill_legend=legend, legend_in_map=False,
         extra_legend=[maps.highlight_legend(lang)] if highlight else (),
         show=[{"regions": "agglomeration"}.get(s, s) for s in show])
@@ -122,7 +123,8 @@ def _clicked_place(click: dict[str, Any] | None, tiles: str) -> tuple[str, str] 
 def _place_details(place: tuple[str, str], lang: str) -> None:
     f = _frames()
     ptype, pid = place
-    rows = taxonomy.industries_for_place(ptype, pid)  # incl. park lead industries, parks in a district
+    # incl. park lead industries, parks in a district and the rows approved in the workspace
+    rows = ingest.place_rows(ptype, pid, workspace.current_store())
     nm = name_col(lang)
     if ptype == "park":
         p = f["parks"][f["parks"]["park_id"] == pid].iloc[0]

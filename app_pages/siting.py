@@ -21,7 +21,8 @@ from geoplan.data import catalog
 from geoplan.errors import GeoplanError
 from geoplan.i18n import localize_columns, name_col, t
 from geoplan.siting import CRITERIA, display
-from geoplan.siting.allocate import allocate, fit_matrix, greedy, read_projects
+from geoplan.siting.allocate import allocate, greedy, read_projects
+from geoplan.siting.land import land_summary
 from geoplan.siting.notes import note_text
 from geoplan.siting.spec import spec_from_bytes
 
@@ -31,7 +32,6 @@ from .workspace import current_store
 
 AXES = ("", "CY_MAIN", "CY_MID", "CSY")
 
-# page texts added by issue 12 (zh, en)
 
 
 def tx(key: str, lang: str) -> str:
@@ -158,8 +158,9 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
     nm = name_col(lang)
     li = 0 if lang == "zh" else 1
     e = res.explanation
-    if e.get("land_table", {}).get("example"):
-        st.warning(tx("example_warning", lang))
+    warn = display.example_land_warning(ranked, e.get("land_table", {}), lang)
+    if warn:  # which parks still use example figures when workspace land is in use too
+        st.warning(warn)
     ranked = ranked.copy()
     lv = e.get("plan_levels", {})
     ranked["plan_level"] = [lv.get(v, {}).get(lang, v) for v in ranked["support_level_reached"]]
@@ -289,14 +290,18 @@ def _pipeline(lang: str) -> None:
                 projects = read_projects(p, name=up.name)
         else:
             projects = read_projects(_example_pipeline())
-        fits = fit_matrix(projects, land="example" if ex_land else None)
+        store = current_store()  # the workspace's free land and polygons, as in the ranking above
+        land = "example" if ex_land else None
+        fits = store.allocation_fits(projects, land=land)
         a = allocate(projects, fits=fits)
         g = greedy(projects, fits=fits)
+        land_info = land_summary(store.land_table_for(land))
     except GeoplanError as exc:
         st.error(t("error", lang) + str(exc))
         return
-    if ex_land:
-        st.warning(tx("example_warning", lang))
+    warn = display.allocation_land_warning(fits[1], [a.assignment, g.naive], land_info, lang)
+    if warn:
+        st.warning(warn)
     nm = "name_zh" if lang == "zh" else "name_en"
     table = a.assignment[["project_id", "industry", "land_mu", nm, "fit"]].merge(
         g.naive[["project_id", nm, "fit"]], on="project_id", suffixes=("", "_greedy"))

@@ -138,8 +138,9 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
            "land_source": st.column_config.TextColumn(t("ws_land_source", lang)),
            "notes": st.column_config.TextColumn(t("ws_notes", lang)),
            "version": st.column_config.NumberColumn(t("ws_version", lang), disabled=True)}
+    # an empty cell (free land or date not entered) reads 未知 / unknown, never "None"
     after = st.data_editor(before, column_config=cfg, hide_index=True, width="stretch", key="ws_editor",
-                           num_rows="fixed")
+                           num_rows="fixed", placeholder=t("ws_unknown", lang))
     if st.button(t("ws_save", lang), key="ws_save_btn"):
         _save(s, before, after, lang)
         st.rerun()

@@ -18,6 +18,7 @@ from geoplan.brief.content import brief_content
 from geoplan.data import catalog
 from geoplan.errors import ConfigError, InputError
 from geoplan.i18n import t
+from geoplan.store import open_store
 
 SPEC = {"industry": "新能源汽车", "land_mu": 300}
 
@@ -139,6 +140,30 @@ def test_cli_writes_the_brief(tmp_path):
     assert cli.main(["brief", "--spec", str(spec), "--out", str(out), "--lang", "en", "--top", "3"]) == 0
     d = docx.Document(io.BytesIO(out.read_bytes()))
     assert sum(p.style.name == "Heading 2" for p in d.paragraphs) == 3
+    zh = tmp_path / "简报.docx"  # the default language: Chinese park names and plan titles
+    assert cli.main(["brief", "--spec", str(spec), "--out", str(zh), "--top", "3"]) == 0
+    d = docx.Document(str(zh))
+    parks = [p.text.split(". ", 1)[1] for p in d.paragraphs if p.style.name == "Heading 2"]
+    assert len(parks) == 3 and set(parks) <= set(catalog.parks()["name_zh"]) and "重庆两江新区" in parks
+    text = _docx_text(zh)
+    assert "《重庆市战略性新兴产业发展“十四五”规划》" in text and ".txt" not in text  # titles (data/plans.csv), not files
+
+
+
+def test_cli_brief_reads_the_workspace(tmp_path, monkeypatch, capsys):
+    ws = tmp_path / "ws.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    s = open_store(ws)
+    s.update_park("liangjiang", {"available_land_mu": 299.0, "land_source": "园区核查"})  # < 300 亩 needed
+    s.close()
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("industry: 新能源汽车\nland_mu: 300\n", encoding="utf-8")
+    out = tmp_path / "brief.docx"
+    assert cli.main(["brief", "--spec", str(spec), "--out", str(out), "--top", "5"]) == 0
+    assert "free land of 1 park(s)" in capsys.readouterr().err
+    parks = [p.text.split(". ", 1)[1] for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 2"]
+    assert len(parks) == 5 and "重庆两江新区" not in parks  # the land gate fails on the workspace's 299 亩
 
 
 def test_site_selection_page_offers_the_brief():

@@ -9,9 +9,12 @@ import io
 import os
 from pathlib import Path
 
+import docx
 import pytest
 from appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
 from test_browser import FRAME_SEL, _goto_page, _map_frame, _need_browser, _settle
+
+from geoplan.data import catalog
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("GEOPLAN_TEST_OUTPUT", ROOT / "test-output")) / "screenshots"
@@ -204,3 +207,30 @@ def test_brief_pdf_from_the_site_selection_page(app, tmp_path):
     assert "两江新区" in text, text[:500]
     assert "《" in text and "规划" in text
     page.screenshot(path=str(SHOTS / "maps_siting_layout.png"))
+
+
+def test_brief_docx_from_the_site_selection_page(app, tmp_path):
+    """The Word brief downloaded from the page (issue 15), opened with python-docx: one heading per
+    recommended park, each a park's Chinese name from data/parks.csv, and plan titles cited."""
+    server, page = app
+    _goto_page(page, "项目选址")
+    if not page.get_by_role("button", name="下载招商简报 Word").count():
+        page.get_by_role("button", name="开始选址").click()
+    btn = page.get_by_role("button", name="下载招商简报 Word")
+    btn.wait_for(timeout=120_000)
+    with page.expect_download(timeout=120_000) as dl:
+        btn.click()
+    assert dl.value.suggested_filename == "brief_zh.docx"
+    path = tmp_path / "brief.docx"
+    dl.value.save_as(path)
+    d = docx.Document(str(path))
+    heads = [p.text for p in d.paragraphs if p.style.name == "Heading 2"]
+    names = set(catalog.parks()["name_zh"])
+    parks = [h.split(". ", 1)[1] for h in heads]
+    assert 1 <= len(parks) <= 5 and set(parks) <= names, heads  # Chinese park names, never ids
+    assert "重庆两江新区" in parks  # the default query (新能源汽车, 300 亩) recommends the 两江新区
+    text = "\n".join(p.text for p in d.paragraphs)
+    # the 两江新区's plan sentence cited by the plan's title and line (data/plans.csv sei_14th_fyp, seed 003 L341)
+    assert "两江新区围绕新型智能终端、先进材料、新能源汽车和智能网联汽车" in text
+    assert "《重庆市战略性新兴产业发展“十四五”规划》 第 341 行" in text
+    assert ".txt" not in text  # a plan is cited by title, never by its seed file

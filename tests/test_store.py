@@ -27,7 +27,11 @@ from geoplan.cli import main as cli_main
 from geoplan.crs import wgs84_to_gcj02
 from geoplan.data import catalog
 from geoplan.errors import GeoplanError, InputError, StaleWriteError, StoreError
+from geoplan.i18n import t
 from geoplan.intensity import targets as T
+from geoplan.siting.allocate import allocate, read_projects
+from geoplan.siting.display import allocation_land_warning, example_land_warning
+from geoplan.siting.land import land_summary
 from geoplan.store import (
     TABLES,
     actuals_from_store,
@@ -233,7 +237,12 @@ def test_app_page_saves_available_land_and_keeps_it(tmp_path, monkeypatch):
     df = at.dataframe[0].value  # the st.data_editor of park attributes, read back from the workspace
     row = df.set_index("park_id").loc["liangjiang"]
     assert (row["available_land_mu"], row["land_source"], row["version"]) == (4321.0, "台账", 1)
+    # an empty free-land cell reads 未知, not "None" (the editor's placeholder for missing values)
+    assert df.set_index("park_id")["available_land_mu"].isna().sum() == len(df) - 1
+    assert at.dataframe[0].proto.placeholder == "未知"
     assert at.button(key="ws_save_btn").label == "保存修改"
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception and at.dataframe[0].proto.placeholder == "unknown"
 
 
 def test_approved_assignments_round_trip_dedup_and_audit(store, tmp_path):
@@ -424,3 +433,94 @@ def test_polygon_drawn_on_the_map():
     with pytest.raises(InputError):  # metres, not lon/lat
         polygon_from_drawing({"type": "Polygon", "coordinates": [[[5e5, 3.3e6], [5.1e5, 3.3e6], [5.1e5, 3.31e6],
                                                                   [5e5, 3.3e6]]]})
+
+
+PIPE = pd.DataFrame({"id": ["A", "B"], "industry": ["新能源汽车零部件", "汽摩配件"], "land_mu": ["600", "250"]})
+
+
+def test_pipeline_allocation_reads_the_workspace_land(store):
+    """The pipeline allocation (fit matrix + MILP) takes the workspace's free land like the ranking does."""
+    projects = read_projects(PIPE)
+    ex = _example_land()
+    assert ex["liangjiang"] >= 600 > 250 > ex["tongliang_gaoxin"]  # the example table, read as a file
+    F0, _ = store.allocation_fits(projects, land="example")  # empty workspace: the example figures
+    assert np.isfinite(F0.at["A", "liangjiang"]) and np.isnan(F0.at["B", "tongliang_gaoxin"])
+    res0 = store.run_site_selection({"industry": "新能源汽车", "land_mu": 300, "land": "example"})
+    assert example_land_warning(res0.ranked, res0.explanation["land_table"], "zh") == t("siting_example_warning", "zh")
+
+    store.update_park("liangjiang", {"available_land_mu": 599.0, "land_source": "园区核查", "land_as_of": "2026-12-01"})
+    store.update_park("tongliang_gaoxin", {"available_land_mu": 3000.0, "land_source": "园区核查"})
+    F, P = store.allocation_fits(projects, land="example")
+    assert np.isnan(F.at["A", "liangjiang"])  # 599 < 600 亩: the land gate closes the example's 2400
+    assert np.isfinite(F.at["B", "tongliang_gaoxin"])  # 3000 ≥ 250: the workspace opens the example's 40
+    p = P.set_index("park_id")
+    assert p.at["liangjiang", "free_mu"] == 599.0 and p.at["liangjiang", "land_source"].startswith("workspace: 园区核查")
+    assert p.at["cq_etdz", "free_mu"] == ex["cq_etdz"]  # a park without a workspace figure keeps the example's
+    a = allocate(projects, fits=(F, P))
+    got = a.assignment.set_index("project_id")["park_id"]
+    assert got["A"] != "liangjiang" and pd.notna(got["A"])
+    info = land_summary(store.land_table_for("example"))
+    assert (info["n_parks"], info["n_example"]) == (len(ex), len(ex) - 2)
+    for lang in ("zh", "en"):
+        w = allocation_land_warning(P, [a.assignment], info, lang)
+        assert w != t("siting_example_warning", lang) and f"{len(ex) - 2}" in w
+        nm = "name_zh" if lang == "zh" else "name_en"
+        assert p.at[got["A"], nm] in w  # the park that still takes an example figure is named
+        if got["B"] == "tongliang_gaoxin":  # a workspace figure is never called an example
+            assert p.at["tongliang_gaoxin", nm] not in w
+    one = projects.iloc[:1]
+    store.update_park("liangjiang", {"available_land_mu": 600.0})  # exactly the need passes (boundary)
+    assert np.isfinite(store.allocation_fits(one, land="example")[0].at["A", "liangjiang"])
+    res = store.run_site_selection({"industry": "新能源汽车", "land_mu": 300, "land": "example"})
+    w = example_land_warning(res.ranked, res.explanation["land_table"], "zh")
+    assert w.startswith("⚠ 可用地部分为示例数据") and "重庆两江新区" not in w.split("：", 2)[-1]
+    top = res.explanation["ranked"]
+    lj = next(r for r in top if r["cand_id"] == "liangjiang")
+    assert lj["land"]["available_mu"] == 600.0 and not lj["land"]["example"]
+    reason = next(r["zh"] for r in res.explanation["reasons"] if r["cand_id"] == "liangjiang")
+    assert "可用地 600 亩" in reason and "示例数据" not in reason
+
+
+def test_pipeline_on_the_siting_page_uses_the_workspace_land(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    ws = tmp_path / "app.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    s = open_store(ws)
+    s.update_park("liangjiang", {"available_land_mu": 599.0, "land_source": "园区核查"})
+    s.close()
+    at = AppTest.from_file(str(__import__("pathlib").Path(__file__).parents[1] / "app.py"), default_timeout=180)
+    at.session_state["page"] = "page_siting"
+    at.run()
+    at.file_uploader(key="sit_pipeline_upload").set_value(("pipe.csv", PIPE.to_csv(index=False).encode(), "text/csv"))
+    at.run()
+    at.checkbox(key="sit_pipeline_example").uncheck()
+    at.button(key="sit_pipeline_run").click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[-1].value
+    parks = table.iloc[:, 3].tolist()  # the joint allocation's park name column
+    assert len(parks) == 2 and "重庆两江新区" not in parks[:1]  # A needs 600 亩, the workspace says 599
+    warn = [w.value for w in at.warning if "示例" in w.value]
+    assert warn and warn[0].lstrip("⚠ ").startswith("可用地部分为示例数据") and "重庆两江新区" not in warn[0].split("：", 2)[-1]
+
+
+def test_cli_allocate_reads_the_workspace(tmp_path, capsys, monkeypatch):
+    ws = tmp_path / "cli.gpkg"
+    monkeypatch.setenv("GEOPLAN_WORKSPACE", str(ws))
+    monkeypatch.delenv("GEOPLAN_STORE", raising=False)
+    s = open_store(ws)
+    s.update_park("liangjiang", {"available_land_mu": 599.0, "land_source": "园区核查"})
+    s.close()
+    pipe = tmp_path / "pipe.csv"
+    PIPE.iloc[:1].to_csv(pipe, index=False)  # A: 600 亩 of 新能源汽车零部件
+    assert cli_main(["allocate", str(pipe)]) == 0
+    cap = capsys.readouterr()
+    assert "free land of 1 park(s)" in cap.err
+    row = next(line for line in cap.out.splitlines() if line.startswith("A "))
+    assert "重庆两江新区" not in row  # 599 < 600 亩 in the workspace
+    assert "partly EXAMPLE data" in cap.out and "可用地部分为示例数据" in cap.out
+    assert cli_main(["allocate", str(pipe), "--no-workspace"]) == 0  # the example's 2400 亩 admit it again
+    out = capsys.readouterr().out
+    assert "partly" not in out and "ILLUSTRATIVE EXAMPLE" in out
+    assert "重庆两江新区" in next(line for line in out.splitlines() if line.startswith("A "))

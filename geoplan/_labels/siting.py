@@ -68,7 +68,6 @@ LABELS: dict[str, dict[str, str]] = {
     "siting_stage_done": {"zh": "完成", "en": "Done"},
     # the site-selection page (app_pages/siting.py tx())
     "siting_page_example_land": {"zh": "使用示例可用地表（虚构数据）", "en": "Use the example free-land table (made-up data)"},
-    "siting_page_example_warning": {"zh": "⚠ 可用地为示例数据（虚构数值，仅作演示），不是真实情况。请以园区确认的数据替换。", "en": "⚠ Free land is EXAMPLE data (made-up values, for demonstration only), not facts. Replace it with figures confirmed by the parks."},
     "siting_page_exclude_unknown": {"zh": "排除可用地未知的园区", "en": "Exclude parks whose free land is unknown"},
     "siting_page_zone_view": {"zh": "按片区显示（不合并组团）", "en": "Zone-level view (do not merge sub-zones)"},
     "siting_page_reasons": {"zh": "理由", "en": "Reasons"},
@@ -89,4 +88,14 @@ LABELS: dict[str, dict[str, str]] = {
     "siting_page_naive_total": {"zh": "贪心（各取最优，忽略他人，超额）总匹配度", "en": "Greedy (best park each, ignoring others; over-books)"},
     "siting_page_overbook": {"zh": "贪心方案超额占用", "en": "Greedy over-bookings"},
     "siting_page_no_overbook": {"zh": "贪心方案无超额占用", "en": "Greedy over-books no park"},
+    # the example-land warning (geoplan.siting.display.example_land_warning)
+    "siting_example_warning": {"zh": "⚠ 可用地为示例数据（虚构数值，仅作演示），不是真实情况。请以园区确认的数据替换。",
+                               "en": "⚠ Free land is EXAMPLE data (made-up values, for demonstration only), not facts. "
+                                     "Replace it with figures confirmed by the parks."},
+    "siting_example_mixed": {"zh": "⚠ 可用地部分为示例数据：可用地表 {n} 个园区中仍有 {k} 个使用虚构的示例数值，{m} 个使用工作空间录入的数据。",
+                             "en": "⚠ Free land is partly EXAMPLE data: {k} of {n} parks in the land table still take a "
+                                   "made-up example figure, {m} a figure entered in the workspace."},
+    "siting_example_these": {"zh": "本结果中仍为示例数值的园区：{names}。", "en": " In this result on example figures: {names}."},
+    "siting_example_more": {"zh": " 等（另 {n} 个）", "en": " and {n} more"},
+    "siting_example_none_shown": {"zh": "本结果中的园区均未使用示例数值。", "en": " No park in this result uses an example figure."},
 }

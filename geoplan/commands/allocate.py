@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import unicodedata
 
+from ..io.validate import terminal_text
 from ..siting.allocate import allocate, fit_matrix, greedy, read_projects
+from ..siting.display import allocation_land_warning
+from ..siting.land import land_summary, read_land
+from ..store import existing_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="free land per park (park_id, available_land_mu, as_of, source); default: the "
                         "ILLUSTRATIVE EXAMPLE table (made-up values)")
     p.add_argument("--floors", metavar="CSV", help="标准地 floor table (default: the example table if present)")
+    p.add_argument("--store", metavar="URL",
+                   help="workspace .gpkg path or postgresql:// URL whose free land (winning over --land) and park "
+                        "polygons are used (default: GEOPLAN_STORE, or GEOPLAN_WORKSPACE when that file exists)")
+    p.add_argument("--no-workspace", action="store_true",
+                   help="ignore the workspace: embedded data and --land (or the example table) only")
     p.set_defaults(handler=run)
 
 
@@ -32,16 +42,33 @@ def _pad(text: str, width: int) -> str:
 def run(args: argparse.Namespace) -> int:
     projects = read_projects(args.projects)
     land = args.land or "example"
-    fits = fit_matrix(projects, land=land, floors=args.floors)
+    ws = None if args.no_workspace else existing_store(args.store)
+    if ws is None:
+        fits = fit_matrix(projects, land=land, floors=args.floors)
+        info = land_summary(read_land(land))
+    else:  # the same free land and polygons as `geoplan site-select` and the app's pipeline section
+        try:
+            fits = ws.allocation_fits(projects, land=land, floors=args.floors)
+            info = land_summary(ws.land_table_for(land))
+            print(f"workspace {terminal_text(ws.location)}: free land of {len(ws.land_table())} park(s) and "
+                  f"{len(ws.park_polygons())} polygon(s) used (--no-workspace ignores it)", file=sys.stderr)
+        finally:
+            ws.close()
     a = allocate(projects, fits=fits)
     g = greedy(projects, fits=fits)
-    print(format_report(a, g, example=args.land is None))
+    warning = None
+    if info["example"] and info["n_example"] < info["n_parks"]:  # workspace figures beside example ones
+        warning = "\n".join(allocation_land_warning(fits[1], [a.assignment, g.naive], info, lang)
+                             for lang in ("en", "zh"))
+    print(format_report(a, g, example=info["example"], warning=warning))
     return 0
 
 
-def format_report(a, g, example: bool = True) -> str:
+def format_report(a, g, example: bool = True, warning: str | None = None) -> str:
     L = []
-    if example:
+    if warning:  # partly example data: which parks still take a made-up figure
+        L.append(warning)
+    elif example:
         L.append("!! free land = ILLUSTRATIVE EXAMPLE data (made-up values) — 可用地为示例数据，非真实 !!")
     L.append(f"joint allocation (MILP, {a.status}) 联合布局 — total fit {a.total_fit:.3f}, "
              f"{a.n_assigned} of {len(a.assignment)} projects placed")

@@ -9,7 +9,7 @@ rows the workspace store keeps back for the industry map. Nothing here writes to
 """
 
 from . import approved, diff, extract, gazetteer, read, review
-from .approved import citation, with_approved, workspace_rows
+from .approved import citation, map_assignments, place_rows, with_approved, workspace_rows
 from .diff import diff_against
 from .extract import KINDS, PROPOSAL_COLUMNS, kind_of, propose
 from .read import PlanLine, read_plan
@@ -26,5 +26,5 @@ from .review import (
 )
 
 __all__ = ["APPROVED_COLUMNS", "DECISIONS", "KINDS", "PROPOSAL_COLUMNS", "PlanLine", "REVIEW_COLUMNS",
-           "apply_review", "approved", "citation", "decision_counts", "diff", "diff_against", "extract", "gazetteer", "ingest_plan", "kind_of", "propose",
+           "apply_review", "approved", "citation", "decision_counts", "diff", "diff_against", "extract", "gazetteer", "ingest_plan", "kind_of", "map_assignments", "place_rows", "propose",
            "read", "read_plan", "review", "review_table", "row_labels", "set_decisions", "with_approved", "workspace_rows"]

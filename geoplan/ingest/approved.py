@@ -14,7 +14,7 @@ import pandas as pd
 from ..data import catalog, taxonomy
 from ..store import Store
 
-__all__ = ["WORKSPACE_PLAN_ID", "citation", "with_approved", "workspace_rows"]
+__all__ = ["WORKSPACE_PLAN_ID", "citation", "map_assignments", "place_rows", "with_approved", "workspace_rows"]
 
 WORKSPACE_PLAN_ID = "workspace_approved"
 _COLUMNS = ["assignment_id", "plan_id", "source", "source_line", "evidence_zh", "industry_zh", "industry_en",
@@ -81,7 +81,7 @@ def workspace_rows(store: Store) -> pd.DataFrame:
         "place_zh": a["place_zh"].fillna(""),
         "place_type": a["place_type"],
         "place_id": a["place_id"].fillna(""),
-        "role_zh": "工作空间已批准 / approved in the workspace",
+        "role_zh": "工作空间已批准",  # a Chinese column, like the seed rows' roles
         "strength": "approved",
         "kind": a["kind"].fillna(""),
         "specific_industry": True,
@@ -108,3 +108,60 @@ def with_approved(rows: pd.DataFrame, industry_id: str, store: Store, include_re
     order = {r: k for k, r in enumerate(taxonomy.RELATION_ORDER)}
     return (out.assign(_r=out["relation"].map(order)).sort_values("_r", kind="stable")
             .drop(columns="_r").reset_index(drop=True))
+
+
+def map_assignments(assignments: pd.DataFrame, store: Store) -> pd.DataFrame:
+    """The rows the industry map's popups list: ``assignments`` (the seed rows) plus the store's approved rows.
+
+    The popup of a place then lists an approved row with its citation (plan title, number, date,
+    line) like a seed row; ``geoplan.maps`` puts approved rows first, so a bounded popup shows them.
+
+    Parameters
+    ----------
+    assignments : pandas.DataFrame
+        The seed rows (``catalog.assignments()``).
+    store : geoplan.store.Store
+        The workspace whose approved rows are added.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``assignments`` itself when the workspace has no approved row.
+    """
+    w = workspace_rows(store)
+    if w.empty:
+        return assignments
+    return pd.concat([w, assignments], ignore_index=True)
+
+
+def place_rows(place_type: str, place_id: str, store: Store) -> pd.DataFrame:
+    """A place card's rows: ``taxonomy.industries_for_place`` plus the approved rows naming the place
+    (for a district also those naming one of its parks, ``matched_via`` "park in district").
+
+    Parameters
+    ----------
+    place_type : {"district", "park", "region"}
+    place_id : str
+        An adcode (as text), a park id or a region id.
+    store : geoplan.store.Store
+
+    Returns
+    -------
+    pandas.DataFrame
+        Approved rows first, then the seed rows.
+    """
+    rows = taxonomy.industries_for_place(place_type, place_id)
+    w = workspace_rows(store)
+    if w.empty:
+        return rows
+    place_id = str(place_id)
+    direct = w["place_type"].eq(place_type) & w["place_id"].astype(str).eq(place_id)
+    via = pd.Series(False, index=w.index)
+    if place_type == "district":
+        parks = catalog.parks()
+        host = dict(zip(parks["park_id"].astype(str), parks["host_adcode"].astype("Int64").astype(str)))
+        via = w["place_type"].eq("park") & w["place_id"].astype(str).map(host).eq(place_id)
+    mine = w[direct | via].assign(matched_via=["direct" if d else "park in district" for d in direct[direct | via]])
+    if mine.empty:
+        return rows
+    return pd.concat([mine, rows], ignore_index=True)

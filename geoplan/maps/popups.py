@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..data.citations import cite
@@ -155,7 +156,8 @@ def _rows_by_place(assignments: pd.DataFrame | None, place_type: str) -> dict[st
     if assignments is None or assignments.empty:
         return {}
     sub = assignments[assignments["place_type"] == place_type]
-    # lead rows first so that a bounded popup shows the strongest statements
-    order = sub.assign(_lead=(sub.get("strength", pd.Series("", index=sub.index)) != "lead"))
+    # rows a planner approved in the workspace, then lead rows, so that a bounded popup shows them
+    strength = sub.get("strength", pd.Series("", index=sub.index))
+    order = sub.assign(_lead=np.select([strength.eq("approved"), strength.eq("lead")], [0, 1], 2))
     order = order.sort_values(["_lead", "source", "source_line"], kind="stable")
     return {str(k): g for k, g in order.groupby(order["place_id"].astype(str), sort=False)}

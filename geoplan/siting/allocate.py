@@ -81,7 +81,11 @@ def read_projects(source: str | Path | pd.DataFrame, *, name: str | None = None)
 
 def fit_matrix(projects: pd.DataFrame, land=None, floors: str | None = None,
                candidates=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """fit[p, j] (score / 100, NaN = not allowed) and the parks (park_id, name_zh, name_en, free_mu)."""
+    """fit[p, j] (score / 100, NaN = not allowed) and the parks (park_id, name_zh, name_en, free_mu,
+    land_source — where the free-land figure came from: a land table, the example, the workspace).
+
+    ``land`` is a land table (a frame, e.g. ``Store.land_table_for``), a CSV path, "example" or None.
+    """
     fits, parks = {}, {}
     for _, p in projects.iterrows():
         spec = {"industry": p["industry"], "land_mu": p["land_mu"], "land": land, "top": 1000,
@@ -95,11 +99,13 @@ def fit_matrix(projects: pd.DataFrame, land=None, floors: str | None = None,
             res = select_sites(spec, candidates)
         s = res.scored
         for _, r in s.iterrows():
-            parks.setdefault(r["cand_id"], (r["name_zh"], r["name_en"], r["available_land_mu"]))
+            parks.setdefault(r["cand_id"], (r["name_zh"], r["name_en"], r["available_land_mu"],
+                                            r.get("land_source", "")))
         ok = s["eligible"].to_numpy(bool) & s["available_land_mu"].notna().to_numpy()
         fits[p["id"]] = pd.Series(np.where(ok, s["score"].to_numpy(float) / 100.0, np.nan), index=s["cand_id"])
     F = pd.DataFrame(fits).T.reindex(projects["id"])
-    P = pd.DataFrame([(k, *v) for k, v in parks.items()], columns=["park_id", "name_zh", "name_en", "free_mu"])
+    P = pd.DataFrame([(k, *v) for k, v in parks.items()], columns=["park_id", "name_zh", "name_en", "free_mu",
+                                                                   "land_source"])
     P = P.set_index("park_id").reindex(pd.Index(F.columns, name="park_id")).reset_index()
     return F, P
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..i18n import LABELS, t
 from .explain import CRITERION_LABELS
+from .land import example_mask
 from .spec import CRITERIA
 
 #: one colour per criterion (Tableau 10), the same in every language and every chart
@@ -109,3 +110,77 @@ def stability_tables(stability: dict[str, Any], names: dict[str, str], lang: str
             top["rank_by_one_at_a_time"] = [", ".join(str(v) for v in sorted(set(d.values()))) if isinstance(d, dict)
                                             else "" for d in top["rank_by_one_at_a_time"]]
     return pd.DataFrame(rows, columns=["label", "value"]), top
+
+
+SHOWN_NAMES = 12  # parks named in the mixed-land warning before "… and N more"
+
+
+def example_land_warning(shown: pd.DataFrame, land_info: dict[str, Any], lang: str) -> str | None:
+    """The example-data warning over a ranking or an allocation, or None when no figure is an example.
+
+    When every row of the land table is the example, the whole-table warning. When workspace figures
+    and the example table are both in use, which of the parks shown still take an example figure
+    (by their ``land_source``), and how many parks of each kind the land table holds.
+
+    Parameters
+    ----------
+    shown : pandas.DataFrame
+        The parks on screen, with ``name_zh``, ``name_en`` and ``land_source``.
+    land_info : dict
+        :func:`geoplan.siting.land.land_summary` of the land table used (``explanation["land_table"]``).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"name_zh": ["两江新区", "万州经开区"], "name_en": ["Liangjiang", "Wanzhou ETDZ"],
+    ...                      "land_source": ["ILLUSTRATIVE EXAMPLE (made-up value)", "workspace: 核查"]})
+    >>> print(example_land_warning(rows, {"example": True, "n_parks": 60, "n_example": 59}, "en"))
+    ⚠ Free land is partly EXAMPLE data: 59 of 60 parks in the land table still take a made-up example figure, 1 a figure entered in the workspace. In this result on example figures: Liangjiang.
+    >>> example_land_warning(rows, {"example": False, "n_parks": 1, "n_example": 0}, "zh") is None
+    True
+    """
+    if not land_info.get("example"):
+        return None
+    n, k = int(land_info.get("n_parks") or 0), int(land_info.get("n_example") or 0)
+    if k >= n:
+        return t("siting_example_warning", lang)
+    src = shown["land_source"] if "land_source" in shown else pd.Series("", index=shown.index)
+    nm = "name_zh" if lang == "zh" else "name_en"
+    names = list(dict.fromkeys(str(v) for v in shown.loc[example_mask(src).to_numpy(), nm]))
+    sep = "、" if lang == "zh" else ", "
+    if names:
+        listed = sep.join(names[:SHOWN_NAMES])
+        if len(names) > SHOWN_NAMES:
+            listed += t("siting_example_more", lang).format(n=len(names) - SHOWN_NAMES)
+        tail = t("siting_example_these", lang).format(names=listed)
+    else:
+        tail = t("siting_example_none_shown", lang)
+    return t("siting_example_mixed", lang).format(k=k, n=n, m=n - k) + tail
+
+
+def allocation_land_warning(parks: pd.DataFrame, assignments: list[pd.DataFrame], land_info: dict[str, Any],
+                            lang: str) -> str | None:
+    """:func:`example_land_warning` over the parks a pipeline allocation placed projects in.
+
+    Parameters
+    ----------
+    parks : pandas.DataFrame
+        The parks of the fit matrix (``fit_matrix(...)[1]``: park_id, names, land_source).
+    assignments : list of pandas.DataFrame
+        The allocations shown (``Allocation.assignment``, ``Greedy.naive``), each with ``park_id``.
+    land_info : dict
+        :func:`geoplan.siting.land.land_summary` of the land table used.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str or None
+    """
+    used = set().union(*(set(a["park_id"].dropna()) for a in assignments)) if assignments else set()
+    return example_land_warning(parks[parks["park_id"].isin(used)], land_info, lang)

@@ -65,9 +65,29 @@ def read_land(source: str | Path | pd.DataFrame, *, name: str | None = None) -> 
     return df[list(LAND_COLUMNS)].reset_index(drop=True)
 
 
+def example_mask(sources: pd.Series) -> pd.Series:
+    """True where a land source (a table's ``source`` or a candidate's ``land_source``) is the example."""
+    return sources.fillna("").astype(str).str.contains(EXAMPLE_MARK, case=False, regex=False)
+
+
+def is_example_source(source: object) -> bool:
+    """True when one land source text is the example table's (``land_source`` of a ranked row)."""
+    return isinstance(source, str) and EXAMPLE_MARK.lower() in source.lower()
+
+
 def is_example(table: pd.DataFrame) -> bool:
     """True when any row of the table is marked as the illustrative example."""
-    return bool(table["source"].str.contains(EXAMPLE_MARK, case=False).any())
+    return bool(example_mask(table["source"]).any())
+
+
+def land_summary(table: pd.DataFrame | None) -> dict:
+    """How much of a land table is example data: ``used``, ``example`` (any example row), ``n_parks``
+    (rows), ``n_example`` (example rows) — so a warning can tell a mixed table from an all-example one.
+    """
+    if table is None:
+        return {"used": False, "example": False, "n_parks": 0, "n_example": 0}
+    n_ex = int(example_mask(table["source"]).sum())
+    return {"used": True, "example": n_ex > 0, "n_parks": int(len(table)), "n_example": n_ex}
 
 
 def apply_land(cands: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:

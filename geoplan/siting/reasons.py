@@ -15,6 +15,7 @@ import pandas as pd
 from ..data import catalog
 from ..data.citations import cite as cite_label
 from .explain import CRITERION_LABELS
+from .land import is_example_source, land_summary
 from .levels import LEVEL_LABELS, RANK
 from .spec import CRITERIA, LEVELS
 
@@ -35,6 +36,8 @@ def plan_title(cite: dict, lang: str = "zh") -> str:
 
 def _land_words(row: pd.Series, lang: str, example: bool) -> str:
     a = row["available_land_mu"]
+    # only a figure that came from the example table is tagged (a workspace figure beside it is not)
+    example = example and is_example_source(row.get("land_source"))
     tag = ("（示例数据）" if lang == "zh" else " (example data)") if example else ""
     if pd.isna(a):
         return "可用地：未知" if lang == "zh" else "free land: UNKNOWN"
@@ -260,7 +263,8 @@ def excluded_sentences(excluded: pd.DataFrame, n: int = 5) -> list[dict]:
 def enrich_explanation(explanation: dict, spec, out: pd.DataFrame, ranked: pd.DataFrame, excluded: pd.DataFrame,
                        S_out: np.ndarray, w: np.ndarray, cfg: dict, land_table: pd.DataFrame | None) -> None:
     """Add levels, zones, land, reasons, what-would-change, caveats and excluded sentences (in place)."""
-    example = land_table is not None and bool(land_table["source"].str.contains("ILLUSTRATIVE EXAMPLE").any())
+    summary = land_summary(land_table)
+    example = summary["example"]
     for d, (_, r) in zip(explanation["ranked"] + explanation["excluded_best"],
                          list(ranked.iterrows()) + list(excluded.head(len(explanation["excluded_best"])).iterrows())):
         lv = r["support_level_reached"]
@@ -273,7 +277,8 @@ def enrich_explanation(explanation: dict, spec, out: pd.DataFrame, ranked: pd.Da
         d["zones"] = list(r["zones"]) if "zones" in r and isinstance(r["zones"], list) else []
         d["land"] = {"available_mu": None if pd.isna(r["available_land_mu"]) else float(r["available_land_mu"]),
                      "as_of": r.get("land_as_of", ""), "source": r["land_source"],
-                     "fit": float(r["land_fit"]), "status": r["gate_land"], "example": example}
+                     "fit": float(r["land_fit"]), "status": r["gate_land"],
+                     "example": is_example_source(r["land_source"])}
     elig = out["eligible"].to_numpy(bool)
     explanation["reasons"] = reason_sentences(ranked, example)
     explanation["what_would_change"] = what_would_change(out[elig].reset_index(drop=True), S_out[elig], w, cfg,
@@ -281,7 +286,6 @@ def enrich_explanation(explanation: dict, spec, out: pd.DataFrame, ranked: pd.Da
     explanation["excluded_plain"] = excluded_sentences(excluded)
     explanation["what_would_change"] += land_short_changes(out, S_out, w, cfg, spec.land_mu)
     explanation["caveats"] = list(explanation["notes"])
-    explanation["land_table"] = {"used": land_table is not None, "example": example,
-                                 "n_parks": 0 if land_table is None else len(land_table)}
+    explanation["land_table"] = summary  # used, example, n_parks, n_example (a mixed table is not "all example")
     explanation["plan_levels"] = {lv: {"zh": LEVEL_LABELS[lv][0], "en": LEVEL_LABELS[lv][1],
                                        "base": float(cfg["hierarchy"]["level_base"][lv])} for lv in LEVELS}

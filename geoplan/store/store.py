@@ -30,6 +30,7 @@ from ..crs import WGS84, convert_geometries
 from ..errors import GeoplanError, InputError, StaleWriteError, StoreError
 from ..intensity import targets as _targets
 from ..paths import data_dir
+from ..siting.allocate import fit_matrix
 from ..siting.land import LAND_COLUMNS
 from . import schema
 
@@ -456,10 +457,16 @@ class Store:
         neither has a row (data/parks.csv alone).
         """
         sp = spec if isinstance(spec, siting.SiteSpec) else siting.SiteSpec.from_dict(dict(spec))
+        return self.land_table_for(sp.land)
+
+    def land_table_for(self, land: str | None) -> pd.DataFrame | None:
+        """The land table for a ``land`` source (a CSV path, "example" or None) with this workspace's
+        figures winning (see :meth:`site_land_table`); None when neither has a row.
+        """
         ws = self.land_table()
         base = None
-        if sp.land is not None and sp.land.lower() not in ("none", "off"):
-            base = siting.read_land(sp.land)
+        if land is not None and str(land).lower() not in ("none", "off"):
+            base = siting.read_land(land)
         if base is None:
             return siting.read_land(ws) if len(ws) else None
         if not len(ws):
@@ -475,6 +482,15 @@ class Store:
         sp = spec if isinstance(spec, siting.SiteSpec) else siting.SiteSpec.from_dict(dict(spec))
         return siting.select_sites(sp, candidates=self.site_candidates(), land_table=self.site_land_table(sp),
                                    progress=progress)
+
+    def allocation_fits(self, projects: pd.DataFrame, land: str | None = None,
+                        floors: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The pipeline's fit matrix (:func:`geoplan.siting.allocate.fit_matrix`) over the same
+        candidates and free land as :meth:`run_site_selection`: this workspace's figures win over
+        ``land`` (a CSV path or "example"), and its park polygons replace the points.
+        """
+        table = self.land_table_for(land)
+        return fit_matrix(projects, land=table, floors=floors, candidates=self.site_candidates())
 
     def save_result(self, spec: Any, result: Any, name: str = "", who: str | None = None,
                     data_version: dict[str, str] | None = None) -> int:
