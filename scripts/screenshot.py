@@ -1,4 +1,5 @@
-"""Take docs/screenshot.png (the industry map) and docs/screenshot_siting.png with Debian's Chromium.
+"""Take docs/screenshot.png (the industry map), docs/screenshot_siting.png and one screenshot per page and
+language (docs/screens/<page>_<lang>.png, the same walk the bilingual browser test makes) with Debian's Chromium.
 
 Run: ``.venv/bin/python scripts/screenshot.py`` (starts the app on a free port, needs /usr/bin/chromium
 and the playwright package; never ``playwright install``).
@@ -14,6 +15,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from appserver import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+from test_bilingual_browser import walk  # noqa: E402
 
 IDLE = ("() => !document.querySelector('[data-stale=\"true\"]')"
         " && !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')")
@@ -40,6 +42,8 @@ def main() -> None:
         page.get_by_text("候选排序", exact=False).first.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(4000)
         page.screenshot(path=str(ROOT / "docs" / "screenshot_siting.png"))
+        for lang in ("zh", "en"):
+            walk(page, server, lang, ROOT / "docs" / "screens")
         browser.close()
 
 
