@@ -104,8 +104,7 @@ def _second_parks(out: gpd.GeoDataFrame, S_out: np.ndarray, wv: np.ndarray, span
     refine = S_out @ (wv / wv.sum())
     first = first_in_district(out, refine, industry_id)
     half = span / 2.0
-    base = np.array([float(b) for b in out["level_base"]]) + np.where(first, half * 100.0, 0.0)
-    out = out.copy()
+    base = out["level_base"].to_numpy(float) + np.where(first, half * 100.0, 0.0)
     out["level_base"] = np.round(base, 3)
     out["designation_carrier"] = first
     for j, c in enumerate(CRITERIA):

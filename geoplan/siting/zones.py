@@ -24,8 +24,8 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         group[has[known]] = parent[has[known]]
     _, first = np.unique(group, return_index=True)
     keep = np.sort(first)
-    out = scored.iloc[keep].copy().reset_index(drop=True)
-    by_id = scored.set_index("cand_id")
+    out = scored.iloc[keep].reset_index(drop=True)  # iloc copies
+    by_id = None  # the parents, indexed by id: built only when a zone is a park's best member
     members: dict[str, list[dict]] = {}
     for i in np.flatnonzero(ids != group):  # the zones only
         r = scored.iloc[i]
@@ -45,6 +45,8 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
             best_id[j] = ids[pos]
             best_zh[j] = scored.iloc[pos]["name_zh"]
             best_en[j] = scored.iloc[pos]["name_en"]
+            if by_id is None:
+                by_id = scored.set_index("cand_id")
             p = by_id.loc[g]
             for c in ("name_zh", "name_en", "tier", "tier_source"):
                 if c in out.columns:
