@@ -22,9 +22,11 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     if len(has):  # hashed lookup: np.isin on object arrays is quadratic
         known = pd.Series(parent[has]).isin(set(ids)).to_numpy()
         group[has[known]] = parent[has[known]]
-    _, first = np.unique(group, return_index=True)
-    keep = np.sort(first)
-    out = scored.iloc[keep].reset_index(drop=True)  # iloc copies
+    keep = np.flatnonzero(~pd.Index(group).duplicated())  # first row of each park, in order (hashed)
+    if len(keep) == len(scored):  # nothing collapses (a parcel layer): a copy-on-write view, no take
+        out = scored.reset_index(drop=True)
+    else:
+        out = scored.iloc[keep].reset_index(drop=True)
     by_id = None  # the parents, indexed by id: built only when a zone is a park's best member
     members: dict[str, list[dict]] = {}
     for i in np.flatnonzero(ids != group):  # the zones only
@@ -35,7 +37,8 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     best_id = np.full(n, "", dtype=object)
     best_zh = np.full(n, "", dtype=object)
     best_en = np.full(n, "", dtype=object)
-    zones = [[] for _ in range(n)]
+    zones = np.empty(n, dtype=object)  # rows without zones share one empty list: 10⁵ new lists cost GC passes
+    zones.fill([])
     gk = group[keep]
     for j in np.flatnonzero((ids[keep] != gk) | pd.Series(gk).isin(set(members)).to_numpy()):
         pos = keep[j]
@@ -57,7 +60,5 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     out["best_zone_id"] = best_id.tolist()
     out["best_zone_zh"] = best_zh.tolist()
     out["best_zone_en"] = best_en.tolist()
-    z = np.empty(len(zones), dtype=object)
-    z[:] = zones
-    out["zones"] = z
+    out["zones"] = zones
     return out, keep
