@@ -9,6 +9,7 @@ Chongqing end (the catalogue stores the lines Chengdu end first); every label sa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -26,12 +27,20 @@ METHOD = "straight_line"
 
 def corridor_lines(corridors: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """The axes in ``REGION_METRIC`` (metres), Chengdu end first, with ``length_km``."""
-    if corridors is None:
+    if corridors is None:  # the catalogue's axes: built and projected once per data generation
+        return _catalog_lines(catalog.generation()).copy()
+    return _metric_lines(corridors)
 
-        corridors = catalog.corridors()
+
+def _metric_lines(corridors: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = corridors.to_crs(REGION_METRIC)
     out["length_km"] = shapely.length(out.geometry.values) / 1000.0
     return out
+
+
+@lru_cache(maxsize=2)
+def _catalog_lines(_generation: int) -> gpd.GeoDataFrame:
+    return _metric_lines(catalog.corridors())
 
 
 def band_labels(bands_km: Sequence[float] = DEFAULT_BANDS_KM) -> list[tuple[str, str, str]]:

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from .errors import CRSError
 
@@ -37,6 +38,26 @@ CHINA_ALBERS = CRS.from_proj4(
 REGION_METRIC = CRS.from_proj4(
     "+proj=tmerc +lat_0=0 +lon_0=107 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs"
 )
+
+
+@lru_cache(maxsize=32)
+def transformer(src: CRS, dst: CRS) -> Transformer:
+    """The lon/lat-ordered (``always_xy``) transformer from ``src`` to ``dst``, built once per pair.
+
+    Building a PROJ transformer costs 70–170 ms (loaded 2-core machine), more than projecting 10⁵
+    points; pyproj ≥ 3.1 transformers are thread-safe, so one per CRS pair is shared.
+
+    Parameters
+    ----------
+    src, dst : pyproj.CRS
+        Source and target CRS (hashable; equal CRSs share one entry).
+
+    Returns
+    -------
+    pyproj.Transformer
+        ``Transformer.from_crs(src, dst, always_xy=True)``.
+    """
+    return Transformer.from_crs(src, dst, always_xy=True)
 
 # Chengdu–Chongqing region (lon_min, lat_min, lon_max, lat_max), used to catch a wrong CRS or
 # swapped lat/lon on import.

@@ -17,7 +17,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
+
+from .crs import transformer
 
 __all__ = ["point_segment", "polyline_distances"]
 
@@ -283,7 +285,7 @@ def polyline_distances(geoms: np.ndarray, crs, metric_crs: CRS, lines: Sequence[
     if len(idx):
         sub = np.asarray(geoms[idx])
         if not src.equals(metric_crs):
-            tr = Transformer.from_crs(src, metric_crs, always_xy=True)
+            tr = transformer(src, metric_crs)
             sub = shapely.transform(sub, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1])))
         for j, lc in enumerate(lines):
             out[idx, j] = shapely.distance(sub, shapely.linestrings(np.asarray(lc, float)))
@@ -297,7 +299,7 @@ def _metric_vertices(coords: np.ndarray, src: CRS, metric_crs: CRS, starts: np.n
     """
     if src.equals(metric_crs):
         return coords[:, 0].copy(), coords[:, 1].copy()
-    tr = Transformer.from_crs(src, metric_crs, always_xy=True)
+    tr = transformer(src, metric_crs)
     ok = closed & (counts > 1)
     last = (starts + counts - 1)[ok]
     first = starts[ok]

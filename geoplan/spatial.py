@@ -13,9 +13,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
-from .crs import WGS84, converter
+from .crs import WGS84, converter, transformer
 from .data import catalog
 from .errors import CRSError, InputError
 
@@ -63,7 +62,7 @@ def parcel_points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
         pos = shapely.point_on_surface(geoms[outside])
         x[outside], y[outside] = shapely.get_x(pos), shapely.get_y(pos)
     if not gdf.crs.equals(WGS84):
-        x, y = Transformer.from_crs(gdf.crs, WGS84, always_xy=True).transform(x, y)
+        x, y = transformer(gdf.crs, WGS84).transform(x, y)
         x, y = np.asarray(x, float), np.asarray(y, float)
     return x, y
 

@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import CRS, Geod, Transformer
 
 from geoplan import crs
 from geoplan.errors import CRSError
@@ -204,3 +204,15 @@ def test_area_and_metric_helpers():
     assert crs.to_metric(gdf).crs.equals(crs.REGION_METRIC)
     with pytest.raises(CRSError):
         crs.area_km2(gpd.GeoDataFrame(geometry=[box]))
+
+
+def test_transformer_is_built_once_per_crs_pair_and_projects_like_pyproj():
+    a = crs.transformer(crs.WGS84, crs.REGION_METRIC)
+    assert crs.transformer(CRS.from_epsg(4326), crs.REGION_METRIC) is a  # an equal CRS shares the entry
+    assert crs.transformer(crs.REGION_METRIC, crs.WGS84) is not a
+    # the central meridian of the tmerc (107°E) maps to the false easting 500 000 m exactly
+    x, y = a.transform(107.0, 0.0)
+    assert x == pytest.approx(500_000.0, abs=1e-6) and y == pytest.approx(0.0, abs=1e-6)
+    lon, lat = np.array([106.55, 104.07]), np.array([29.56, 30.67])  # Chongqing, Chengdu
+    ref = Transformer.from_crs(crs.WGS84, crs.REGION_METRIC, always_xy=True).transform(lon, lat)
+    assert np.array_equal(np.asarray(a.transform(lon, lat)), np.asarray(ref))

@@ -6,6 +6,7 @@ same few numpy operations as 40 parks.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -151,6 +152,36 @@ def floors_gate(floor_values: pd.DataFrame, metrics: dict[str, float | None]
 # ---------------------------------------------------------------- 亩均产值 benchmarks
 
 
+@lru_cache(maxsize=2)
+def _benchmark_sources(_generation: int) -> tuple[tuple[float, str] | None, tuple[np.ndarray, float, str] | None]:
+    """The query-independent benchmarks, read once per data generation: the municipal park target
+    (value, label) and the Tongliang projects' land-weighted figure (host adcodes, value, label);
+    None where the table is missing.
+    """
+    target = district = None
+    try:
+        t = intensity.municipal_output_target().iloc[-1]
+        target = (float(t["wan_per_mu"]), "none")  # as before: a value without a label stays unlabelled
+        target = (target[0], f"municipal park target 园区规模工业用地产出强度 {t['yi_per_km2']:g} 亿元/km² "
+                  f"({int(t['year'])}, {t['source']})")
+    except (IndexError, KeyError, DataError):
+        pass
+    try:
+        projects = catalog.tongliang_projects()
+        tl, _ = intensity.normalise(projects, id_col="project_id")
+        agg = intensity.aggregate(tl, metrics=["output_per_mu"]).iloc[0]
+        if np.isfinite(agg["output_per_mu"]):
+            # the district hosting the plan's projects (their host parks' district, data/parks.csv)
+            p = catalog.parks().drop_duplicates("park_id").set_index("park_id")["host_adcode"]
+            hosts = pd.to_numeric(projects["host_park_id"].map(p), errors="coerce").dropna().astype(int)
+            district = (hosts.unique(), float(agg["output_per_mu"]),
+                        f"Tongliang planned projects, land-weighted ({int(agg['output_per_mu_n'])} projects, "
+                        f"{agg['output_per_mu_base']:.0f} 亩; seed 004 附表2, plan guidance figures)")
+    except (DataError, InputError):  # the table is optional for this benchmark
+        pass
+    return target, district
+
+
 def intensity_benchmarks(host_adcodes: np.ndarray, own: np.ndarray | None = None
                          ) -> tuple[np.ndarray, np.ndarray]:
     """Benchmark 亩均产值 (万元/亩) per candidate and a label saying where it comes from.
@@ -164,27 +195,14 @@ def intensity_benchmarks(host_adcodes: np.ndarray, own: np.ndarray | None = None
     n = len(codes)
     value = np.full(n, np.nan)
     label = np.full(n, "none", dtype=object)
-    try:
-        target = intensity.municipal_output_target().iloc[-1]
-        value[:] = float(target["wan_per_mu"])
-        label[:] = (f"municipal park target 园区规模工业用地产出强度 {target['yi_per_km2']:g} 亿元/km² "
-                    f"({int(target['year'])}, {target['source']})")
-    except (IndexError, KeyError, DataError):
-        pass
-    try:
-        projects = catalog.tongliang_projects()
-        tl, _ = intensity.normalise(projects, id_col="project_id")
-        agg = intensity.aggregate(tl, metrics=["output_per_mu"]).iloc[0]
-        if np.isfinite(agg["output_per_mu"]):
-            # the district hosting the plan's projects (their host parks' district, data/parks.csv)
-            p = catalog.parks().drop_duplicates("park_id").set_index("park_id")["host_adcode"]
-            hosts = pd.to_numeric(projects["host_park_id"].map(p), errors="coerce").dropna().astype(int)
-            m = np.isin(codes, hosts.unique())
-            value[m] = float(agg["output_per_mu"])
-            label[m] = (f"Tongliang planned projects, land-weighted ({int(agg['output_per_mu_n'])} projects, "
-                        f"{agg['output_per_mu_base']:.0f} 亩; seed 004 附表2, plan guidance figures)")
-    except (DataError, InputError):  # the table is optional for this benchmark
-        pass
+    target, district = _benchmark_sources(catalog.generation())
+    if target is not None:
+        value[:], label[:] = target
+    if district is not None:
+        hosts, v, lab = district
+        m = np.isin(codes, hosts)
+        value[m] = v
+        label[m] = lab
     if own is not None:
         o = np.asarray(own, float)
         m = np.isfinite(o) & (o > 0)

@@ -168,16 +168,15 @@ def first_in_district(out: pd.DataFrame, refine: np.ndarray, industry_id: str | 
     first = np.ones(len(out), bool)
     cites = out["level_citations"].to_numpy(object)
     # candidates sharing a lookup share one citation list object: judge each list once
-    memo: dict[int, tuple[bool, bool]] = {}
     broad = {industry_id, *taxonomy.industry_ancestors(industry_id)} if industry_id is not None else None
-    narrow = np.zeros(len(out), bool)
-    district_only = np.zeros(len(out), bool)
-    for i, c in enumerate(cites):
-        k = id(c)
-        if k not in memo:
-            memo[k] = (bool(c) and broad is not None and not any(x.get("industry_id") in broad for x in c),
-                       bool(c) and all(x.get("place_type") == "district" for x in c))
-        narrow[i], district_only[i] = memo[k]
+    code_of, _ = pd.factorize(np.fromiter((id(c) for c in cites), dtype=np.int64, count=len(cites)))
+    n_lists = int(code_of.max(initial=-1)) + 1
+    one = np.empty(n_lists, dtype=np.int64)  # a row holding each distinct list
+    one[code_of[::-1]] = np.arange(len(cites))[::-1]
+    per_list = [(bool(c) and broad is not None and not any(x.get("industry_id") in broad for x in c),
+                 bool(c) and all(x.get("place_type") == "district" for x in c)) for c in cites[one]]
+    judged = np.array(per_list, dtype=bool).reshape(n_lists, 2)
+    narrow, district_only = judged[code_of, 0], judged[code_of, 1]
     first[narrow] = False
     seen: dict[tuple, float] = {}
     lv = out["support_level_reached"].to_numpy(object)
@@ -187,9 +186,8 @@ def first_in_district(out: pd.DataFrame, refine: np.ndarray, industry_id: str | 
     code = out["host_adcode"].astype("Int64").fillna(-1).astype(int).to_numpy()
     elig = out["eligible"].to_numpy(bool)
     open_ = district_only & elig & first & ~np.isin(lv.astype(str), ["none", "related"])
-    for i in np.argsort(-refine, kind="stable"):
-        if not open_[i]:
-            continue
+    order = np.argsort(-refine, kind="stable")
+    for i in order[open_[order]]:
         key = (lv[i], code[i])
         if key in seen:
             first[i] = False

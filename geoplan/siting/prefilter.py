@@ -40,37 +40,55 @@ def prefilter(candidates: gpd.GeoDataFrame, spec) -> gpd.GeoDataFrame:
 
     if isinstance(spec, dict):
         spec = SiteSpec.from_dict(spec)
-    out = candidates
-    landc = next((c for c in LAND_COLUMNS if c in out.columns), None)
+    # positions of the rows still in, and the columns computed here (aligned with ``pos``); the
+    # frame is taken once at the end, not once per gate (each take copies every column)
+    pos = np.arange(len(candidates))
+    added: dict[str, np.ndarray] = {}
+    filtered = False
+
+    def keep(mask: np.ndarray) -> None:
+        nonlocal pos, filtered
+        pos = pos[mask]
+        for c in added:
+            added[c] = added[c][mask]
+        filtered = True
+
+    def column(name: str) -> pd.Series:
+        return pd.Series(added[name]) if name in added else candidates[name].take(pos)
+
+    landc = next((c for c in LAND_COLUMNS if c in candidates.columns), None)
     if landc is not None:
-        land = pd.to_numeric(out[landc], errors="coerce").to_numpy(float)
-        out = out[~(land < spec.land_mu)]  # NaN compares False: unknown land stays
+        land = pd.to_numeric(candidates[landc], errors="coerce").to_numpy(float)
+        keep(~(land < spec.land_mu))  # NaN compares False: unknown land stays
     names = list(spec.regions) + list(spec.districts)
     if names:
-        if "host_adcode" not in out.columns:
-            out = out.copy()
-            out["host_adcode"] = parcels_by_district(out).to_numpy()
+        if "host_adcode" not in candidates.columns:
+            added["host_adcode"] = parcels_by_district(candidates.iloc[pos]).to_numpy()
         codes: set[int] = set()
         for name in names:
             codes |= place_adcodes(name)[0]
-        host = pd.to_numeric(out["host_adcode"], errors="coerce")
+        host = pd.to_numeric(column("host_adcode"), errors="coerce")
         outside = host.notna().to_numpy() & ~host.isin(list(codes)).to_numpy()
-        if "park_id" in out.columns:
-            outside &= out["park_id"].fillna("").astype(str).eq("").to_numpy()
-        out = out[~outside]
-    if spec.max_corridor_km is not None and len(out):
+        if "park_id" in candidates.columns:
+            outside &= column("park_id").fillna("").astype(str).eq("").to_numpy()
+        keep(~outside)
+    if spec.max_corridor_km is not None and len(pos):
         margins = siting_defaults()["corridor"]["precision_margin_km"]
-        if "location_precision" in out.columns:
-            m = out["location_precision"].map(margins).fillna(0).to_numpy(float)
+        if "location_precision" in candidates.columns:
+            m = column("location_precision").map(margins).fillna(0).to_numpy(float)
         else:  # what normalise_candidates assigns: polygons "geometry", points "user_point"
-            polygonal = np.isin(shapely.get_type_id(np.asarray(out.geometry.values)), (3, 6))
+            polygonal = np.isin(shapely.get_type_id(np.asarray(candidates.geometry.values)[pos]), (3, 6))
             m = np.where(polygonal, float(margins.get("geometry", 0)), float(margins.get("user_point", 0)))
         dcol = f"dist_km_{spec.axis}" if spec.axis else "nearest_km"
-        if dcol not in out.columns:  # computed once here and carried on: select_sites reuses them
-            ad = axis_distances(out)
-            out = out.copy()
+        if dcol not in candidates.columns:  # computed once here and carried on: select_sites reuses them
+            ad = axis_distances(candidates.iloc[pos])
             for c in ad.columns:
-                out[c] = ad[c].to_numpy()
-        d = out[dcol].to_numpy(float)
-        out = out[~(d - m > spec.max_corridor_km)]
+                added[c] = ad[c].to_numpy()
+        d = column(dcol).to_numpy(float)
+        keep(~(d - m > spec.max_corridor_km))
+    if not filtered and not added:
+        return candidates
+    out = candidates.iloc[pos]
+    for c, v in added.items():
+        out[c] = v
     return out

@@ -96,6 +96,12 @@ def _excluded_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> np.ndarray:
     return np.where(hit, crit.FAIL, np.where(len(spec.exclude) > 0, crit.PASS, crit.NA)).astype(object)
 
 
+def _per_level(level: np.ndarray, value: Callable) -> np.ndarray:
+    """``np.array([value(lv) for lv in level])``, calling ``value`` once per distinct level."""
+    codes, uniq = pd.factorize(level, use_na_sentinel=False)
+    return np.array([value(lv) for lv in uniq])[codes]
+
+
 def _second_parks(out: gpd.GeoDataFrame, S_out: np.ndarray, wv: np.ndarray, span: float, industry_id: str):
     """Split each level's band: parks carrying their designation in the upper half, a district's
     second parks (the plan named the district, a better park there already carries it) in the lower
@@ -104,8 +110,7 @@ def _second_parks(out: gpd.GeoDataFrame, S_out: np.ndarray, wv: np.ndarray, span
     refine = S_out @ (wv / wv.sum())
     first = first_in_district(out, refine, industry_id)
     half = span / 2.0
-    base = np.array([float(b) for b in out["level_base"]]) + np.where(first, half * 100.0, 0.0)
-    out = out.copy()
+    base = out["level_base"].to_numpy(float) + np.where(first, half * 100.0, 0.0)
     out["level_base"] = np.round(base, 3)
     out["designation_carrier"] = first
     for j, c in enumerate(CRITERIA):
@@ -260,7 +265,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     S = np.column_stack([s_fit, s_corr, s_int, s_tier, s_role, s_land])
     if hcfg["enabled"]:
         span = float(hcfg["refine_span"])
-        offset = np.array([float(hcfg["level_base"][lv]) for lv in level]) * 100.0
+        offset = _per_level(level, lambda lv: float(hcfg["level_base"][lv])) * 100.0
     else:
         span, offset = 1.0, np.zeros(n)
     contrib = S * (wv / wv.sum()) * 100.0 * span
@@ -279,7 +284,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         cols[f"c_{c}"] = np.round(contrib[:, j], 3)
     cols.update({
         "support_level_reached": level,
-        "level_rank": np.array([RANK[lv] for lv in level]),
+        "level_rank": _per_level(level, RANK.__getitem__),
         "level_base": np.round(offset, 3),
         "level_citations": _object_array(level_cites),
         "land_fit": np.round(s_land, 4),

@@ -91,10 +91,11 @@ def _corridor_names() -> dict[str, tuple[str, str]]:
 def reason_sentences(ranked: pd.DataFrame, example_land: bool) -> list[dict]:
     """One or two sentences per ranked row, in both languages."""
     out = []
+    names = _corridor_names()
     for j in range(len(ranked)):
         r = ranked.iloc[j]
         nxt = ranked.iloc[j + 1] if j + 1 < len(ranked) else None
-        corr_zh, corr_en = _corridor_names().get(r["corridor_id"], (r["corridor_id"], r["corridor_id"]))
+        corr_zh, corr_en = names.get(r["corridor_id"], (r["corridor_id"], r["corridor_id"]))
         zone_zh = f"（最适合的片区：{r['best_zone_zh']}）" if r.get("best_zone_zh") else ""
         zone_en = f" (best zone: {r['best_zone_en']})" if r.get("best_zone_en") else ""
         zh = (f"{r['name_zh']}{zone_zh}：{_plan_words(r, 'zh')}；{_land_words(r, 'zh', example_land)}；"

@@ -22,10 +22,12 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     if len(has):  # hashed lookup: np.isin on object arrays is quadratic
         known = pd.Series(parent[has]).isin(set(ids)).to_numpy()
         group[has[known]] = parent[has[known]]
-    _, first = np.unique(group, return_index=True)
-    keep = np.sort(first)
-    out = scored.iloc[keep].copy().reset_index(drop=True)
-    by_id = scored.set_index("cand_id")
+    keep = np.flatnonzero(~pd.Index(group).duplicated())  # first row of each park, in order (hashed)
+    if len(keep) == len(scored):  # nothing collapses (a parcel layer): a copy-on-write view, no take
+        out = scored.reset_index(drop=True)
+    else:
+        out = scored.iloc[keep].reset_index(drop=True)
+    by_id = None  # the parents, indexed by id: built only when a zone is a park's best member
     members: dict[str, list[dict]] = {}
     for i in np.flatnonzero(ids != group):  # the zones only
         r = scored.iloc[i]
@@ -35,7 +37,8 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     best_id = np.full(n, "", dtype=object)
     best_zh = np.full(n, "", dtype=object)
     best_en = np.full(n, "", dtype=object)
-    zones = [[] for _ in range(n)]
+    zones = np.empty(n, dtype=object)  # rows without zones share one empty list: 10⁵ new lists cost GC passes
+    zones.fill([])
     gk = group[keep]
     for j in np.flatnonzero((ids[keep] != gk) | pd.Series(gk).isin(set(members)).to_numpy()):
         pos = keep[j]
@@ -45,6 +48,8 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
             best_id[j] = ids[pos]
             best_zh[j] = scored.iloc[pos]["name_zh"]
             best_en[j] = scored.iloc[pos]["name_en"]
+            if by_id is None:
+                by_id = scored.set_index("cand_id")
             p = by_id.loc[g]
             for c in ("name_zh", "name_en", "tier", "tier_source"):
                 if c in out.columns:
@@ -55,7 +60,5 @@ def collapse_zones(scored: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     out["best_zone_id"] = best_id.tolist()
     out["best_zone_zh"] = best_zh.tolist()
     out["best_zone_en"] = best_en.tolist()
-    z = np.empty(len(zones), dtype=object)
-    z[:] = zones
-    out["zones"] = z
+    out["zones"] = zones
     return out, keep
