@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
+from test_browser import _need_browser
 
 from geoplan.paths import data_dir
 from geoplan.store import open_store
 
 pytestmark = pytest.mark.browser
-IN_CI = os.environ.get("CI", "").lower() == "true"
 SHOTS = Path(os.environ.get("GEOPLAN_TEST_OUTPUT", ROOT / "test-output")) / "screenshots"
 TITLE = "某区智能制造发展规划"
 
@@ -42,19 +42,6 @@ def _data_digest() -> str:
     return h.hexdigest()
 
 
-def _need_browser() -> None:
-    reason = None
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "playwright is not installed (pip install playwright; never 'playwright install')"
-    if reason:
-        if IN_CI:
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

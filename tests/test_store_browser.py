@@ -14,31 +14,18 @@ import pandas as pd
 import pytest
 import shapely
 from appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
+from test_browser import _need_browser
 
 from geoplan.siting.land import example_land_path
 from geoplan.store import open_store
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("GEOPLAN_TEST_OUTPUT", ROOT / "test-output")) / "screenshots"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 PARK_ID, PARK_ZH = "liangjiang", "重庆两江新区"  # the first row of the park editor (data/parks.csv order)
 LAND_COL = 3  # ID, 园区, 内置数据可用地, 可用地(亩) …
 FRAME_SEL = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
 
 
-def _need_browser() -> None:
-    reason = None
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "playwright is not installed (pip install playwright; never 'playwright install')"
-    if reason:
-        if IN_CI:
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
