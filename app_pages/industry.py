@@ -172,28 +172,39 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     # the Sichuan context is off by default: a fifth of the map payload for orientation only
     show = common.multichoice(c2.multiselect, t("map_layers", lang), avail, "ind_layers", lang,
                               default=[a for a in avail if a != "context"], format_func=lambda lid: pick(sp[lid]["title"], lang))
-    s1, s2 = st.columns([1, 1])
-    with s1:
-        text = st.text_input(t("industry_filter", lang), key="ind_filter", placeholder=t("industry_filter_help", lang))
-    with s2:
-        found = _search(lang)
-
+    text = st.columns([1, 1])[0].text_input(t("industry_filter", lang), key="ind_filter", placeholder=t("industry_filter_help", lang))
     iid, rows = (None, None)
     if text.strip():
         iid, rows = resolve(text.strip(), lang)
+    _map_panel(lang, tiles, tkey, sector_id, tuple(show), iid, rows)
+    common.layer_notes(list(show), lang)
+    if rows is not None and not rows.empty:
+        common.downloads(join_geometry(rows), f"places_{iid}", lang,
+                         {"layer": "assignments", "filter": iid, "query": text.strip()}, key="ind")
+    else:
+        common.downloads(common.layer("parks"), "parks", lang, {"layer": "parks"}, key="ind_parks")
 
-    m, legend_html = _base_map(lang, tiles, tkey, sector_id, tuple(show), rows is not None and not rows.empty)
+
+@st.fragment
+def _map_panel(lang: str, tiles: str, tkey: str | None, sector_id: str | None, show: tuple[str, ...],
+               iid: str | None, rows: pd.DataFrame | None) -> None:
+    """Search box, map, legend and the clicked or searched place's card as one ``st.fragment``: a map
+    click or a search reruns only this part, not the page's controls, notes and downloads (issue 15)."""
     f = _frames()
+    lit = rows is not None and not rows.empty
+    left, right = st.columns([2, 1])
+    with left:
+        found = _search(lang)
+    m, legend_html = _base_map(lang, tiles, tkey, sector_id, show, lit)
     fg = None
     view = None
-    if rows is not None and not rows.empty:
+    if lit:
         fg = maps.highlight_group(districts=f["districts"], parks=f["parks"], regions=f["regions"],
                                   place_rows=rows, lang=lang, tiles=tiles)
         b = maps.highlight_bounds(districts=f["districts"], parks=f["parks"], regions=f["regions"], place_rows=rows)
         view = maps.view_for_bounds(b, *MAP_VIEW_PX) if b else None
     if found:  # a search hit wins over the filter's extent
         view = maps.view_for_bounds(found[2], *MAP_VIEW_PX, max_zoom=12)
-    left, right = st.columns([2, 1])
     with left:
         click = common.show_map(m, key=f"industry_map_{lang}_{tiles}_{sector_id}_{'-'.join(show)}",
                                 feature_group=fg, clicks=True, view=view)
@@ -206,7 +217,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             ind = f["industries"].set_index("industry_id")
             label = ind.loc[iid, name_col(lang)] if iid in ind.index else iid
             st.markdown(f"**{t('industry_resolved', lang)}:** {maps.esc(label)} (`{maps.esc(iid)}`)")
-            if rows is None or rows.empty:
+            if not lit:
                 st.info(t("no_places", lang))
             else:
                 st.markdown(f"**{t('places_lit', lang)}** ({len(rows)})")
@@ -220,9 +231,3 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             _place_details(place, lang)
         elif iid is None:
             st.caption(t("click_hint", lang))
-    common.layer_notes(list(show), lang)
-    if rows is not None and not rows.empty:
-        common.downloads(join_geometry(rows), f"places_{iid}", lang,
-                         {"layer": "assignments", "filter": iid, "query": text.strip()}, key="ind")
-    else:
-        common.downloads(common.layer("parks"), "parks", lang, {"layer": "parks"}, key="ind_parks")
