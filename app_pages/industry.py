@@ -13,6 +13,7 @@ from geoplan.data.layers import join_geometry
 from geoplan.errors import ResolutionError
 from geoplan.i18n import localize_columns, name_col, pick, t
 from geoplan.maps.popups import source_label
+from geoplan.maps.search import search_popup_group
 from geoplan.spatial import place_at
 
 from . import common, workspace
@@ -174,31 +175,40 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     # the Sichuan context is off by default: a fifth of the map payload for orientation only
     show = common.multichoice(c2.multiselect, t("map_layers", lang), avail, "ind_layers", lang,
                               default=[a for a in avail if a != "context"], format_func=lambda lid: pick(sp[lid]["title"], lang))
+    _map_panel(lang, tiles, tkey, sector_id, tuple(show))
+
+
+@st.fragment
+def _map_panel(lang: str, tiles: str, tkey: str | None, sector_id: str | None, show: tuple[str, ...]) -> None:
+    """Filter, search box, map, legend, the clicked or searched place's card and the downloads as one
+    ``st.fragment``: a map click, a search or a filter reruns only this part of the page (issue 15)."""
+    f = _frames()
     s1, s2 = st.columns([1, 1])
     with s1:
         text = st.text_input(t("industry_filter", lang), key="ind_filter", placeholder=t("industry_filter_help", lang))
     with s2:
         found = _search(lang)
-
     iid, rows = (None, None)
     if text.strip():
         iid, rows = resolve(text.strip(), lang)
-
-    m, legend_html = _base_map(lang, tiles, tkey, sector_id, tuple(show), rows is not None and not rows.empty)
-    f = _frames()
+    lit = rows is not None and not rows.empty
+    left, right = st.columns([2, 1])
+    m, legend_html = _base_map(lang, tiles, tkey, sector_id, show, lit)
     fg = None
     view = None
-    if rows is not None and not rows.empty:
+    if lit:
         fg = maps.highlight_group(districts=f["districts"], parks=f["parks"], regions=f["regions"],
                                   place_rows=rows, lang=lang, tiles=tiles)
         b = maps.highlight_bounds(districts=f["districts"], parks=f["parks"], regions=f["regions"], place_rows=rows)
         view = maps.view_for_bounds(b, *MAP_VIEW_PX) if b else None
-    if found:  # a search hit wins over the filter's extent
+    groups = [fg] if fg is not None else []
+    if found:  # a search hit wins over the filter's extent, and its card opens on the map too
         view = maps.view_for_bounds(found[2], *MAP_VIEW_PX, max_zoom=12)
-    left, right = st.columns([2, 1])
+        groups.append(search_popup_group(found[0], found[1], districts=f["districts"], parks=f["parks"],
+                                         assignments=f["assignments"], specs=common.specs(), lang=lang, tiles=tiles))
     with left:
         click = common.show_map(m, key=f"industry_map_{lang}_{tiles}_{sector_id}_{'-'.join(show)}",
-                                feature_group=fg, clicks=True, view=view)
+                                feature_group=groups or None, clicks=True, view=view)
         st.caption(t("approx_note", lang) + " " + t("click_hint", lang) + " " + t("maps_spread_note", lang))
     with right:
         # the legend sits beside the map so that it hides no district (escaped HTML from geoplan.maps)
@@ -208,7 +218,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             ind = f["industries"].set_index("industry_id")
             label = ind.loc[iid, name_col(lang)] if iid in ind.index else iid
             st.markdown(f"**{t('industry_resolved', lang)}:** {maps.esc(label)} (`{maps.esc(iid)}`)")
-            if rows is None or rows.empty:
+            if not lit:
                 st.info(t("no_places", lang))
             else:
                 st.markdown(f"**{t('places_lit', lang)}** ({len(rows)})")
@@ -223,7 +233,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
         elif iid is None:
             st.caption(t("click_hint", lang))
     common.layer_notes(list(show), lang)
-    if rows is not None and not rows.empty:
+    if lit:
         common.downloads(join_geometry(rows), f"places_{iid}", lang,
                          {"layer": "assignments", "filter": iid, "query": text.strip()}, key="ind")
     else:

@@ -20,6 +20,7 @@ from geoplan import maps, siting
 from geoplan.data import catalog
 from geoplan.errors import GeoplanError
 from geoplan.i18n import localize_columns, name_col, t
+from geoplan.maps.parcels import add_parcel_layer
 from geoplan.siting import CRITERIA, display
 from geoplan.siting.allocate import allocate, greedy, read_projects
 from geoplan.siting.land import land_summary
@@ -107,16 +108,47 @@ def _form(lang: str) -> dict[str, Any] | None:
     return spec
 
 
-def _run(spec: dict[str, Any], lang: str) -> Any:
+def _run(spec: dict[str, Any], lang: str, parcels: gpd.GeoDataFrame | None = None) -> Any:
     """The ranking with the workspace's free land and park polygons (geoplan.store.Store.run_site_selection),
-    with a progress bar naming the stage."""
+    or over a workspace parcel layer (``parcels``, their own free land), with a progress bar naming the stage."""
     st.session_state["sit_data_version"] = current_store().data_version()
     bar = st.progress(0.0, text=t("siting_stage_candidates", lang))
+
+    def progress(f: float, stage: str) -> None:
+        bar.progress(f, text=t(f"siting_stage_{stage}", lang))
+
     try:
-        return current_store().run_site_selection(
-            spec, progress=lambda f, stage: bar.progress(f, text=t(f"siting_stage_{stage}", lang)))
+        if parcels is not None:  # parcels carry their own free land: no park land table applies
+            return siting.select_sites({**spec, "land": None}, candidates=parcels, progress=progress)
+        return current_store().run_site_selection(spec, progress=progress)
     finally:
         bar.empty()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _workspace_layer(name: str, fid: int, n_features: int) -> gpd.GeoDataFrame:
+    """A workspace layer, read once per (name, id, size); treat as read-only."""
+    return current_store().layer(name)
+
+
+def _candidate_source(lang: str) -> gpd.GeoDataFrame | None:
+    """The candidates to rank: the embedded parks (None) or a parcel layer of the workspace."""
+    try:
+        layers = current_store().layers()
+    except GeoplanError:
+        return None
+    layers = layers[layers["kind"].eq("parcels")]
+    if layers.empty:
+        return None
+    rows = {int(r.fid): r for r in layers.itertuples(index=False)}
+    options = [0, *rows]
+    pick = common.choice(st.selectbox, t("siting_source", lang), options, "sit_source", lang,
+                         format_func=lambda k: t("siting_source_parks", lang) if k == 0 else
+                         t("siting_source_layer", lang).format(name=rows[k].name, n=f"{rows[k].n_features:,}"))
+    if not pick:
+        return None
+    r = rows[pick]
+    return _workspace_layer(str(r.name), int(r.fid), int(r.n_features))
 
 
 def _save_result(res: Any, lang: str) -> None:
@@ -145,7 +177,8 @@ def _candidate_names(ranked: pd.DataFrame, nm: str) -> dict[str, str]:
     return names
 
 
-def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
+def _show_result(res: Any, lang: str, tiles: str, tkey: str | None,
+                 parcels: gpd.GeoDataFrame | None = None) -> None:
 
     ranked = res.ranked
     st.subheader(t("ranked", lang) + f" ({len(ranked)})")
@@ -180,7 +213,7 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
     # map and ranking side by side at the top (issue 15)
     map_col, table_col = st.columns([1, 1])
     with map_col:
-        _result_map(ranked, lang, tiles, tkey)
+        _result_map(ranked, lang, tiles, tkey, parcels)
     with table_col:
         st.dataframe(view, hide_index=True, width="stretch", height=min(common.MAP_HEIGHT, 35 * (len(view) + 1) + 3))
     _show_words(e, lang)
@@ -233,12 +266,25 @@ def _show_result(res: Any, lang: str, tiles: str, tkey: str | None) -> None:
                        file_name="site_selection.csv", mime="text/csv", key="sit_dl_csv")
 
 
-def _result_map(ranked: Any, lang: str, tiles: str, tkey: str | None) -> None:
-    """The ranked parks on the map, labelled with their rank; crowded ones fanned out so labels do not overlap."""
+def _result_map(ranked: Any, lang: str, tiles: str, tkey: str | None,
+                parcels: gpd.GeoDataFrame | None = None) -> None:
+    """The ranked parks on the map, labelled with their rank; crowded ones fanned out so labels do not overlap.
+    Over a parcel layer: every parcel in one overview image, the ranked parcels as polygons
+    (:func:`geoplan.maps.add_parcel_layer`)."""
     sp = common.specs()
     m = maps.base_map(tiles, tianditu_key=tkey)
     maps.add_districts(m, maps.to_display(common.layer("districts"), tiles), sp["districts"], lang, popups=False)
     maps.add_corridors(m, maps.to_display(common.layer("corridors"), tiles), sp["corridors"], lang)
+    if parcels is not None:
+        try:
+            add_parcel_layer(m, parcels, ranked, tiles=tiles, lang=lang, id_col="cand_id")
+        except GeoplanError:
+            st.warning(t("siting_parcels_no_amap", lang))
+        maps.add_measure(m, lang)
+        maps.fit_to(m, ranked)
+        common.show_map(m, key=f"sit_parcel_map_{lang}_{tiles}_{len(parcels)}_{ranked['score'].sum():.3f}")
+        st.caption(t("siting_parcels_map_note", lang).format(n=f"{len(parcels):,}"))
+        return
     pts = gpd.GeoDataFrame(pd.DataFrame(ranked.drop(columns="geometry")), geometry=shapely.centroid(ranked.geometry.to_numpy()),
                            crs=ranked.crs)
     if "park_id" not in pts:
@@ -338,11 +384,13 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
             st.error(t("upload_error", lang) + common.plain(exc))
         except Exception as exc:  # noqa: BLE001 — malformed JSON/YAML must not take the page down
             st.error(t("upload_error", lang) + common.plain(f"{type(exc).__name__}: {exc}"))
+    parcels = _candidate_source(lang)
     spec = _form(lang)
     if spec is not None:
         try:
-            st.session_state["sit_result"] = _run(spec, lang)
+            st.session_state["sit_result"] = _run(spec, lang, parcels)
             st.session_state["sit_spec"] = spec
+            st.session_state["sit_parcels"] = parcels
         except GeoplanError as exc:
             st.session_state.pop("sit_result", None)
             st.error(t("error", lang) + common.plain(exc))
@@ -354,7 +402,7 @@ def render(lang: str, tiles: str, tkey: str | None) -> None:
     if res is None:
         st.caption(t("siting_prompt", lang))
     else:
-        _show_result(res, lang, tiles, tkey)
+        _show_result(res, lang, tiles, tkey, st.session_state.get("sit_parcels"))
         brief_downloads(res, lang)
         _save_result(res, lang)
     _pipeline(lang)

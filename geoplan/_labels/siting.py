@@ -98,4 +98,12 @@ LABELS: dict[str, dict[str, str]] = {
     "siting_example_these": {"zh": "本结果中仍为示例数值的园区：{names}。", "en": " In this result on example figures: {names}."},
     "siting_example_more": {"zh": " 等（另 {n} 个）", "en": " and {n} more"},
     "siting_example_none_shown": {"zh": "本结果中的园区均未使用示例数值。", "en": " No park in this result uses an example figure."},
+    "siting_source": {"zh": "候选来源", "en": "Candidates"},
+    "siting_source_parks": {"zh": "内置园区", "en": "Embedded parks"},
+    "siting_source_layer": {"zh": "工作区地块图层：{name}（{n} 块）", "en": "Workspace parcel layer: {name} ({n} parcels)"},
+    "siting_parcels_map_note": {"zh": "蓝色图像为全部 {n} 个地块的分布概览（颜色越深地块越密），黄色为排名地块。",
+                                "en": "The blue image shows where all {n} parcels lie (darker = denser); "
+                                      "the ranked parcels are drawn in yellow."},
+    "siting_parcels_no_amap": {"zh": "地块概览不支持高德底图（GCJ-02），请选择其他底图。",
+                               "en": "The parcel overview cannot be drawn on AMap tiles (GCJ-02); choose other tiles."},
 }

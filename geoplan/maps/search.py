@@ -10,14 +10,23 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import Any
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 
+from ..crs import WGS84
 from ..data import catalog
 from ..data.layers import load_layer
+from ..i18n import t
+from .base import to_display
+from .popups import POPUP_OPTIONS, _rows_by_place, district_popup, park_popup
+from .symbols import HIGHLIGHT
 
 _STRIP = re.compile(r"[\s\-_()（）·.,，、/]+")
 
@@ -108,3 +117,84 @@ def view_for_bounds(bounds: Sequence[float], width_px: int = 900, height_px: int
     dy = max((merc(y1) - merc(y0)) / (2 * math.pi), 1e-12)
     zoom = math.floor(min(math.log2(w / (256 * dx)), math.log2(h / (256 * dy))))
     return (cy, cx), int(max(0, min(zoom, max_zoom)))
+
+
+class _OpenPopupOnAdd(MacroElement):
+    """Binds an HTML popup to its parent layer and opens it once the layer is on the map.
+
+    ``openPopup`` before that is a no-op in Leaflet, and streamlit-folium adds a feature group to the
+    map only after building it; the HTML goes in as a JSON string (folium's own ``Popup`` needs jQuery,
+    which the offline map does not load).
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }}, {{ this.options|tojson }});
+        {{ this._parent.get_name() }}.on("add", function (e) {
+            var m = e.target._map;  // one searched card at a time: close any earlier one first
+            m.eachLayer(function (l) { if (l instanceof L.Popup) { m.removeLayer(l); } });
+            setTimeout(function () { e.target.openPopup(); }, 0);
+        });
+        {{ this._parent.get_name() }}.on("remove", function (e) { e.target.closePopup(); });
+        {% endmacro %}""")
+
+    def __init__(self, html: str, options: dict[str, Any]) -> None:
+        super().__init__()
+        self.html = html
+        self.options = options
+
+
+def search_popup_group(place_type: str, place_id: str, *, districts: gpd.GeoDataFrame, parks: gpd.GeoDataFrame,
+                       assignments: pd.DataFrame | None, specs: dict[str, dict[str, Any]], lang: str,
+                       tiles: str = "none") -> folium.FeatureGroup:
+    """A feature group with one ring on the searched place that opens the place's popup (the same card
+    as a click on the map) as soon as the group is on the map.
+
+    Parameters
+    ----------
+    place_type : {"park", "district"}
+    place_id : str
+        ``park_id`` or the district's adcode.
+    districts, parks : geopandas.GeoDataFrame
+        The layers the map draws (WGS84).
+    assignments : pandas.DataFrame or None
+        Plan sentences for the popup (as for :func:`geoplan.maps.industry_map`).
+    specs : dict
+        Layer specs by id (popup fields).
+    lang : {"zh", "en"}
+    tiles : str
+        The map's tiles (GCJ-02 display coordinates for AMap).
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Empty when the place is not in the layers.
+    """
+    fg = folium.FeatureGroup(name=t("maps_search", lang))
+    if place_type == "park":
+        hit = parks[parks["park_id"].astype(str) == str(place_id)]
+        if hit.empty:
+            return fg
+        rec = hit.drop(columns="geometry").iloc[0].to_dict()
+        host = rec.get("host_adcode")
+        host_rows = None
+        if host is not None and not pd.isna(host):
+            host_rows = _rows_by_place(assignments, "district").get(str(int(host)))
+        html = park_popup(rec, _rows_by_place(assignments, "park").get(str(place_id)), lang, host_rows,
+                          specs.get("parks", {}).get("fields"))
+        where = hit.geometry.iloc[0]
+    else:
+        hit = districts[districts["adcode"].astype(str) == str(place_id)]
+        if hit.empty:
+            return fg
+        rec = hit.drop(columns="geometry").iloc[0].to_dict()
+        html = district_popup(rec, _rows_by_place(assignments, "district").get(str(place_id)), lang,
+                              specs.get("districts", {}).get("fields"))
+        where = shapely.point_on_surface(hit.geometry.iloc[0])
+    pt = to_display(gpd.GeoDataFrame(geometry=[where], crs=hit.crs or WGS84), tiles).geometry.iloc[0]
+    ring = folium.CircleMarker([round(pt.y, 5), round(pt.x, 5)], radius=18, color=HIGHLIGHT, weight=3, fill=False)
+    opts = {"maxWidth": POPUP_OPTIONS["max_width"], "maxHeight": POPUP_OPTIONS["max_height"],
+            "autoPanPaddingTopLeft": POPUP_OPTIONS["auto_pan_padding_top_left"],
+            "autoPanPaddingBottomRight": POPUP_OPTIONS["auto_pan_padding_bottom_right"], "className": "gp-search-popup"}
+    _OpenPopupOnAdd(html, opts).add_to(ring)
+    ring.add_to(fg)
+    return fg
