@@ -38,7 +38,7 @@ def app(tmp_path_factory):
     with (AppServer(timeout=120, env={"GEOPLAN_WORKSPACE": str(ws), "GEOPLAN_STORE": ""}) as server,
           sync_playwright() as pw):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1500, "height": 1200})
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.set_default_timeout(90_000)
         yield server, page, ws
         browser.close()
