@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -107,6 +108,25 @@ def _type_land(page, grid, value: str, attempts: int = 3) -> None:
     raise AssertionError(f"could not type {value!r} into the land cell of row 0 in {attempts} attempts")
 
 
+def _land_in_file(ws) -> float | None:
+    s = open_store(ws)
+    try:
+        return (s.get_park(PARK_ID) or {}).get("available_land_mu")
+    finally:
+        s.close()
+
+
+def _wait_saved(page, saved, timeout_s: float = 120.0) -> None:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        if page.get_by_text("已保存园区数：1").count() or saved():
+            _settle(page)
+            return
+        page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "store_save_failed.png"), full_page=True)  # what the page showed
+    raise AssertionError("the park edit was neither reported saved nor found in the workspace file")
+
+
 def _ranked_parks(page) -> list[str]:
     page.get_by_role("button", name="开始选址").click()
     page.get_by_text("候选排序", exact=False).first.wait_for(timeout=120_000)
@@ -132,11 +152,9 @@ def test_land_entered_in_the_workspace_drives_ranking_and_reopened_result(app):
     assert _cell(grid, 0, 0) == PARK_ID and _cell(grid, LAND_COL, 0) in ("", "None")
     _type_land(page, grid, "100")
     page.get_by_role("button", name="保存修改").first.click()
-    try:
-        page.get_by_text("已保存园区数：1").wait_for(timeout=120_000)
-    except Exception:
-        page.screenshot(path=str(SHOTS / "store_save_failed.png"), full_page=True)  # what the page showed
-        raise
+    # the message "已保存园区数：1" shows for one rerun only (a rerun the data editor starts right after can
+    # clear it), so the save is confirmed by the message or by the workspace file, whichever comes first
+    _wait_saved(page, lambda: _land_in_file(ws) == 100.0)
     _open(page, server, "工作空间", reload=True)
     grid = _grid(page, 0)
     assert (_cell(grid, 0, 0), _cell(grid, LAND_COL, 0), _cell(grid, 7, 0)) == (PARK_ID, "100", "1")
