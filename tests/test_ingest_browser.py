@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
-from test_browser import _need_browser
+from test_browser import _goto_page, _need_browser, _settle
 
 from geoplan.paths import data_dir
 from geoplan.store import open_store
@@ -69,19 +69,6 @@ def app(tmp_path_factory):
                 os.environ[k] = v
 
 
-def _settle(page) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[data-stale=\"true\"]')"
-        " && !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')", timeout=60_000)
-    page.wait_for_timeout(500)
-
-
-def _goto(page, label: str) -> None:
-    page.get_by_text(label, exact=True).first.click()
-    page.get_by_role("heading", name=label).wait_for(timeout=60_000)
-    _settle(page)
-
-
 def _pick(page, label: str, option: str) -> None:
     """Choose ``option`` (its visible text) in the multiselect labelled ``label``."""
     box = page.locator("[data-testid='stMultiSelect']").filter(has_text=label)
@@ -98,7 +85,7 @@ def test_approve_two_reject_one_and_see_them_on_the_industry_map(app, tmp_path):
     plan.write_text(PLAN, encoding="utf-8")
     page.goto(server.url)
     page.get_by_role("heading", name="产业地图").wait_for(timeout=90_000)
-    _goto(page, "读取规划")
+    _goto_page(page, "读取规划")
     for label, value in (("文件名称", TITLE), ("文号", "某府发〔2024〕7号")):
         page.get_by_label(label).fill(value)
         page.get_by_label(label).press("Enter")  # commit the text input (one rerun each)
@@ -126,7 +113,7 @@ def test_approve_two_reject_one_and_see_them_on_the_industry_map(app, tmp_path):
 
     # the industry map lights them up and cites them by title and line, like the seed rows: the lit
     # places' table (its CSV download holds the same rows) carries the citation and the evidence
-    _goto(page, "产业地图")
+    _goto_page(page, "产业地图")
     flt = page.get_by_label("按产业筛选", exact=False)
     for industry, industry_id, place, line in (("集成电路", "ic", "xiyong", 3), ("新型显示", "display", "liangjiang", 4)):
         flt.fill(industry)

@@ -13,32 +13,17 @@ from pathlib import Path
 
 import pytest
 from appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
+from test_browser import _need_browser
 
 from benchmarks.parcels import generate_parcels
 from geoplan.store import open_store
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("GEOPLAN_TEST_OUTPUT", ROOT / "test-output")) / "screenshots"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 FRAME_SEL = "iframe[title*='st_folium'], iframe[title*='streamlit_folium']"
 N_PARCELS = 10_000
 TOP = 10  # the form's default "show top N"
 HIGHLIGHT = "#f1c40f"  # geoplan.maps.HIGHLIGHT: the shortlist's outline
-
-
-def _need_browser() -> None:
-    reason = None
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "playwright is not installed (pip install playwright; never 'playwright install')"
-    if reason:
-        if IN_CI:
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
