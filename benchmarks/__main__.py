@@ -66,8 +66,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="seconds; slower predicted runs are extrapolated instead (default 60)")
     r.add_argument("--out", default=str(HERE / "RESULTS.md"))
     r.add_argument("--notes", default=str(HERE / "NOTES.md"),
-                   help="markdown inserted into RESULTS.md (targets, profiles); skipped when absent")
+                   help="markdown inserted into RESULTS.md (targets, profiles); skipped when absent or ''")
     r.add_argument("--workdir", default=str(HERE / "_data"), help="cache of generated parcels")
+    r.add_argument("--app-parcels", type=int, default=1_000_000,
+                   help="at the end, benchmarks/app_render.py --parcels N in a subprocess (0: skip; "
+                        "needs /usr/bin/chromium)")
     rp = sub.add_parser("report", help="re-render a report from its last run (_data/results_<name>.json) with new notes")
     rp.add_argument("--out", default=str(HERE / "RESULTS.md"))
     rp.add_argument("--notes", default=str(HERE / "NOTES.md"))
@@ -84,11 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         print(ensure_parcels(a.n, seed=a.seed, workdir=a.workdir))
         return 0
 
-    from .report import render
+    from .report import render, targets16
 
     if a.cmd == "report":
         meta = json.loads(_results_path(a.workdir, a.out).read_text())
-        notes = Path(a.notes).read_text(encoding="utf-8") if Path(a.notes).exists() else ""
+        notes = Path(a.notes).read_text(encoding="utf-8") if a.notes and Path(a.notes).is_file() else ""
         write_report(Path(a.out), render(meta, meta["command"], notes))
         print(f"wrote {a.out} (from the run of {meta.get('finished', '?')})")
         return 0
@@ -97,13 +100,15 @@ def main(argv: list[str] | None = None) -> int:
 
     sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
     command = "python -m benchmarks " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:]))
-    meta = run_all(sizes, workloads=a.workloads, seed=a.seed, budget_s=a.budget, workdir=Path(a.workdir))
+    meta = run_all(sizes, workloads=a.workloads, seed=a.seed, budget_s=a.budget, workdir=Path(a.workdir),
+                   app_parcels=a.app_parcels)
     meta["command"] = command
     meta["finished"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     Path(a.workdir).mkdir(parents=True, exist_ok=True)
     _results_path(a.workdir, a.out).write_text(json.dumps(meta, indent=1, default=str))
-    notes = Path(a.notes).read_text(encoding="utf-8") if a.notes and Path(a.notes).exists() else ""
+    notes = Path(a.notes).read_text(encoding="utf-8") if a.notes and Path(a.notes).is_file() else ""
     write_report(Path(a.out), render(meta, command, notes))
+    print("\nTargets (issue 16)\n" + targets16(meta["rows"], meta))
     print(f"\nwrote {a.out}\nreproduce with:\n  {command}")
     return 0
 

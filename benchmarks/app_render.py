@@ -31,6 +31,7 @@ Not a test: prints numbers, exits 0. ``--markdown`` prints the RESULTS.md sectio
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -40,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # this checkout's geoplan and benchmarks, not an editable install's
 
 from appserver import CHROMIUM, CHROMIUM_ARGS, AppServer
 
@@ -171,7 +173,8 @@ PARCEL_TARGET_BYTES = 5 * 1024 * 1024
 PARCEL_TARGET_SECONDS = 3.0
 
 
-def measure_parcel_layer(pw, n: int, tmp: Path, runs: int = 3) -> dict[str, float]:
+def measure_parcel_layer(pw, n: int, tmp: Path, runs: int = 3, seed: int = 2021,
+                         workdir: Path = ROOT / "benchmarks" / "_data") -> dict[str, float]:
     """The benchmark's N synthetic parcels as ``geoplan.maps.parcels.add_parcel_layer`` draws them: the
     ranked parcels of the default site query as vectors, all N in the overview image. Times the
     server side (positions, PNG, HTML) and the browser (navigation until the overview image has
@@ -183,7 +186,7 @@ def measure_parcel_layer(pw, n: int, tmp: Path, runs: int = 3) -> dict[str, floa
     from geoplan.maps import parcels as parcel_maps
     from geoplan.parcels import load_parcels
 
-    layer = load_parcels(ensure_parcels(n, workdir=ROOT / "benchmarks" / "_data"))
+    layer = load_parcels(ensure_parcels(n, seed=seed, workdir=workdir))
     ranked = siting.select_sites(dict(default_query().spec), candidates=layer).ranked
     shortlist = layer[layer["parcel_id"].astype(str).isin(set(ranked["cand_id"]))]
     t0 = time.process_time()
@@ -276,6 +279,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="instead: measure a layer of this many synthetic parcels (e.g. 1000000)")
     ap.add_argument("--interactions-only", action="store_true", help="only the issue-15 interaction times")
     ap.add_argument("--markdown", action="store_true", help="also print the RESULTS.md section")
+    ap.add_argument("--json", action="store_true", help="with --parcels: also print the numbers as one JSON line")
+    ap.add_argument("--seed", type=int, default=2021, help="with --parcels: seed of the synthetic parcels")
+    ap.add_argument("--workdir", default=str(ROOT / "benchmarks" / "_data"),
+                    help="with --parcels: cache of generated parcels (as python -m benchmarks)")
     args = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: apt-get install chromium")
@@ -286,7 +293,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.parcels:
         with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
-            report_parcel_layer(measure_parcel_layer(pw, args.parcels, Path(tmp), args.runs))
+            res = measure_parcel_layer(pw, args.parcels, Path(tmp), args.runs, seed=args.seed,
+                                       workdir=Path(args.workdir))
+        report_parcel_layer(res)
+        if args.json:
+            print(json.dumps(res))
         return 0
 
     with sync_playwright() as pw:

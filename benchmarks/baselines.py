@@ -99,6 +99,36 @@ def _dist_sql(con) -> tuple[str, list[str]]:
     return ", ".join(cols), ids
 
 
+# ---------------------------------------------------------------- load
+def load_arrow(path: Path, columns: list[str] | None = None) -> gpd.GeoDataFrame:
+    """``pyarrow.parquet.read_table`` + ``GeoDataFrame.from_arrow`` (decodes the GeoArrow geometry of
+    every row read): the floor for loading a GeoParquet file into a GeoDataFrame."""
+    import pyarrow.parquet as pq
+
+    return gpd.GeoDataFrame.from_arrow(pq.read_table(path, columns=columns))
+
+
+def load_arrow_wkb(path: Path) -> gpd.GeoDataFrame:
+    """``read_table`` of the WKB GeoParquet copy, attributes ``to_pandas``, ``shapely.from_wkb``."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(path)
+    geo = json.loads(t.schema.metadata[b"geo"])
+    col = geo["primary_column"]
+    geom = shapely.from_wkb(t.column(col).to_numpy(zero_copy_only=False))
+    df = t.drop_columns([col]).to_pandas()
+    return gpd.GeoDataFrame(df, geometry=geom, crs=geo["columns"][col].get("crs", "OGC:CRS84"))
+
+
+def load_attributes(path: Path, columns: list[str]) -> pd.DataFrame:
+    """``read_table`` of some attribute columns, ``to_pandas`` (no geometry)."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=columns).to_pandas()
+
+
 # ---------------------------------------------------------------- (a) distance to each axis
 def a_per_row(parcels: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> pd.DataFrame:
     pm = parcels.to_crs(REGION_METRIC)
