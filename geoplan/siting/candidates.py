@@ -46,6 +46,24 @@ def park_candidates(overrides: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
     return normalise_candidates(p, source="parks")
 
 
+def _choice(mask: np.ndarray, yes: str, no: str) -> pd.api.extensions.ExtensionArray:
+    """A string column that is ``yes`` where ``mask`` and ``no`` elsewhere (the same column
+    ``np.where(mask, yes, no)`` gives, without converting n Python strings).
+    """
+    return pd.Series([no, yes], dtype="str").take(np.asarray(mask, dtype=np.int64)).array
+
+
+def input_columns(gdf: gpd.GeoDataFrame) -> list[str]:
+    """The columns of ``gdf`` that :func:`normalise_candidates` reads (and the geometry): a large
+    layer's rows can be taken with only these before normalising.
+    """
+    wanted = {*ID_COLUMNS, *NAME_COLUMNS, *LAND_COLUMNS, "name_en", "park_id", "parent_park_id", "industry_ids",
+              "membership_confidence", "tier", "tier_source", "land_source", "location_precision",
+              "output_per_mu", "host_adcode", "nearest_km", "nearest_corridor"}
+    return [c for c in gdf.columns if c == gdf.geometry.name or c in wanted
+            or (isinstance(c, str) and c.startswith(DIST_PREFIX))]
+
+
 def _first(df: pd.DataFrame, names: tuple[str, ...]) -> str | None:
     return next((c for c in names if c in df.columns), None)
 
@@ -86,16 +104,17 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
     for col in ("park_id", "parent_park_id", "industry_ids", "membership_confidence"):
         out[col] = g[col].fillna("").astype(str) if col in g else ""
     out["tier"] = g["tier"].fillna("").astype(str) if "tier" in g else ""
-    out["tier_source"] = g["tier_source"].astype(str) if "tier_source" in g else np.where(
-        out["tier"] != "", "tier column", "")
+    out["tier_source"] = g["tier_source"].astype(str) if "tier_source" in g else _choice(
+        (out["tier"] != "").to_numpy(bool), "tier column", "")
 
     polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
     landc = _first(g, LAND_COLUMNS)
     land = (pd.to_numeric(g[landc], errors="coerce").to_numpy(float, copy=True) if landc
             else np.full(n, np.nan))
     if landc:
-        bad = (pd.to_numeric(g[landc], errors="coerce").isna() & g[landc].notna()
-               & (g[landc].astype(str).str.strip() != "")).to_numpy()
+        bad = np.isnan(land) & g[landc].notna().to_numpy()  # a cell that is there but no number …
+        if bad.any():  # … unless it is blank (only those cells are looked at as text)
+            bad[bad] = (g[landc][bad].astype(str).str.strip() != "").to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise InputError(f"expected a number of 亩, got {g[landc].iloc[i]!r}", row=i + 1, field=landc)
@@ -108,12 +127,15 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
         land[need_area] = area_km2(g[need_area]) * 1e6 / M2_PER_MU
         land_source[need_area] = "polygon area (whole parcel counted as available)"
     out["available_land_mu"] = land
-    out["land_source"] = land_source
+    if "land_source" in g or need_area.any():
+        out["land_source"] = land_source
+    else:  # the same two labels, without converting n Python strings
+        out["land_source"] = _choice(np.isfinite(land), f"{landc} column" if landc else "", "")
 
     if "location_precision" in g:
         out["location_precision"] = g["location_precision"].fillna("").astype(str)
     else:
-        out["location_precision"] = np.where(polygonal, "geometry", "user_point")
+        out["location_precision"] = _choice(polygonal, "geometry", "user_point")
     out["output_per_mu"] = (pd.to_numeric(g["output_per_mu"], errors="coerce").to_numpy(float)
                             if "output_per_mu" in g else np.nan)
 
@@ -137,10 +159,11 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
         host = pd.Series(filled, index=g.index).astype("Int64")
     out["host_adcode"] = host.to_numpy()
     info = d.set_index("adcode")
-    out["host_zh"] = out["host_adcode"].map(info["name_zh"]).fillna("").astype(str)
-    out["host_en"] = out["host_adcode"].map(info["name_en"]).fillna("").astype(str)
-    out["region_id"] = out["host_adcode"].map(info["region_id"]).fillna("").astype(str)
-    out["region_zh"] = out["host_adcode"].map(info["region_zh"]).fillna("").astype(str)
+    codes, uniq = pd.factorize(out["host_adcode"], use_na_sentinel=True)
+    for col, src in (("host_zh", "name_zh"), ("host_en", "name_en"), ("region_id", "region_id"),
+                     ("region_zh", "region_zh")):  # looked up once per district, not once per row
+        names = pd.Series(uniq).map(info[src]).fillna("").astype(str).tolist() + [""]
+        out[col] = pd.Series(names, dtype="str").take(codes).array
     out["candidate_source"] = source
     # query-independent corridor distances written by parcels.prepare_parcels, reused by site selection
     for c in g.columns:

@@ -54,8 +54,10 @@ def corridor_gate(dist_km: np.ndarray, margin_km: np.ndarray, max_km: float | No
 
 def tier_score(tiers: pd.Series, table: dict[str, float]) -> np.ndarray:
     """Score of the park tier (2 > 10 > 36 > other); missing tier → the table's 'unknown' value."""
-    t = tiers.fillna("").astype(str).str.strip()
-    return t.map(lambda x: table.get(x, table["unknown"] if x == "" else table["other"])).to_numpy(float)
+    t = pd.Series(tiers)
+    codes, uniq = pd.factorize(t.fillna("") if isinstance(t.dtype, pd.StringDtype) else t.fillna("").astype(str))
+    values = [table.get(x.strip(), table["unknown"] if x.strip() == "" else table["other"]) for x in uniq]
+    return np.asarray(values, dtype=float)[codes] if len(codes) else np.zeros(0)
 
 
 def intensity_score(project_output_per_mu: float | None, benchmark: np.ndarray,

@@ -67,6 +67,8 @@ def _refs(cites: list[dict]) -> str:
 
 def _object_array(values) -> np.ndarray:
     """A 1-d object array of ``values`` (lists stay list objects, not a 2-d array)."""
+    if isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1:
+        return values
     a = np.empty(len(values), dtype=object)
     a[:] = list(values)
     return a
@@ -171,13 +173,15 @@ def _candidate_dict(row: pd.Series, max_cites: int = 8) -> dict:
     }
 
 
-def _explain(spec, industry_id, weights, metrics, ranked, excluded, out, notes, floor_path, area_label) -> dict:
+def _explain(spec, industry_id, weights, metrics, ranked, excluded, counts, notes, floor_path, area_label) -> dict:
+    """The explanation dict; ``excluded`` needs only its head (best five), ``counts`` are over
+    every candidate (n_candidates, n_eligible, n_excluded, n_unknown_land, n_seat, excluded_by_gate).
+    """
     ind = catalog.industries().set_index("industry_id").loc[industry_id]
-    elig = out[out["eligible"]]
-    n_unknown_land = int((elig["gate_land"] == crit.UNKNOWN).sum())
+    n_unknown_land = counts["n_unknown_land"]
     if n_unknown_land:
-        notes.append(note("unknown_land", n=n_unknown_land, total=len(elig)))
-    n_seat = int((elig["location_precision"] == "district_seat").sum())
+        notes.append(note("unknown_land", n=n_unknown_land, total=counts["n_eligible"]))
+    n_seat = counts["n_seat"]
     if n_seat:
         notes.append(note("seat", n=n_seat))
     total = sum(weights.values())
@@ -191,11 +195,11 @@ def _explain(spec, industry_id, weights, metrics, ranked, excluded, out, notes, 
         "project_metrics_wan_per_mu": {k: None if v is None else round(v, 2) for k, v in metrics.items()},
         "floor_table": floor_path,
         "area_filter": area_label,
-        "n_candidates": len(out),
-        "n_eligible": len(elig),
-        "n_excluded": len(excluded),
+        "n_candidates": counts["n_candidates"],
+        "n_eligible": counts["n_eligible"],
+        "n_excluded": counts["n_excluded"],
         "ranked": [_candidate_dict(r) for _, r in ranked.iterrows()],
         "excluded_best": [_candidate_dict(r, max_cites=3) for _, r in excluded.head(5).iterrows()],
-        "excluded_by_gate": {g: int((out[g] == crit.FAIL).sum()) for g in GATES},
+        "excluded_by_gate": dict(counts["excluded_by_gate"]),
         "notes": notes,
     }

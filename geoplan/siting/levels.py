@@ -20,6 +20,10 @@ profile (``data/parks.csv``) never sets a level.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -99,11 +103,12 @@ def citation_level(cite: dict, kinds: dict, hierarchy_cfg: dict, plans: dict[str
     return plan_level(cite.get("source", ""), hierarchy_cfg, plans) or "related"
 
 
-def support_levels(industry_id: str, citations: np.ndarray, park_ids: np.ndarray, parent_ids: np.ndarray,
-                   hierarchy_cfg: dict) -> tuple[np.ndarray, list[list[dict]]]:
-    """Per candidate: its level and the citations that reach it (best first; catalogue entries as
-    dicts with ``source_class=catalogue``).
+@lru_cache(maxsize=32)
+def _level_inputs(industry_id: str, cfg_key: str, _generation: int) -> tuple[dict, dict, dict[str, list[dict]]]:
+    """Assignment kinds, plan levels and the catalogue hits per park for a query industry (built once
+    per industry, hierarchy configuration and data generation; read-only).
     """
+    hierarchy_cfg = json.loads(cfg_key)
     kinds = assignment_kinds()
     plans = _plans_levels()
     cat = catalogue_table(("catalogue", "plan"))
@@ -126,34 +131,50 @@ def support_levels(industry_id: str, citations: np.ndarray, park_ids: np.ndarray
              "source_line": None if pd.isna(line) else int(line), "evidence_zh": r.get("evidence_zh", ""),
              "source_title": r.get("source_title", ""), "source_url": r.get("source_url", ""),
              "relation": rel})
+    return kinds, plans, cat_hits
+
+
+def support_levels(industry_id: str, citations: np.ndarray, park_ids: np.ndarray, parent_ids: np.ndarray,
+                   hierarchy_cfg: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate: its level and the citations that reach it (best first; catalogue entries as
+    dicts with ``source_class=catalogue``).
+    """
+    kinds, plans, cat_hits = _level_inputs(industry_id, json.dumps(hierarchy_cfg, sort_keys=True, default=str),
+                                           catalog.generation())
     n = len(citations)
-    levels = np.empty(n, dtype=object)
-    reached: list[list[dict]] = []
-    memo: dict[tuple, tuple[str, list[dict]]] = {}
-    for i in range(n):
-        key = (id(citations[i]), park_ids[i], parent_ids[i])
-        if key not in memo:
-            best, best_cites = "none", []
-            for c in citations[i]:
-                lv = citation_level(c, kinds, hierarchy_cfg, plans)
-                if lv is None:
-                    continue
-                if RANK[lv] < RANK[best]:
-                    best, best_cites = lv, [c]
-                elif lv == best:
-                    best_cites.append(c)
-            for c in cat_hits.get(park_ids[i], []) + cat_hits.get(parent_ids[i], []):
-                if RANK[c["level"]] < RANK[best]:
-                    best, best_cites = c["level"], [c]
-                elif c["level"] == best:
-                    best_cites.append(c)
-            memo[key] = (best, best_cites)
-        levels[i], cites = memo[key]
-        reached.append(cites)
-    return levels, reached
+    # candidates sharing (citation list, park, parent) share the answer: one judgement per key
+    cite_code = pd.factorize(np.fromiter((id(c) for c in citations), dtype=np.int64, count=n))[0]
+    inverse = np.zeros(n, dtype=np.int64)
+    for col in (cite_code, pd.factorize(np.asarray(park_ids, dtype=object))[0],
+                pd.factorize(np.asarray(parent_ids, dtype=object))[0]):
+        inverse = pd.factorize(inverse * (int(col.max(initial=0)) + 2) + col + 1)[0]
+    first = np.unique(inverse, return_index=True)[1]
+    per_key_level = np.empty(len(first), dtype=object)
+    per_key: list[list[dict]] = []
+    for k, i in enumerate(first):
+        best, best_cites = "none", []
+        for c in citations[i]:
+            lv = citation_level(c, kinds, hierarchy_cfg, plans)
+            if lv is None:
+                continue
+            if RANK[lv] < RANK[best]:
+                best, best_cites = lv, [c]
+            elif lv == best:
+                best_cites.append(c)
+        for c in cat_hits.get(park_ids[i], []) + cat_hits.get(parent_ids[i], []):
+            if RANK[c["level"]] < RANK[best]:
+                best, best_cites = c["level"], [c]
+            elif c["level"] == best:
+                best_cites.append(c)
+        per_key_level[k] = best
+        per_key.append(best_cites)
+    lists = np.empty(len(per_key), dtype=object)
+    lists[:] = per_key
+    return per_key_level[inverse], lists[inverse]
 
 
-def first_in_district(out: pd.DataFrame, refine: np.ndarray, industry_id: str | None = None) -> np.ndarray:
+def first_in_district(out: pd.DataFrame | Mapping[str, np.ndarray], refine: np.ndarray,
+                      industry_id: str | None = None) -> np.ndarray:
     """True for the candidate that carries its designation in full.
 
     When a plan names a *district* (not a park) at a level, the district's best-refined eligible
@@ -164,9 +185,12 @@ def first_in_district(out: pd.DataFrame, refine: np.ndarray, industry_id: str | 
     always True. At the ``related`` level (region-wide or same-chain sentences name no park), the
     upper half goes to parks whose own profile (data/parks.csv, general knowledge) names the industry
     itself or a broader one: the profile never lifts a park over a level, it orders within one.
+
+    ``out`` is a frame or a mapping of column arrays (``level_citations``, ``support_level_reached``,
+    ``host_adcode``, ``eligible`` and optionally ``profile_fit``).
     """
-    first = np.ones(len(out), bool)
-    cites = out["level_citations"].to_numpy(object)
+    first = np.ones(len(refine), bool)
+    cites = np.asarray(out["level_citations"], dtype=object)
     # candidates sharing a lookup share one citation list object: judge each list once
     broad = {industry_id, *taxonomy.industry_ancestors(industry_id)} if industry_id is not None else None
     code_of, _ = pd.factorize(np.fromiter((id(c) for c in cites), dtype=np.int64, count=len(cites)))
@@ -178,19 +202,17 @@ def first_in_district(out: pd.DataFrame, refine: np.ndarray, industry_id: str | 
     judged = np.array(per_list, dtype=bool).reshape(n_lists, 2)
     narrow, district_only = judged[code_of, 0], judged[code_of, 1]
     first[narrow] = False
-    seen: dict[tuple, float] = {}
-    lv = out["support_level_reached"].to_numpy(object)
+    lv = np.asarray(out["support_level_reached"], dtype=object)
     if "profile_fit" in out:
         rel = lv == "related"
-        first[rel] = out["profile_fit"].to_numpy(float)[rel] >= 1.0
-    code = out["host_adcode"].astype("Int64").fillna(-1).astype(int).to_numpy()
-    elig = out["eligible"].to_numpy(bool)
-    open_ = district_only & elig & first & ~np.isin(lv.astype(str), ["none", "related"])
-    order = np.argsort(-refine, kind="stable")
-    for i in order[open_[order]]:
-        key = (lv[i], code[i])
-        if key in seen:
-            first[i] = False
-        else:
-            seen[key] = refine[i]
+        first[rel] = np.asarray(out["profile_fit"], dtype=float)[rel] >= 1.0
+    code = pd.Series(out["host_adcode"]).astype("Int64").fillna(-1).astype(int).to_numpy()
+    elig = np.asarray(out["eligible"], dtype=bool)
+    open_ = district_only & elig & first & (lv != "none") & (lv != "related")
+    rows = np.flatnonzero(open_)
+    if len(rows):  # in each (level, district), the best-refined open candidate (stable) carries it
+        rows = rows[np.argsort(-refine[rows], kind="stable")]
+        level_code = pd.factorize(lv[rows])[0]
+        later = pd.Index(level_code * (int(code.max(initial=0)) + 2) + (code[rows] + 1)).duplicated()
+        first[rows[later]] = False
     return first

@@ -16,7 +16,7 @@ from .spec import SiteSpec, siting_defaults
 # ---------------------------------------------------------------- site selection over many parcels
 
 
-def prefilter(candidates: gpd.GeoDataFrame, spec) -> gpd.GeoDataFrame:
+def prefilter(candidates: gpd.GeoDataFrame, spec, columns: list[str] | None = None) -> gpd.GeoDataFrame:
     """The rows of a parcel layer that can still pass site selection's land, area and corridor gates.
 
     ``geoplan.siting.select_sites`` scores every candidate, with citations and notes per row; at 10⁶
@@ -36,6 +36,7 @@ def prefilter(candidates: gpd.GeoDataFrame, spec) -> gpd.GeoDataFrame:
     (``dist_km_<axis>``, ``nearest_km``, ``nearest_corridor``) are then added to the returned rows
     (the same lookups ``select_sites`` would do, so it reuses them instead of measuring again). Use ``select_sites(spec, candidates=prefilter(layer,
     spec))``; its excluded list then holds only the parcels that got past this filter.
+    ``columns``: keep only these columns of the layer in the rows returned (plus those computed here).
     """
 
     if isinstance(spec, dict):
@@ -86,9 +87,17 @@ def prefilter(candidates: gpd.GeoDataFrame, spec) -> gpd.GeoDataFrame:
                 added[c] = ad[c].to_numpy()
         d = column(dcol).to_numpy(float)
         keep(~(d - m > spec.max_corridor_km))
-    if not filtered and not added:
+    if not filtered and not added and columns is None:
         return candidates
-    out = candidates.iloc[pos]
+    keep_cols = list(candidates.columns) if columns is None else list(columns)
+    if len(set(keep_cols)) < len(keep_cols):  # repeated column names: a frame-level take keeps them
+        out = candidates.iloc[pos][keep_cols] if columns is not None else candidates.iloc[pos]
+        for c, v in added.items():
+            out[c] = v
+        return out
+    # column by column: a frame-level take copies whole blocks of the large layer first
+    out = gpd.GeoDataFrame({c: candidates[c].array.take(pos) for c in keep_cols},
+                           index=candidates.index[pos], geometry=candidates.geometry.name, crs=candidates.crs)
     for c, v in added.items():
         out[c] = v
     return out

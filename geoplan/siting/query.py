@@ -24,7 +24,7 @@ from ..errors import ResolutionError
 from . import criteria as crit
 from . import land as land_mod
 from . import support as sup
-from .candidates import normalise_candidates, park_candidates
+from .candidates import input_columns, normalise_candidates, park_candidates
 from .criteria import GATES
 from .explain import (
     _candidate_notes,
@@ -40,7 +40,7 @@ from .reasons import enrich_explanation
 from .result import SiteSelectionResult
 from .spec import CRITERIA, SiteSpec, siting_defaults
 from .stability import stability_report
-from .zones import collapse_zones
+from .zones import ZonePlan, flat_plan, rename_rows, zone_plan
 
 PREFILTER_ABOVE = 50_000  # candidate layers larger than this go through parcels.prefilter first
 
@@ -99,34 +99,180 @@ def _excluded_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> np.ndarray:
 def _per_level(level: np.ndarray, value: Callable) -> np.ndarray:
     """``np.array([value(lv) for lv in level])``, calling ``value`` once per distinct level."""
     codes, uniq = pd.factorize(level, use_na_sentinel=False)
-    return np.array([value(lv) for lv in uniq])[codes]
+    return np.array([value(lv) for lv in uniq])[np.asarray(codes)]
 
 
-def _second_parks(out: gpd.GeoDataFrame, S_out: np.ndarray, wv: np.ndarray, span: float, industry_id: str):
-    """Split each level's band: parks carrying their designation in the upper half, a district's
-    second parks (the plan named the district, a better park there already carries it) in the lower
-    half. Score = base + span/2 × (first + refinement); re-sorted the same way as the query.
+class _Rows:
+    """The scored candidates in ranking order, as column arrays; frames are built for chosen rows.
+
+    A row's notes, citation summaries and gate strings depend on that row only, so building them for
+    the rows shown (the ranked ones and the head of the excluded list) gives the same rows as
+    building every row and taking those (``select_sites(..., build_all=True)``; tests compare them).
+    Three index levels: a candidate position (row of ``cands``), a collapsed row ``j`` (one per park,
+    see :func:`zone_plan`) and a final row ``r`` (the order after the second-park split).
     """
-    refine = S_out @ (wv / wv.sum())
-    first = first_in_district(out, refine, industry_id)
-    half = span / 2.0
-    base = out["level_base"].to_numpy(float) + np.where(first, half * 100.0, 0.0)
-    out["level_base"] = np.round(base, 3)
-    out["designation_carrier"] = first
-    for j, c in enumerate(CRITERIA):
-        out[f"c_{c}"] = np.round(S_out[:, j] * (wv[j] / wv.sum()) * 100.0 * half, 3)
-    score = base + refine * 100.0 * half
-    out["score"] = np.round(score, 3)
-    order = np.lexsort((out["cand_id"].to_numpy(), -S_out[:, CRITERIA.index("tier")], -out["plan_fit"].to_numpy(float),
-                        -score, ~out["eligible"].to_numpy(bool)))
-    return out.iloc[order].reset_index(drop=True), S_out[order], half
+
+    def __init__(self, cands: gpd.GeoDataFrame, cols: dict[str, np.ndarray | None], spec: SiteSpec,
+                 failed: np.ndarray) -> None:
+        self.cands, self.spec = cands, spec
+        self.failed = failed  # candidates × GATES: the gate fails
+        self.cols = {k: (v if v is None or isinstance(v, np.ndarray) else np.asarray(v)) for k, v in cols.items()}
+        self.over: dict[str, np.ndarray] = {}  # columns replaced by the second-park split, per collapsed row
+        self.plan: ZonePlan | None = None
+        self._full: gpd.GeoDataFrame | None = None
+
+    def sort(self, score: np.ndarray, s_tier: np.ndarray, collapse: bool) -> None:
+        """Eligible first; then score, plan fit, tier, id; then one row per park when ``collapse``."""
+        c, cands = self.cols, self.cands
+        codes = _sort_codes(cands["cand_id"])
+        order = np.lexsort((codes, -s_tier, -c["plan_fit"], -score, ~c["eligible"]))
+        self.order = order
+        ids = cands["cand_id"].to_numpy(object)
+        self.name0 = None  # names per collapsed row, only when a zone renames one
+        parents = cands["parent_park_id"].fillna("").astype(str)
+        if collapse and (parents != "").any():
+            name_zh = cands["name_zh"].to_numpy(object)[order]
+            self.plan = zone_plan(ids[order], parents.to_numpy(object)[order], c["eligible"][order],
+                                  name_zh, cands["name_en"].to_numpy(object)[order])
+            self.pos0 = order[self.plan.keep]
+            self.cid0 = self.plan.cand_ids(ids[order])
+            self.name0 = self.plan.parent_field(name_zh, "name_zh")
+        else:  # nothing collapses (a parcel layer): every row is its own park
+            self.plan = flat_plan(len(order)) if collapse else None
+            self.pos0, self.cid0 = order, ids[order]
+        renamed = self.plan is not None and bool(self.plan.renamed)
+        self.cid_codes = _sort_codes(self.cid0) if renamed else codes[self.pos0]  # ids sort the same way
+        self.j = np.arange(len(self.pos0))
+
+    def second_parks(self, S0: np.ndarray, wv: np.ndarray, span: float, industry_id: str) -> tuple[np.ndarray, float]:
+        """Split each level's band: parks carrying their designation in the upper half, a district's
+        second parks (the plan named the district, a better park there already carries it) in the
+        lower half. Score = base + span/2 × (first + refinement); re-sorted the same way as the query.
+        ``S0``: criterion scores per collapsed row; returns them in the new order, and span/2.
+        """
+        p, c = self.pos0, self.cols
+        refine = S0 @ (wv / wv.sum())
+        view = {"level_citations": c["level_citations"][p], "support_level_reached": c["support_level_reached"][p],
+                "profile_fit": c["profile_fit"][p], "host_adcode": self.cands["host_adcode"].array.take(p),
+                "eligible": c["eligible"][p]}
+        first = first_in_district(view, refine, industry_id)
+        half = span / 2.0
+        base = c["level_base"][p].astype(float) + np.where(first, half * 100.0, 0.0)
+        self.over["level_base"] = np.round(base, 3)
+        self.over["designation_carrier"] = first
+        for j, name in enumerate(CRITERIA):
+            self.over[f"c_{name}"] = np.round(S0[:, j] * (wv[j] / wv.sum()) * 100.0 * half, 3)
+        score = base + refine * 100.0 * half
+        self.over["score"] = np.round(score, 3)
+        self.j = np.lexsort((self.cid_codes, -S0[:, CRITERIA.index("tier")], -c["plan_fit"][p].astype(float), -score,
+                             ~c["eligible"][p].astype(bool)))
+        return S0[self.j], half
+
+    # columns in the final order
+    @property
+    def pos(self) -> np.ndarray:
+        return self.pos0[self.j]
+
+    @property
+    def eligible(self) -> np.ndarray:
+        return self.cols["eligible"][self.pos].astype(bool)
+
+    @property
+    def cand_id(self) -> np.ndarray:
+        return self.cid0[self.j]
+
+    def name_at(self, r: int) -> str:
+        """``name_zh`` of final row ``r``."""
+        j = self.j[r]
+        return self.name0[j] if self.name0 is not None else self.cands["name_zh"].iloc[self.pos0[j]]
+
+    @property
+    def level_base(self) -> np.ndarray:
+        lb = self.over.get("level_base")
+        return (self.cols["level_base"][self.pos] if lb is None else lb[self.j]).astype(float)
+
+    def shown(self, top: int) -> np.ndarray:
+        """Final rows the result and its explanation read: the ranked ones and the first ten eligible
+        (what would change), the first five excluded and the first three excluded by land alone.
+        """
+        e = self.eligible
+        pos = self.pos
+        land = self.cands["available_land_mu"].to_numpy(float)[pos]
+        only_land = ~e & (self.cols["failed_gates"][pos] == "gate_land") & ~np.isnan(land)
+        rows = np.concatenate([np.flatnonzero(e)[:max(top, 10)], np.flatnonzero(~e)[:5],
+                               np.flatnonzero(only_land)[:3]])
+        return np.unique(rows)
+
+    def counts(self) -> dict:
+        """The explanation's counts over every (collapsed) candidate."""
+        p = self.pos0
+        e = self.cols["eligible"][p].astype(bool)
+        prec = (self.cands["location_precision"] == "district_seat").to_numpy(bool)[p]
+        return {"n_candidates": len(p), "n_eligible": int(e.sum()), "n_excluded": int((~e).sum()),
+                "n_unknown_land": int((e & (self.cols["gate_land"][p] == crit.UNKNOWN)).sum()),
+                "n_seat": int((e & prec).sum()),
+                "excluded_by_gate": {g: int(v) for g, v in zip(GATES, self.failed[p].sum(axis=0))}}
+
+    def frame(self, rows: np.ndarray) -> gpd.GeoDataFrame:
+        """The result frame for final rows ``rows`` (ascending), with every column."""
+        rows = np.asarray(rows, dtype=np.int64)
+        j = self.j[rows]
+        P = self.pos0[j]
+        cols = {k: (None if v is None else v[P]) for k, v in self.cols.items()}
+        cols["n_citations"], cols["citation_refs"] = _citation_columns(cols["citations"])
+        base = self.cands.take(P).reset_index(drop=True)
+        cols["notes"] = _candidate_notes(base, cols, self.spec)
+        new_cols = pd.DataFrame(cols)
+        base = base.drop(columns=[c for c in new_cols.columns if c in base.columns])
+        out = gpd.GeoDataFrame(pd.concat([pd.DataFrame(base), new_cols], axis=1),
+                               geometry=self.cands.geometry.name, crs=self.cands.crs)
+        if self.plan is not None:
+            rename_rows(out, self.plan, lambda c, p: self.cands[c].iloc[self.order[p]], j)
+            self.plan.apply(out, j)
+        for k, v in self.over.items():
+            out[k] = v[j]
+        e = out["eligible"].to_numpy(bool)
+        out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out.loc[e, "rank"] = np.cumsum(self.eligible)[rows][e]
+        return out
+
+    def frame_all(self) -> gpd.GeoDataFrame:
+        """Every row (built once)."""
+        if self._full is None:
+            self._full = self.frame(np.arange(len(self.j)))
+        return self._full
+
+    def excluded_all(self) -> gpd.GeoDataFrame:
+        """Every excluded row, best first."""
+        full = self.frame_all()
+        return full.take(np.flatnonzero(~full["eligible"].to_numpy(bool))).reset_index(drop=True)
+
+
+def _sort_codes(values: np.ndarray | pd.Series) -> np.ndarray:
+    """Integer keys that sort like ``values`` (strings compared as Python compares them; an Arrow
+    string column compares UTF-8 bytes, which orders code points the same way): a lexsort on them
+    gives the order a lexsort on the strings gives, without comparing strings n log n times.
+    """
+    if isinstance(values, pd.Series):
+        return np.asarray(pd.factorize(values, sort=True)[0])
+    return pd.factorize(np.asarray(values, dtype=object), sort=True)[0]
+
+
+def _counts(out: pd.DataFrame) -> dict:
+    """The explanation's counts, from a frame of every candidate (the ``build_all`` path)."""
+    elig = out[out["eligible"]]
+    return {"n_candidates": len(out), "n_eligible": len(elig), "n_excluded": int((~out["eligible"]).sum()),
+            "n_unknown_land": int((elig["gate_land"] == crit.UNKNOWN).sum()),
+            "n_seat": int((elig["location_precision"] == "district_seat").sum()),
+            "excluded_by_gate": {g: int((out[g] == crit.FAIL).sum()) for g in GATES}}
 
 
 # ---------------------------------------------------------------- the query
 def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = None,
                  prefilter_above: int | None = PREFILTER_ABOVE,
                  land_table: pd.DataFrame | None = None,
-                 progress: Callable[[float, str], None] | None = None) -> SiteSelectionResult:
+                 progress: Callable[[float, str], None] | None = None,
+                 build_all: bool = False) -> SiteSelectionResult:
     """Rank candidate sites for an investment project, with gates, reasons and citations.
 
     Parameters
@@ -147,6 +293,11 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         Called as ``progress(fraction, stage)`` while the query runs (fraction 0–1; stage one of
         ``prefilter``, ``candidates``, ``support``, ``gates``, ``stability``, ``explain``, ``done``;
         the label ``siting_stage_<stage>`` in :mod:`geoplan.i18n` says it in words).
+    build_all : bool, default False
+        Build every candidate's row (notes, citation summaries, gate strings) before ranking, as
+        the reference path does. By default rows are built for the ranked candidates and the head
+        of the excluded list, and ``excluded``/``scored`` are built when first read; the result is
+        the same (tests compare the two paths), only faster over large parcel layers.
 
     Returns
     -------
@@ -183,7 +334,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     if (candidates is not None and prefilter_above is not None and len(candidates) > prefilter_above
             and isinstance(candidates, gpd.GeoDataFrame) and candidates.crs is not None):
         step(0.05, "prefilter")
-        short = prefilter(candidates, spec)
+        short = prefilter(candidates, spec, columns=input_columns(candidates))  # what normalising reads
         if len(short):  # keep the whole layer when nothing passes, so the excluded list explains why
             pre = {"n_input": len(candidates), "n_removed": len(candidates) - len(short),
                    "n_kept": len(short), "threshold": prefilter_above}
@@ -205,9 +356,8 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
 
     # plan support (gate + industry fit)
     step(0.3, "support")
-    rows = sup.related_assignments(industry_id, fit_cfg, spec.min_relation)
-    table = sup.build_support_table(rows)
-    support = sup.support_for_candidates(table, cands["park_id"].to_numpy(), cands["parent_park_id"].to_numpy(),
+    table = sup.support_table(industry_id, fit_cfg, spec.min_relation)
+    support = sup.support_for_candidates(table, cands["park_id"], cands["parent_park_id"],
                                          cands["host_adcode"].to_numpy())
     profile = sup.profile_fit(industry_id, cands["industry_ids"], fit_cfg)
     share = float(fit_cfg["plan_share"])
@@ -235,12 +385,16 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         if floor_path == str(crit.default_floor_path()):
             notes.append(note("example_floors", path=floor_path))
     else:
-        gate_floors, floor_details = np.full(n, crit.NA, dtype=object), [[] for _ in range(n)]
+        floor_details = np.empty(n, dtype=object)  # one shared empty list: 10⁵ new lists cost GC passes
+        floor_details.fill([])
+        gate_floors = np.full(n, crit.NA, dtype=object)
         notes.append(note("no_floors"))
 
     # corridor
     dist, nearest_id, band = crit.axis_distance(cands, spec.axis)
-    margins = cands["location_precision"].map(cfg["corridor"]["precision_margin_km"]).fillna(0).to_numpy(float)
+    margins = _per_level(cands["location_precision"],
+                         lambda p: cfg["corridor"]["precision_margin_km"].get(p, np.nan)).astype(float)
+    margins[np.isnan(margins)] = 0.0
     gate_corr = crit.corridor_gate(dist, margins, spec.max_corridor_km)
     s_corr = crit.corridor_score(dist, float(cfg["corridor"]["scale_km"]))
 
@@ -253,7 +407,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
 
     # tier, region role
     s_tier = crit.tier_score(cands["tier"], cfg["tier_scores"])
-    s_role, role_cites, role_note = sup.role_fit(industry_id, cands["host_adcode"].to_numpy(), fit_cfg, neutral)
+    s_role, role_cites, role_note = sup.role_fit(industry_id, cands["host_adcode"].array, fit_cfg, neutral)
     notes.append(role_note)
 
     gate_area, area_label = _area_gate(spec, cands)
@@ -272,13 +426,12 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     score = offset + contrib.sum(axis=1)
 
     cites = support["citations"].to_numpy()
-    cite_n, cite_refs = _citation_columns(cites)
-    gates = np.column_stack([np.asarray(a, dtype=object) for a in
-                             (gate_industry, gate_land, gate_floors, gate_corr, gate_area, gate_excl)])
-    failed_mask = gates == crit.FAIL
+    gate_cols = [np.asarray(a, dtype=object) for a in
+                 (gate_industry, gate_land, gate_floors, gate_corr, gate_area, gate_excl)]
+    failed_mask = np.column_stack([g == crit.FAIL for g in gate_cols])
     eligible = ~failed_mask.any(axis=1)
-    cols: dict[str, object] = {"industry_id": np.full(n, industry_id, dtype=object),
-                               "score": np.round(score, 3)}
+    cols: dict[str, np.ndarray] = {"industry_id": np.full(n, industry_id, dtype=object),
+                                   "score": np.round(score, 3)}
     for j, c in enumerate(CRITERIA):
         cols[f"s_{c}"] = np.round(S[:, j], 4)
         cols[f"c_{c}"] = np.round(contrib[:, j], 3)
@@ -293,8 +446,8 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         "plan_fit": support["plan_fit"].to_numpy(),
         "profile_fit": profile,
         "citations": cites,
-        "n_citations": cite_n,
-        "citation_refs": cite_refs,
+        "n_citations": None,  # per row strings: built for the rows a frame is built for (see _Rows)
+        "citation_refs": None,
         "role_citations": _object_array(role_cites),
         "corridor_km": np.round(dist, 2),
         "corridor_id": nearest_id,
@@ -302,52 +455,56 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         "corridor_margin_km": margins,
         "benchmark_output_per_mu": bench,
         "benchmark_source": bench_label,
-        **{g: gates[:, j] for j, g in enumerate(GATES)},
+        **dict(zip(GATES, gate_cols)),
         "floor_details": _object_array(floor_details),
         "eligible": eligible,
         "failed_gates": _failed_gates(failed_mask),
+        "notes": None,
     })
-    cols["notes"] = _candidate_notes(cands, cols, spec)
 
     # eligible first; then by score, plan fit, tier, id (stable and documented)
-    order = np.lexsort((cands["cand_id"].to_numpy(), -s_tier, -cols["plan_fit"], -score, ~eligible))
-    new_cols = pd.DataFrame({k: (v[order] if isinstance(v, np.ndarray) else np.asarray(v)[order])
-                             for k, v in cols.items()})
-    base = cands.take(order).reset_index(drop=True)
-    base = base.drop(columns=[c for c in new_cols.columns if c in base.columns])
-    out = gpd.GeoDataFrame(pd.concat([pd.DataFrame(base), new_cols], axis=1),
-                           geometry=cands.geometry.name, crs=cands.crs)
-    elig = out["eligible"].to_numpy()
-    S_out = S[order]
-    if spec.collapse_zones:
-        out, keep = collapse_zones(out)
-        S_out = S_out[keep]
+    rows = _Rows(cands, cols, spec, failed_mask)
+    rows.sort(score, s_tier, spec.collapse_zones)
+    S_out = S[rows.pos]
     if hcfg["enabled"] and hcfg["shared_district_designation"]:
-        out, S_out, span = _second_parks(out, S_out, wv, span, industry_id)
-    elig = out["eligible"].to_numpy(bool)
-    out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
-    out.loc[elig, "rank"] = np.arange(1, elig.sum() + 1)
+        S_out, span = rows.second_parks(S_out, wv, span, industry_id)
+    elig = rows.eligible
     pos_elig = np.flatnonzero(elig)
-    ranked = out.take(pos_elig[:spec.top]).reset_index(drop=True)
-    excluded = out.take(np.flatnonzero(~elig)).reset_index(drop=True)
 
     s_elig = S_out[elig]  # unrounded criterion scores, in base order (which is the tie-break)
     step(0.7, "stability")
-    e_ids = out["cand_id"].to_numpy(object)[pos_elig]
+    e_ids = rows.cand_id[pos_elig]
     stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(pos_elig)), e_ids.tolist(),
-                            cfg["stability"], offset=out["level_base"].to_numpy(float)[pos_elig] / 100.0,
-                            span=span)
-    name_of = dict(zip(e_ids, out["name_zh"].to_numpy(object)[pos_elig]))
+                            cfg["stability"], offset=rows.level_base[pos_elig] / 100.0, span=span)
     for row in stab.get("top", []):
-        row["name_zh"] = name_of.get(row["cand_id"], "")
+        hit = np.flatnonzero(e_ids == row["cand_id"])
+        row["name_zh"] = rows.name_at(pos_elig[hit[0]]) if len(hit) else ""
 
     step(0.85, "explain")
-    explanation = _explain(spec, industry_id, w, metrics, ranked, excluded, out, notes, floor_path,
+    if build_all:  # every row built up front: the reference the shortlisted build is tested against
+        out = rows.frame(np.arange(len(elig)))
+        ranked = out.take(pos_elig[:spec.top]).reset_index(drop=True)
+        excluded = out.take(np.flatnonzero(~elig)).reset_index(drop=True)
+        head, S_head, counts = out, S_out, _counts(out)
+        scored: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame] = out
+        excluded_all: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame] = excluded
+    else:  # rows only for what the explanation reads; the whole frames when first asked for
+        shown = rows.shown(spec.top)
+        head = rows.frame(shown)
+        S_head = S_out[shown]
+        at = np.searchsorted(shown, pos_elig[:spec.top])
+        ranked = head.take(at).reset_index(drop=True)
+        h_elig = head["eligible"].to_numpy(bool)
+        excluded = head.take(np.flatnonzero(~h_elig)).reset_index(drop=True)  # its head: what _explain reads
+        counts = rows.counts()
+        scored = rows.frame_all
+        excluded_all = rows.excluded_all
+    explanation = _explain(spec, industry_id, w, metrics, ranked, excluded, counts, notes, floor_path,
                            area_label)
-    enrich_explanation(explanation, spec, out, ranked, excluded, S_out, wv, cfg, land_table)
+    enrich_explanation(explanation, spec, head, ranked, excluded, S_head, wv, cfg, land_table)
     if pre is not None:  # counts over the whole input layer; excluded_by_gate counts the scored rows
         explanation["prefilter"] = pre
         explanation["n_candidates"] = pre["n_input"]
         explanation["n_excluded"] = pre["n_input"] - explanation["n_eligible"]
     step(1.0, "done")
-    return SiteSelectionResult(spec, ranked, excluded, out, explanation, stab)
+    return SiteSelectionResult(spec, ranked, excluded_all, scored, explanation, stab)

@@ -9,6 +9,8 @@ mean``). Caveats and the best excluded candidates become plain lists of sentence
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -84,6 +86,11 @@ def _beats(row: pd.Series, nxt: pd.Series | None, lang: str) -> str:
 
 def _corridor_names() -> dict[str, tuple[str, str]]:
     """Corridor id → (Chinese, English) name, so a sentence never shows an id such as ``CY_MAIN``."""
+    return dict(_corridor_names_of(catalog.generation()))
+
+
+@lru_cache(maxsize=4)
+def _corridor_names_of(_generation: int) -> dict[str, tuple[str, str]]:
     c = catalog.corridors()
     return {str(i): (str(z), str(e)) for i, z, e in zip(c["corridor_id"], c["corridor_zh"], c["corridor_en"])}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -12,16 +12,51 @@ import pandas as pd
 from .spec import SiteSpec
 
 
-@dataclass
 class SiteSelectionResult:
-    """Ranked candidates, excluded ones, an explanation dict and the stability report."""
+    """Ranked candidates, excluded ones, an explanation dict and the stability report.
 
-    spec: SiteSpec
-    ranked: gpd.GeoDataFrame  # top ``spec.top`` candidates passing every gate, best first
-    excluded: gpd.GeoDataFrame  # candidates failing a gate, best score first
-    scored: gpd.GeoDataFrame  # every candidate with scores and gates (eligible ones have a rank)
-    explanation: dict = field(default_factory=dict)
-    stability: dict = field(default_factory=dict)
+    ``excluded`` and ``scored`` may be handed over as zero-argument callables: over a large parcel
+    layer the query builds rows (with their notes, citation summaries and gate strings) only for the
+    ranked candidates and the head of the excluded list, and the whole frames are built the first
+    time they are read — the same rows the query would have built up front.
+    """
+
+    def __init__(self, spec: SiteSpec, ranked: gpd.GeoDataFrame,
+                 excluded: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame],
+                 scored: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame],
+                 explanation: dict | None = None, stability: dict | None = None) -> None:
+        self.spec = spec
+        self.ranked = ranked  # top ``spec.top`` candidates passing every gate, best first
+        self._excluded = excluded  # candidates failing a gate, best score first
+        self._scored = scored  # every candidate with scores and gates (eligible ones have a rank)
+        self.explanation = {} if explanation is None else explanation
+        self.stability = {} if stability is None else stability
+
+    @property
+    def excluded(self) -> gpd.GeoDataFrame:
+        """Candidates failing a gate, best score first."""
+        if callable(self._excluded):
+            self._excluded = self._excluded()
+        return self._excluded
+
+    @excluded.setter
+    def excluded(self, value: gpd.GeoDataFrame) -> None:
+        self._excluded = value
+
+    @property
+    def scored(self) -> gpd.GeoDataFrame:
+        """Every candidate with its scores and gates (eligible ones have a rank), in ranking order."""
+        if callable(self._scored):
+            self._scored = self._scored()
+        return self._scored
+
+    @scored.setter
+    def scored(self, value: gpd.GeoDataFrame) -> None:
+        self._scored = value
+
+    def __repr__(self) -> str:
+        return (f"SiteSelectionResult(industry={self.explanation.get('industry', {}).get('id')!r}, "
+                f"ranked={len(self.ranked)}, n_candidates={self.explanation.get('n_candidates')})")
 
     @property
     def caveats(self) -> list[str]:

@@ -10,7 +10,9 @@ The 一区两群 role fit uses the region rows of seed 002 line 609 (the same ta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -30,6 +32,23 @@ class SupportTable:
     rows: pd.DataFrame  # assignments + relation, level, row_score, citation dict
     by_park: dict[str, np.ndarray]
     by_adcode: dict[int, np.ndarray]
+    records: list[dict] = field(default_factory=list)  # ``rows`` as dicts, in the same order
+
+
+def _cfg_key(cfg: dict) -> str:
+    return json.dumps(cfg, sort_keys=True, default=str)
+
+
+def support_table(industry_id: str, fit_cfg: dict, min_relation: str = "same_sector") -> SupportTable:
+    """:func:`build_support_table` of :func:`related_assignments`, built once per query industry,
+    configuration and data generation (treat it as read-only).
+    """
+    return _support_table(industry_id, _cfg_key(fit_cfg), min_relation, catalog.generation())
+
+
+@lru_cache(maxsize=64)
+def _support_table(industry_id: str, cfg_key: str, min_relation: str, _generation: int) -> SupportTable:
+    return build_support_table(related_assignments(industry_id, json.loads(cfg_key), min_relation))
 
 
 def related_assignments(industry_id: str, fit_cfg: dict, min_relation: str = "same_sector") -> pd.DataFrame:
@@ -79,7 +98,7 @@ def build_support_table(rows: pd.DataFrame) -> SupportTable:
     rows = rows.copy()
     rows["partial_adcodes_set"] = [partial_of.get(i, set()) for i in range(len(rows))]
     return SupportTable(rows, {k: np.array(v) for k, v in by_park.items()},
-                        {k: np.array(v) for k, v in by_adcode.items()})
+                        {k: np.array(v) for k, v in by_adcode.items()}, rows.to_dict("records"))
 
 
 def _citation(row: pd.Series, host_adcode: int | None) -> dict:
@@ -111,44 +130,71 @@ def support_for_candidates(table: SupportTable, park_ids: np.ndarray, parent_ids
     Candidates sharing (park, parent park, host district) share one lookup, so 10,000 parcels in a
     handful of districts cost a handful of lookups.
     """
-    park_a = pd.Series(park_ids, dtype=object).fillna("").astype(str).to_numpy()
-    parent_a = pd.Series(parent_ids, dtype=object).fillna("").astype(str).to_numpy()
+    park_a = _str_series(park_ids)
+    parent_a = _str_series(parent_ids)
     code_a = pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int).to_numpy()
-    inverse, uniq = pd.MultiIndex.from_arrays([park_a, parent_a, code_a]).factorize()
+    inverse, keys = _key_codes(park_a, parent_a, code_a)
     rows = table.rows
+    records = table.records or rows.to_dict("records")
+    # the rows are sorted by (row_score desc, source, source_line) already (related_assignments)
+    rank = np.lexsort((rows["source_line"].to_numpy(), rows["source"].to_numpy(object),
+                       -rows["row_score"].to_numpy(float)))
+    where = np.empty(len(rows), dtype=np.int64)
+    where[rank] = np.arange(len(rows))
+    empty = np.array([], int)
     out = []
-    for park, parent, code in uniq:
-        idx = [table.by_park.get(park, np.array([], int)) if park else np.array([], int),
-               table.by_park.get(parent, np.array([], int)) if parent else np.array([], int),
-               table.by_adcode.get(int(code), np.array([], int))]
+    for park, parent, code in keys:
+        idx = [table.by_park.get(park, empty) if park else empty,
+               table.by_park.get(parent, empty) if parent else empty,
+               table.by_adcode.get(int(code), empty)]
         hit = np.unique(np.concatenate(idx)).astype(int)
         if len(hit) == 0:
             out.append(("none", "", 0.0, []))
             continue
-        sub = rows.iloc[hit].sort_values(["row_score", "source", "source_line"],
-                                         ascending=[False, True, True])
-        best = sub.iloc[0]
-        cites = [_citation(r, int(code) if code >= 0 else None) for _, r in sub.iterrows()]
+        hit = hit[np.argsort(where[hit], kind="stable")]
+        host = int(code) if code >= 0 else None
+        cites = [_citation(records[i], host) for i in hit]
+        best = records[hit[0]]
         out.append((best["relation"], best["place_type"], float(best["row_score"]), cites))
     per_key = pd.DataFrame(out, columns=["support_relation", "support_level", "plan_fit", "citations"])
     return per_key.iloc[inverse].reset_index(drop=True)
 
 
+def _key_codes(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    """Row → distinct-key code for the tuple of ``columns`` (first-seen order), and the keys."""
+    inverse = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        c, u = pd.factorize(col)
+        inverse = pd.factorize(inverse * (len(u) + 1) + np.asarray(c))[0]
+    first = np.unique(inverse, return_index=True)[1]
+    at = [np.asarray(col[first] if isinstance(col, np.ndarray) else col.take(first), dtype=object)
+          for col in columns]
+    keys = [tuple(a[k] for a in at) for k in range(len(first))]
+    return inverse, keys
+
+
 def profile_fit(industry_id: str, industry_ids: pd.Series, fit_cfg: dict) -> np.ndarray:
     """Fit of a candidate's own lead industries (``;``-separated ids) to the query, 0–1."""
-    vals = industry_ids.fillna("").astype(str).to_numpy()
-    cache: dict[str, float] = {}
-    out = np.zeros(len(vals))
-    for i, v in enumerate(vals):
-        if v not in cache:
-            best = 0.0
-            for other in (x for x in v.split(";") if x):
-                rel = taxonomy.industry_relation(industry_id, other)
-                if rel in fit_cfg["relation"]:
-                    best = max(best, float(fit_cfg["relation"][rel]))
-            cache[v] = best
-        out[i] = cache[v]
-    return out
+    codes, uniq = pd.factorize(_str_series(industry_ids))  # judged once per distinct profile
+    per = np.zeros(len(uniq))
+    for k, v in enumerate(uniq):
+        best = 0.0
+        for other in (x for x in str(v).split(";") if x):
+            rel = taxonomy.industry_relation(industry_id, other)
+            if rel in fit_cfg["relation"]:
+                best = max(best, float(fit_cfg["relation"][rel]))
+        per[k] = best
+    return per[codes] if len(codes) else np.zeros(0)
+
+
+def _str_series(values) -> pd.Series:
+    """``values`` as strings with blanks for missing (an Arrow string column stays one: no
+    conversion of n Python strings).
+    """
+    v = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object), dtype=object)
+    if isinstance(v.dtype, pd.StringDtype):
+        return v.fillna("").reset_index(drop=True)
+    return v.fillna("").astype(str).reset_index(drop=True)
 
 
 def sei_evidence(industry_id: str, roles_cfg: dict) -> dict | None:
@@ -174,6 +220,18 @@ def sei_evidence(industry_id: str, roles_cfg: dict) -> dict | None:
 
 
 def role_rows(industry_id: str, fit_cfg: dict) -> pd.DataFrame:
+    """Seed 002 line 609 region rows (一区两群 roles) with their relation to the query (a copy of a
+    table built once per industry, configuration and data generation); see :func:`_role_rows`.
+    """
+    return _role_rows(industry_id, _cfg_key(fit_cfg), catalog.generation()).copy()
+
+
+@lru_cache(maxsize=64)
+def _role_rows(industry_id: str, cfg_key: str, _generation: int) -> pd.DataFrame:
+    return _build_role_rows(industry_id, json.loads(cfg_key))
+
+
+def _build_role_rows(industry_id: str, fit_cfg: dict) -> pd.DataFrame:
     """Seed 002 line 609 region rows (一区两群 roles) with their relation to the query.
 
     The 中心城区 row names 战略性新兴产业 as a group; an industry that is an SEI (see
@@ -203,9 +261,11 @@ def role_fit(industry_id: str, host_adcodes: np.ndarray, fit_cfg: dict,
     When the query relates to none of the L609 role industries every candidate gets ``neutral``.
     """
     r = role_rows(industry_id, fit_cfg)
-    codes = pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int).to_numpy()
+    codes = pd.Series(host_adcodes).astype("Int64").fillna(-1).astype(int).to_numpy()
     if r.empty or r["role_score"].max() <= 0:
-        return np.full(len(codes), neutral), [[] for _ in codes], note("role_neutral")
+        none = np.empty(len(codes), dtype=object)  # one shared empty list
+        none.fill([])
+        return np.full(len(codes), neutral), none, note("role_neutral")
     score = np.zeros(len(codes))
     cites: dict[int, list[dict]] = {}
     best_by_code: dict[int, float] = {}
@@ -221,6 +281,9 @@ def role_fit(industry_id: str, host_adcodes: np.ndarray, fit_cfg: dict,
                 "place_id": row["place_id"], "industry_zh": row["industry_zh"],
                 "relation": row["relation"], "role_zh": row.get("role_zh", ""),
                 "membership_evidence": row["membership_evidence"]})
-    score = np.array([best_by_code.get(c, 0.0) for c in codes])
+    inv, uniq = pd.factorize(codes)
+    score = np.array([best_by_code.get(c, 0.0) for c in uniq], dtype=float)[inv] if len(codes) else np.zeros(0)
+    per_code = np.empty(len(uniq), dtype=object)
+    per_code[:] = [cites.get(c, []) for c in uniq]
     regions = ", ".join(sorted(set(r.loc[r["role_score"] > 0, "place_zh"])))
-    return score, [cites.get(c, []) for c in codes], note("role_regions", regions=regions)
+    return score, per_code[inv], note("role_regions", regions=regions)
