@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import geopandas.testing
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -157,3 +159,75 @@ def test_attribute_only_load_reads_no_geometry(layer, tmp_path):
     assert np.array_equal(attrs["nearest_km"].to_numpy(float), full["nearest_km"].to_numpy(float))
     with pytest.raises(InputError, match="bbox"):
         parcels.load_parcels(path, columns=cols, bbox=(106, 29, 107, 30), geometry=False)
+
+
+
+def _same_frame(got, ref) -> None:
+    """Same class, columns, dtypes, index, attrs, CRS and geometries (WKB byte for byte)."""
+    assert type(got) is type(ref)
+    assert list(got.columns) == list(ref.columns) and got.dtypes.equals(ref.dtypes)
+    assert got.index.equals(ref.index) and got.attrs == ref.attrs
+    if isinstance(ref, gpd.GeoDataFrame):
+        assert got.geometry.name == ref.geometry.name
+        assert got.crs == ref.crs and got.crs.to_json_dict() == ref.crs.to_json_dict()
+        for c in ref.columns[ref.dtypes == "geometry"]:
+            assert got[c].crs == ref[c].crs
+            assert (shapely.to_wkb(got[c].values) == shapely.to_wkb(ref[c].values)).all()
+        gpd.testing.assert_geodataframe_equal(got, ref, check_less_precise=False)
+    else:
+        assert got.equals(ref)
+
+
+def _without_read_parquet(monkeypatch) -> None:
+    """From here on a load that falls back to gpd.read_parquet fails: the pyarrow path is tested."""
+    def fail(*args, **kwargs):
+        raise AssertionError("load_parcels fell back to gpd.read_parquet")
+    monkeypatch.setattr(parcels.gpd, "read_parquet", fail)
+
+
+@pytest.mark.parametrize("encoding", ["geoarrow", "WKB"])
+def test_load_parcels_equals_gpd_read_parquet(layer, tmp_path, monkeypatch, encoding):
+    """The pyarrow path gives gpd.read_parquet's frame: WGS84 and metric CRS files, both reprojection
+    settings, a column selection, and attributes only."""
+    from geoplan.crs import WGS84
+
+    small = layer.head(300)
+    wgs, metric = tmp_path / "w.parquet", tmp_path / "m.parquet"
+    small.to_parquet(wgs, index=False, compression="zstd", geometry_encoding=encoding)
+    small.to_crs(REGION_METRIC).to_parquet(metric, index=False, compression="zstd", geometry_encoding=encoding)
+    cols = ["industry_id", "parcel_id", "available_mu", "output_yi"]
+    refs = {path: (gpd.read_parquet(path), gpd.read_parquet(path, columns=[*cols, "geometry"]))
+            for path in (wgs, metric)}
+    _without_read_parquet(monkeypatch)
+    for path, (ref, sub) in refs.items():
+        _same_frame(parcels.load_parcels(path, to_wgs84=False), ref)
+        _same_frame(parcels.load_parcels(path), ref if path == wgs else ref.to_crs(WGS84))
+        _same_frame(parcels.load_parcels(path, columns=cols, to_wgs84=False), sub)
+        _same_frame(parcels.load_parcels(path, columns=cols), sub if path == wgs else sub.to_crs(WGS84))
+        _same_frame(parcels.load_parcels(path, columns=cols, geometry=False), pd.DataFrame(sub.drop(columns="geometry")))
+        _same_frame(parcels.load_parcels(path, geometry=False), pd.DataFrame(ref.drop(columns="geometry")))
+    assert parcels.load_parcels(metric, to_wgs84=False).crs.equals(REGION_METRIC)
+    assert parcels.load_parcels(metric).crs.equals(WGS84)
+
+
+def test_load_parcels_keeps_index_attrs_covering_and_second_geometry(layer, tmp_path, monkeypatch):
+    """Files not written by save_parcels: a named index, frame attrs, a bbox covering column (left out,
+    as gpd.read_parquet does), a second geometry column, a CRS-less layer (CRSError)."""
+    from geoplan.errors import CRSError
+
+    g = layer.head(200).set_index("parcel_id")
+    g["centre"] = gpd.GeoSeries(shapely.centroid(np.asarray(g.geometry.values)), index=g.index,
+                                crs=g.crs).to_crs(REGION_METRIC)
+    g.attrs = {"source": "test"}
+    path = tmp_path / "odd.parquet"
+    g.to_parquet(path, write_covering_bbox=True, geometry_encoding="geoarrow")
+    ref = gpd.read_parquet(path)
+    sub = gpd.read_parquet(path, columns=["area_mu", "centre", "geometry"])
+    assert "bbox" not in ref.columns and ref.index.name == "parcel_id" and ref["centre"].crs.equals(REGION_METRIC)
+    bare = tmp_path / "nocrs.parquet"
+    layer.head(5).set_crs(None, allow_override=True).to_parquet(bare)
+    _without_read_parquet(monkeypatch)
+    _same_frame(parcels.load_parcels(path), ref)
+    _same_frame(parcels.load_parcels(path, columns=["area_mu", "centre"]), sub)
+    with pytest.raises(CRSError, match="no CRS"):
+        parcels.load_parcels(bare)
