@@ -274,6 +274,8 @@ def _run_size(r: Runner, n: int, path: Path, workloads: str, ref: References, me
         full = None
         for name, fn in (
                 ("vectorised, prepared layer", partial(wl.b_vectorised, prepared, districts, lines, q, prepared=True)),
+                ("geoplan select_sites, exact path (every row built, no prefilter)",
+                 partial(wl.b_select_sites, prepared, q, exact=True)),
                 ("geoplan select_sites", partial(wl.b_select_sites, parcels, q)),
                 ("geoplan select_sites, prepared layer", partial(wl.b_select_sites, prepared, q)),
                 ("geoplan select_sites(prefilter(prepared))", partial(wl.b_select_sites_prefiltered, prepared, q)),
@@ -289,7 +291,7 @@ def _run_size(r: Runner, n: int, path: Path, workloads: str, ref: References, me
                     r.note("b", n, name, _safe(partial(wl.check_b, base, res)))
             elif full is None:
                 full = res
-                r.note("b", n, name, f"{len(res)} ranked (full geoplan scoring, not the simplified query)")
+                r.note("b", n, name, f"{len(res)} ranked: the reference (full geoplan scoring, not the simplified query)")
             else:
                 r.note("b", n, name, _safe(partial(wl.check_ranked, full, res)))
         trim()

@@ -107,7 +107,7 @@ def industry_ancestors(industry_id: str) -> tuple[str, ...]:
 def clear_cache() -> None:
     """Forget cached lookups (after data/ was regenerated)."""
     for f in (_industry_table, _industry_lookup, _place_lookup, _ancestors, _combined_assignments,
-              _extra_aliases):
+              _extra_aliases, _relation):
         f.cache_clear()
 
 
@@ -204,6 +204,13 @@ def industry_relation(query_id: str, other_id: str) -> str | None:
         if i not in anc:
             raise ResolutionError(f"industry id '{i}' is not in data/industries.csv",
                                   candidates=[s[0] for s in suggest_industries(i)])
+    return _relation(query_id, other_id)
+
+
+@cache
+def _relation(query_id: str, other_id: str) -> str | None:
+    """:func:`industry_relation` of two known ids (judged once per pair; cleared with the tables)."""
+    anc = _ancestors()
     if query_id == other_id or query_id in anc[other_id] or other_id in anc[query_id]:
         return "direct"
     kind = _industry_table()["kind"]
