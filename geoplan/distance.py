@@ -386,9 +386,12 @@ def _measure(geoms: np.ndarray, crs, metric_crs: CRS, lines: Sequence[np.ndarray
         ly = np.concatenate([lc[:, 1] for lc in lines])
         lcount = np.array([len(lc) for lc in lines], dtype=np.int64)
         lstart = np.concatenate([[0], np.cumsum(lcount)[:-1]]).astype(np.int64)
-        ms = [_measures(lc) for lc in lines]
-        lcum = np.concatenate([cum for cum, _ in ms])
-        lseg = np.concatenate([np.append(seg, 0.0) for _, seg in ms])
+        if locate:
+            ms = [_measures(lc) for lc in lines]
+            lcum = np.concatenate([cum for cum, _ in ms])
+            lseg = np.concatenate([np.append(seg, 0.0) for _, seg in ms])
+        else:  # not read by the kernel
+            lcum = lseg = lx
         kernel(x, y, starts, counts, simple, lx, ly, lstart, lcount, lcum, lseg, out, along, refine)
     else:
         gidx = np.repeat(np.arange(n), counts)
