@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from pyproj import Geod, Transformer
 
-from geoplan import corridor
+from geoplan import corridor, distance
 from geoplan.cli import main
 from geoplan.crs import REGION_METRIC, WGS84
 from geoplan.data import catalog
@@ -161,3 +165,52 @@ def test_cli_input_geojson(tmp_path, capsys):
     props = [ft["properties"] for ft in fc["features"]]
     assert props[0]["nearest_corridor"] == "CY_MID" and props[0]["band"] == "0-10"
     assert props[1]["band"] == ">60"
+
+
+def test_passed_corridors_give_the_catalogue_results_bit_for_bit(lines):
+    """Caller axes are projected vertex by vertex (no GeoDataFrame.to_crs per call): same numbers."""
+    parks = catalog.parks()
+    metric = lines.to_crs(REGION_METRIC)
+    ref = corridor.corridor_proximity(parks)
+    for c in (lines, metric):
+        axes = corridor._axes(c)
+        cl = corridor.corridor_lines(c)
+        assert all(np.array_equal(a, shapely.get_coordinates(g)) for a, g in zip(axes.coords, cl.geometry.values))
+        assert np.array_equal(axes.length_km, cl["length_km"].to_numpy())
+        pd.testing.assert_frame_equal(corridor.corridor_proximity(parks, corridors=c), ref, check_exact=True)
+        pd.testing.assert_frame_equal(corridor.axis_distances(parks, c), corridor.axis_distances(parks),
+                                      check_exact=True)
+    with pytest.raises(CRSError):
+        corridor.axis_distances(parks, gpd.GeoDataFrame(lines.drop(columns="geometry"),
+                                                        geometry=list(lines.geometry.values)))
+
+
+def test_proximity_columns_added_at_once_like_one_by_one():
+    """attrs kept; a layer that already has the columns gets them replaced in place; input untouched."""
+    parks = catalog.parks()
+    parks.attrs["source"] = "catalogue"
+    before = parks.copy()
+    res = corridor.corridor_proximity(parks)
+    assert res.attrs == {"source": "catalogue"} and isinstance(res, gpd.GeoDataFrame) and res.crs == parks.crs
+    again = corridor.corridor_proximity(res)
+    assert list(again.columns) == list(res.columns)
+    pd.testing.assert_frame_equal(again, res, check_exact=True)
+    res["dist_km_CY_MAIN"] = -1.0
+    pd.testing.assert_frame_equal(parks, before)
+
+
+def test_compiled_kernel_is_cached_across_processes():
+    """No closure: numba's disk-cache key then holds no per-process dispatcher id (with one, every new
+    process compiled the kernel again, 1.3–1.5 s CPU, and added an entry to the cache)."""
+    assert distance._kernel.__closure__ is None
+    one = np.array([shapely.Point(1.0, 1.0)])
+    distance.polyline_distances(one, REGION_METRIC, REGION_METRIC, [np.array([[0.0, 0.0], [5.0, 0.0]])])
+    if distance._compiled() is None:
+        pytest.skip("numba is not installed")
+    code = ("import numpy as np, shapely; from geoplan import distance; from geoplan.crs import REGION_METRIC as M; "
+            "distance.polyline_distances(np.array([shapely.Point(1.0, 1.0)]), M, M, [np.array([[0., 0.], [5., 0.]])]); "
+            "s = distance._compiled().stats; print(sum(s.cache_hits.values()), sum(s.cache_misses.values()))")
+    root = Path(distance.__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    hits, misses = map(int, out.stdout.split())
+    assert (hits, misses) == (1, 0), out.stdout  # loaded from the cache this process wrote, not compiled
