@@ -19,6 +19,12 @@ from ..errors import DataError, InputError
 from ..paths import data_dir
 
 PASS, FAIL, UNKNOWN, NA = "pass", "fail", "unknown", "n/a"
+STATUS = np.array([PASS, FAIL, UNKNOWN, NA], dtype=object)  # status by code 0–3: one shared str per status
+
+
+def status(code: np.ndarray) -> np.ndarray:
+    """Gate statuses (object array) from codes 0 pass, 1 fail, 2 unknown, 3 n/a: a take, not n new strings."""
+    return STATUS[np.asarray(code, dtype=np.intp)]
 YI_TO_WAN = 1e4
 
 
@@ -35,7 +41,7 @@ def project_metrics(land_mu: float, investment_yi: float | None, output_yi: floa
 def land_gate(available_mu: np.ndarray, need_mu: float) -> np.ndarray:
     """Pass when available ≥ need, fail when less, unknown when the figure is missing."""
     avail = np.asarray(available_mu, dtype=float)
-    return np.where(np.isnan(avail), UNKNOWN, np.where(avail >= need_mu, PASS, FAIL))
+    return status(np.where(np.isnan(avail), 2, np.where(avail >= need_mu, 0, 1)))
 
 
 def corridor_score(dist_km: np.ndarray, scale_km: float) -> np.ndarray:
@@ -49,7 +55,7 @@ def corridor_gate(dist_km: np.ndarray, margin_km: np.ndarray, max_km: float | No
     if max_km is None:
         return np.full(len(d), NA, dtype=object)
     m = np.asarray(margin_km, float)
-    return np.where(d + m <= max_km, PASS, np.where(d - m > max_km, FAIL, UNKNOWN)).astype(object)
+    return status(np.where(d + m <= max_km, 0, np.where(d - m > max_km, 1, 2)))
 
 
 def tier_score(tiers: pd.Series, table: dict[str, float]) -> np.ndarray:

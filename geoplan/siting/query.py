@@ -78,7 +78,7 @@ def _area_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> tuple[np.ndarray, str
         parks |= p
         labels.append(f"{name} → {lab}")
     ok = cands["host_adcode"].isin(list(codes)).to_numpy() | cands["park_id"].isin(list(parks)).to_numpy()
-    return np.where(ok, crit.PASS, crit.FAIL).astype(object), "; ".join(labels)
+    return crit.status(np.where(ok, 0, 1)), "; ".join(labels)
 
 
 def _excluded_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> np.ndarray:
@@ -93,7 +93,7 @@ def _excluded_gate(spec: SiteSpec, cands: gpd.GeoDataFrame) -> np.ndarray:
         c, p, _ = place_adcodes(name)
         hit |= cands["host_adcode"].isin(list(c)).to_numpy()
         hit |= cands["park_id"].isin(list(p)).to_numpy() | cands["parent_park_id"].isin(list(p)).to_numpy()
-    return np.where(hit, crit.FAIL, np.where(len(spec.exclude) > 0, crit.PASS, crit.NA)).astype(object)
+    return crit.status(np.where(hit, 1, 0 if len(spec.exclude) > 0 else 3))
 
 
 def _per_level(level: np.ndarray, value: Callable) -> np.ndarray:
@@ -365,7 +365,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     hcfg = cfg["hierarchy"]
     level, level_cites = support_levels(industry_id, support["citations"].to_numpy(), cands["park_id"].to_numpy(),
                                         cands["parent_park_id"].to_numpy(), hcfg)
-    gate_industry = np.where(level != "none", crit.PASS, crit.FAIL)
+    gate_industry = crit.status(np.where(level != "none", 0, 1))
 
     # land
     step(0.5, "gates")

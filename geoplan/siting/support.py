@@ -255,18 +255,36 @@ def _build_role_rows(industry_id: str, fit_cfg: dict) -> pd.DataFrame:
 
 
 def role_fit(industry_id: str, host_adcodes: np.ndarray, fit_cfg: dict,
-             neutral: float = 0.5) -> tuple[np.ndarray, list[list[dict]], str]:
+             neutral: float = 0.5) -> tuple[np.ndarray, np.ndarray, str]:
     """一区两群 role fit per candidate (0–1), the L609 citations used, and a note.
 
     When the query relates to none of the L609 role industries every candidate gets ``neutral``.
+    The per-district scores and citations are built once per industry, configuration and data
+    generation (the citation dicts are shared: read-only).
     """
-    r = role_rows(industry_id, fit_cfg)
     codes = pd.Series(host_adcodes).astype("Int64").fillna(-1).astype(int).to_numpy()
-    if r.empty or r["role_score"].max() <= 0:
+    best_by_code, cites, msg = _role_table(industry_id, _cfg_key(fit_cfg), catalog.generation())
+    if best_by_code is None:
         none = np.empty(len(codes), dtype=object)  # one shared empty list
         none.fill([])
-        return np.full(len(codes), neutral), none, note("role_neutral")
-    score = np.zeros(len(codes))
+        return np.full(len(codes), neutral), none, msg
+    inv, uniq = pd.factorize(codes)
+    score = np.array([best_by_code.get(c, 0.0) for c in uniq], dtype=float)[inv] if len(codes) else np.zeros(0)
+    per_code = np.empty(len(uniq), dtype=object)
+    per_code[:] = [cites.get(c, []) for c in uniq]
+    return score, per_code[inv], msg
+
+
+@lru_cache(maxsize=64)
+def _role_table(industry_id: str, cfg_key: str, _generation: int
+                ) -> tuple[dict[int, float] | None, dict[int, list[dict]], str]:
+    """Best role score and the L609 citations per district adcode, and the note (None scores:
+    the query relates to no role industry).
+    """
+    fit_cfg = json.loads(cfg_key)
+    r = role_rows(industry_id, fit_cfg)
+    if r.empty or r["role_score"].max() <= 0:
+        return None, {}, note("role_neutral")
     cites: dict[int, list[dict]] = {}
     best_by_code: dict[int, float] = {}
     for _, row in r[r["role_score"] > 0].iterrows():
@@ -281,9 +299,5 @@ def role_fit(industry_id: str, host_adcodes: np.ndarray, fit_cfg: dict,
                 "place_id": row["place_id"], "industry_zh": row["industry_zh"],
                 "relation": row["relation"], "role_zh": row.get("role_zh", ""),
                 "membership_evidence": row["membership_evidence"]})
-    inv, uniq = pd.factorize(codes)
-    score = np.array([best_by_code.get(c, 0.0) for c in uniq], dtype=float)[inv] if len(codes) else np.zeros(0)
-    per_code = np.empty(len(uniq), dtype=object)
-    per_code[:] = [cites.get(c, []) for c in uniq]
     regions = ", ".join(sorted(set(r.loc[r["role_score"] > 0, "place_zh"])))
-    return score, per_code[inv], note("role_regions", regions=regions)
+    return best_by_code, cites, note("role_regions", regions=regions)
