@@ -13,6 +13,7 @@ from ..data import catalog
 from ..data.citations import cite
 from ..i18n import LABELS, t
 from . import criteria as crit
+from ._groups import group_codes, identity_codes
 from .criteria import GATES
 from .notes import note
 from .spec import CRITERIA, SiteSpec
@@ -78,7 +79,7 @@ def _citation_columns(cites: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """n_citations and citation_refs per row, computed once per distinct citation list (candidates
     sharing a support key share one list object).
     """
-    keys = np.fromiter((id(c) for c in cites), dtype=np.int64, count=len(cites))
+    keys = identity_codes(cites)
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     n = np.array([len(cites[i]) for i in first], dtype=np.int64)
     refs = _object_array([_refs(cites[i]) for i in first])
@@ -99,14 +100,7 @@ def _candidate_notes(cands: pd.DataFrame, cols: dict, spec: SiteSpec) -> np.ndar
              cands["membership_confidence"].to_numpy(object), np.asarray(cols["support_relation"], object),
              np.asarray(cols["support_level"], object), cols["citations"],
              np.asarray(cols["benchmark_source"], object)]
-    codes = [pd.factorize(f)[0] for f in facts[:5]]
-    codes.append(np.fromiter((id(c) for c in facts[5]), dtype=np.int64, count=len(facts[5])))
-    codes.append(pd.factorize(facts[6])[0])
-    codes[5] = pd.factorize(codes[5])[0]
-    inverse = np.zeros(len(codes[0]), dtype=np.int64)
-    for c in codes:  # one code per combination so far, renumbered each step (stays below n)
-        inverse = pd.factorize(inverse * (int(c.max(initial=0)) + 1) + c)[0]
-    first = np.unique(inverse, return_index=True)[1]
+    inverse, first = group_codes(*facts[:5], identity_codes(facts[5]), facts[6])
     per_key = _object_array(_notes_rows(*(f[first] for f in facts), spec=spec))
     return per_key[inverse]
 

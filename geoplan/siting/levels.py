@@ -30,6 +30,7 @@ import pandas as pd
 from ..data import catalog, taxonomy
 from ..errors import DataError
 from ..paths import data_dir
+from ._groups import group_codes, identity_codes
 from .spec import LEVELS
 
 LEVEL_LABELS = {
@@ -141,14 +142,9 @@ def support_levels(industry_id: str, citations: np.ndarray, park_ids: np.ndarray
     """
     kinds, plans, cat_hits = _level_inputs(industry_id, json.dumps(hierarchy_cfg, sort_keys=True, default=str),
                                            catalog.generation())
-    n = len(citations)
     # candidates sharing (citation list, park, parent) share the answer: one judgement per key
-    cite_code = pd.factorize(np.fromiter((id(c) for c in citations), dtype=np.int64, count=n))[0]
-    inverse = np.zeros(n, dtype=np.int64)
-    for col in (cite_code, pd.factorize(np.asarray(park_ids, dtype=object))[0],
-                pd.factorize(np.asarray(parent_ids, dtype=object))[0]):
-        inverse = pd.factorize(inverse * (int(col.max(initial=0)) + 2) + col + 1)[0]
-    first = np.unique(inverse, return_index=True)[1]
+    inverse, first = group_codes(identity_codes(citations), np.asarray(park_ids, dtype=object),
+                                 np.asarray(parent_ids, dtype=object))
     per_key_level = np.empty(len(first), dtype=object)
     per_key: list[list[dict]] = []
     for k, i in enumerate(first):
@@ -193,7 +189,7 @@ def first_in_district(out: pd.DataFrame | Mapping[str, np.ndarray], refine: np.n
     cites = np.asarray(out["level_citations"], dtype=object)
     # candidates sharing a lookup share one citation list object: judge each list once
     broad = {industry_id, *taxonomy.industry_ancestors(industry_id)} if industry_id is not None else None
-    code_of, _ = pd.factorize(np.fromiter((id(c) for c in cites), dtype=np.int64, count=len(cites)))
+    code_of, _ = pd.factorize(identity_codes(cites))
     n_lists = int(code_of.max(initial=-1)) + 1
     one = np.empty(n_lists, dtype=np.int64)  # a row holding each distinct list
     one[code_of[::-1]] = np.arange(len(cites))[::-1]

@@ -36,7 +36,7 @@ from .explain import (
 from .levels import RANK, first_in_district, support_levels
 from .notes import note
 from .prefilter import prefilter
-from .reasons import enrich_explanation
+from .reasons import enrich_explanation, excluded_by_land_alone
 from .result import SiteSelectionResult
 from .spec import CRITERIA, SiteSpec, siting_defaults
 from .stability import stability_report
@@ -197,8 +197,8 @@ class _Rows:
         """
         e = self.eligible
         pos = self.pos
-        land = self.cands["available_land_mu"].to_numpy(float)[pos]
-        only_land = ~e & (self.cols["failed_gates"][pos] == "gate_land") & ~np.isnan(land)
+        only_land = excluded_by_land_alone(e, self.cols["failed_gates"][pos],
+                                           self.cands["available_land_mu"].to_numpy(float)[pos])
         rows = np.concatenate([np.flatnonzero(e)[:max(top, 10)], np.flatnonzero(~e)[:5],
                                np.flatnonzero(only_land)[:3]])
         return np.unique(rows)
@@ -482,9 +482,9 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
 
     step(0.85, "explain")
     if build_all:  # every row built up front: the reference the shortlisted build is tested against
-        out = rows.frame(np.arange(len(elig)))
+        out = rows.frame_all()
         ranked = out.take(pos_elig[:spec.top]).reset_index(drop=True)
-        excluded = out.take(np.flatnonzero(~elig)).reset_index(drop=True)
+        excluded = rows.excluded_all()
         head, S_head, counts = out, S_out, _counts(out)
         scored: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame] = out
         excluded_all: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame] = excluded

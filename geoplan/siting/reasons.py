@@ -212,6 +212,14 @@ def what_would_change(scored_elig: pd.DataFrame, S_elig: np.ndarray, w: np.ndarr
     return out
 
 
+def excluded_by_land_alone(eligible: np.ndarray, failed_gates: np.ndarray, available_mu: np.ndarray) -> np.ndarray:
+    """Rows excluded by the land gate and no other, with a known free-land figure: the rows
+    :func:`land_short_changes` can say "this much more land" of.
+    """
+    return ~np.asarray(eligible, bool) & (np.asarray(failed_gates, object) == "gate_land") & ~np.isnan(
+        np.asarray(available_mu, float))
+
+
 def land_short_changes(out: pd.DataFrame, S_out: np.ndarray, w: np.ndarray, cfg: dict, need_mu: float,
                        limit: int = 3) -> list[dict]:
     """For the best candidates excluded ONLY by the land gate: the free land that would let them in,
@@ -224,8 +232,8 @@ def land_short_changes(out: pd.DataFrame, S_out: np.ndarray, w: np.ndarray, cfg:
     third_score = float(out["score"].to_numpy(float)[np.flatnonzero(elig)[2]])
     j = CRITERIA.index("land_fit")
     res = []
-    only_land = (~elig & (out["failed_gates"].to_numpy(object) == "gate_land")
-                 & out["available_land_mu"].notna().to_numpy())
+    only_land = excluded_by_land_alone(elig, out["failed_gates"].to_numpy(object),
+                                       out["available_land_mu"].to_numpy(float))
     for i in np.flatnonzero(only_land):
         r = out.iloc[i]
         s2 = S_out[i].copy()

@@ -12,6 +12,25 @@ import pandas as pd
 from .spec import SiteSpec
 
 
+class _BuiltOnRead:
+    """An attribute given as a frame or as a zero-argument callable that builds it on first read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = getattr(obj, self.slot)
+        if callable(value):
+            value = value()
+            setattr(obj, self.slot, value)
+        return value
+
+    def __set__(self, obj, value) -> None:
+        setattr(obj, self.slot, value)
+
+
 class SiteSelectionResult:
     """Ranked candidates, excluded ones, an explanation dict and the stability report.
 
@@ -21,38 +40,19 @@ class SiteSelectionResult:
     time they are read — the same rows the query would have built up front.
     """
 
+    excluded = _BuiltOnRead()  # candidates failing a gate, best score first
+    scored = _BuiltOnRead()  # every candidate with scores and gates (eligible ones have a rank), ranking order
+
     def __init__(self, spec: SiteSpec, ranked: gpd.GeoDataFrame,
                  excluded: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame],
                  scored: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame],
                  explanation: dict | None = None, stability: dict | None = None) -> None:
         self.spec = spec
         self.ranked = ranked  # top ``spec.top`` candidates passing every gate, best first
-        self._excluded = excluded  # candidates failing a gate, best score first
-        self._scored = scored  # every candidate with scores and gates (eligible ones have a rank)
+        self.excluded = excluded
+        self.scored = scored
         self.explanation = {} if explanation is None else explanation
         self.stability = {} if stability is None else stability
-
-    @property
-    def excluded(self) -> gpd.GeoDataFrame:
-        """Candidates failing a gate, best score first."""
-        if callable(self._excluded):
-            self._excluded = self._excluded()
-        return self._excluded
-
-    @excluded.setter
-    def excluded(self, value: gpd.GeoDataFrame) -> None:
-        self._excluded = value
-
-    @property
-    def scored(self) -> gpd.GeoDataFrame:
-        """Every candidate with its scores and gates (eligible ones have a rank), in ranking order."""
-        if callable(self._scored):
-            self._scored = self._scored()
-        return self._scored
-
-    @scored.setter
-    def scored(self, value: gpd.GeoDataFrame) -> None:
-        self._scored = value
 
     def __repr__(self) -> str:
         return (f"SiteSelectionResult(industry={self.explanation.get('industry', {}).get('id')!r}, "

@@ -20,6 +20,7 @@ import pandas as pd
 from ..data import catalog, taxonomy
 from ..data.citations import cite
 from ..data.taxonomy import RELATION_ORDER
+from ._groups import group_codes
 from .notes import note
 
 SUPPORT_KINDS = ("siting", "regional_direction")
@@ -160,13 +161,9 @@ def support_for_candidates(table: SupportTable, park_ids: np.ndarray, parent_ids
     return per_key.iloc[inverse].reset_index(drop=True)
 
 
-def _key_codes(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+def _key_codes(*columns) -> tuple[np.ndarray, list[tuple]]:
     """Row → distinct-key code for the tuple of ``columns`` (first-seen order), and the keys."""
-    inverse = np.zeros(len(columns[0]), dtype=np.int64)
-    for col in columns:
-        c, u = pd.factorize(col)
-        inverse = pd.factorize(inverse * (len(u) + 1) + np.asarray(c))[0]
-    first = np.unique(inverse, return_index=True)[1]
+    inverse, first = group_codes(*columns)
     at = [np.asarray(col[first] if isinstance(col, np.ndarray) else col.take(first), dtype=object)
           for col in columns]
     keys = [tuple(a[k] for a in at) for k in range(len(first))]

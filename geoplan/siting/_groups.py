@@ -1,0 +1,39 @@
+"""Rows grouped by the tuple of several columns: the one place site selection combines keys.
+
+Site selection judges many things once per distinct combination of facts (a support lookup per
+park/parent/district, a plan level per citation list/park/parent, a note list per combination of
+seven facts) and hands the answer to every row of the combination.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["group_codes", "identity_codes"]
+
+
+def group_codes(*columns) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the code of its combination of ``columns`` (0, 1, … in first-seen order), and the
+    first row of each combination.
+
+    Columns are arrays or Series of equal length, compared by value (missing values form one
+    group of their own).
+
+    Examples
+    --------
+    >>> inv, first = group_codes(np.array(["a", "b", "a", "a"]), np.array([1, 2, 1, 3]))
+    >>> inv.tolist(), first.tolist()
+    ([0, 1, 0, 2], [0, 1, 3])
+    """
+    inverse = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:  # one code per combination so far, renumbered each step (stays below n)
+        c, u = pd.factorize(col)
+        inverse = pd.factorize(inverse * (len(u) + 2) + np.asarray(c) + 1)[0]
+    first = np.unique(inverse, return_index=True)[1]
+    return inverse, first
+
+
+def identity_codes(objects: np.ndarray) -> np.ndarray:
+    """``id()`` of each object: rows sharing one list object (a shared citation list) group together."""
+    return np.fromiter((id(o) for o in objects), dtype=np.int64, count=len(objects))
