@@ -187,3 +187,47 @@ def test_shared_end_vertex_tie_picks_the_same_axis_on_every_path(layer):
     b = prep.scored.set_index("cand_id").loc["T_TIE"]
     assert a["corridor_id"] == b["corridor_id"] and a["corridor_km"] == b["corridor_km"]
     assert a["score"] == b["score"]
+
+
+def test_levels_judged_per_support_key_equal_levels_judged_per_citation_list(layer):
+    """``support_levels`` grouped by the support lookup's (park, parent, district) key — what
+    ``select_sites`` passes — gives every row the level and citations the (citation list, park,
+    parent) grouping gives, on the embedded parks (sub-zones, parents) and on a parcel layer."""
+    from geoplan.siting import support as sup
+    from geoplan.siting.candidates import normalise_candidates, park_candidates
+    from geoplan.siting.levels import support_levels
+    from geoplan.siting.spec import siting_defaults
+
+    cfg = siting_defaults()
+    for cands in (park_candidates(), normalise_candidates(layer)):
+        for industry in ("nev", "ic", "green_env", "biomed"):
+            table = sup.support_table(industry, cfg["industry_fit"])
+            per_key, key = sup.support_per_key(table, cands["park_id"], cands["parent_park_id"],
+                                               cands["host_adcode"].to_numpy())
+            cites = per_key["citations"].to_numpy(object)[key]
+            args = (industry, cites, cands["park_id"].to_numpy(), cands["parent_park_id"].to_numpy(), cfg["hierarchy"])
+            lv_a, cites_a, codes_a = support_levels(*args)
+            lv_b, cites_b, codes_b = support_levels(*args, key_codes=key)
+            assert lv_a.tolist() == lv_b.tolist()
+            assert [list(c) for c in cites_a] == [list(c) for c in cites_b]
+            # rows with one code share one list object (what first_in_district relies on)
+            for codes, lists in ((codes_a, cites_a), (codes_b, cites_b)):
+                for c in np.unique(codes):
+                    rows = np.flatnonzero(codes == c)
+                    assert all(lists[r] is lists[rows[0]] for r in rows)
+            assert len(set(lv_a)) >= 2 or industry != "nev"  # the case has more than one level
+
+
+def test_per_code_calls_once_per_code_and_spreads_the_value():
+    from geoplan.siting.query import _per_code
+
+    seen = []
+
+    def value(v):
+        seen.append(v)
+        return len(v)
+
+    codes = np.array([1, 0, 1, 2, 0])
+    values = np.array(["bb", "a", "bb", "cccc", "a"], dtype=object)
+    assert _per_code(codes, values, value).tolist() == [2, 1, 2, 4, 1]
+    assert sorted(seen) == ["a", "bb", "cccc"]

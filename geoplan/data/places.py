@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..errors import DataError, InputError
 from . import catalog, taxonomy
 
@@ -22,8 +24,16 @@ def district_region_map() -> dict[int, str]:
     return m
 
 
-def place_adcodes(text: str) -> tuple[set[int], set[str], str]:
-    """(adcodes, park ids, label) of a place name (region → members, district, park)."""
+def place_adcodes(text: str) -> tuple[frozenset[int], frozenset[str], str]:
+    """(adcodes, park ids, label) of a place name (region → members, district, park).
+
+    Looked up once per name and data generation (``catalog.clear_cache`` starts a new one).
+    """
+    return _place_adcodes(text, catalog.generation())
+
+
+@lru_cache(maxsize=256)
+def _place_adcodes(text: str, _generation: int) -> tuple[frozenset[int], frozenset[str], str]:
     ptype, pid = taxonomy.resolve_place(text)
     if ptype == "region":
         members = set(catalog.region_members(pid))
@@ -32,7 +42,7 @@ def place_adcodes(text: str) -> tuple[set[int], set[str], str]:
             raise InputError(f"region '{text}' ({pid}) has no member districts in data/regions.csv"
                              + (f" ({note})" if note else "") + "; name its districts instead",
                              field="regions")
-        return members, set(), f"region {pid}"
+        return frozenset(members), frozenset(), f"region {pid}"
     if ptype == "district":
-        return {int(pid)}, set(), f"district {pid}"
-    return set(), {pid}, f"park {pid}"
+        return frozenset({int(pid)}), frozenset(), f"district {pid}"
+    return frozenset(), frozenset({pid}), f"park {pid}"

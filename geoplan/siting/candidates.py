@@ -50,7 +50,7 @@ def _choice(mask: np.ndarray, yes: str, no: str) -> pd.api.extensions.ExtensionA
     """A string column that is ``yes`` where ``mask`` and ``no`` elsewhere (the same column
     ``np.where(mask, yes, no)`` gives, without converting n Python strings).
     """
-    return pd.Series([no, yes], dtype="str").take(np.asarray(mask, dtype=np.int64)).array
+    return pd.array([no, yes], dtype="str").take(np.asarray(mask, dtype=np.int64))
 
 
 def input_columns(gdf: gpd.GeoDataFrame) -> list[str]:
@@ -86,28 +86,30 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
         raise InputError("the candidate layer is empty")
     g = gdf.to_crs(WGS84).reset_index(drop=True)
     geoms = np.asarray(g.geometry.values)
-    bad = np.flatnonzero(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    type_id = shapely.get_type_id(geoms)  # -1: missing
+    bad = np.flatnonzero((type_id < 0) | shapely.is_empty(geoms))
     if len(bad):
         raise InputError("geometry is missing or empty", row=int(bad[0]) + 1, field="geometry")
     n = len(g)
-    out = pd.DataFrame(index=g.index)
+    out: dict[str, object] = {}  # the columns, in order; one frame is built from them at the end
+    blank = _choice(np.zeros(n, bool), "", "")  # one all-blank string column, shared (frames copy on write)
 
     idc = _first(g, ID_COLUMNS)
-    out["cand_id"] = g[idc].astype(str) if idc else [f"C{i + 1:05d}" for i in range(n)]
-    dup = out["cand_id"].duplicated()
+    cand_id = g[idc].astype(str) if idc else pd.Series([f"C{i + 1:05d}" for i in range(n)], dtype="str")
+    dup = cand_id.duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise InputError(f"duplicate candidate id {out['cand_id'].iloc[i]!r}", row=i + 1, field=idc)
+        raise InputError(f"duplicate candidate id {cand_id.iloc[i]!r}", row=i + 1, field=idc)
+    out["cand_id"] = cand_id.array
     namec = _first(g, NAME_COLUMNS)
-    out["name_zh"] = g[namec].astype(str) if namec else out["cand_id"]
-    out["name_en"] = g["name_en"].astype(str) if "name_en" in g else out["name_zh"]
-    for col in ("park_id", "parent_park_id", "industry_ids", "membership_confidence"):
-        out[col] = g[col].fillna("").astype(str) if col in g else ""
-    out["tier"] = g["tier"].fillna("").astype(str) if "tier" in g else ""
-    out["tier_source"] = g["tier_source"].astype(str) if "tier_source" in g else _choice(
-        (out["tier"] != "").to_numpy(bool), "tier column", "")
+    out["name_zh"] = g[namec].astype(str).array if namec else out["cand_id"]
+    out["name_en"] = g["name_en"].astype(str).array if "name_en" in g else out["name_zh"]
+    for col in ("park_id", "parent_park_id", "industry_ids", "membership_confidence", "tier"):
+        out[col] = g[col].fillna("").astype(str).array if col in g else blank
+    out["tier_source"] = (g["tier_source"].astype(str).array if "tier_source" in g
+                          else blank if "tier" not in g else _choice((out["tier"] != "").to_numpy(bool), "tier column", ""))
 
-    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
+    polygonal = (type_id == 3) | (type_id == 6)
     landc = _first(g, LAND_COLUMNS)
     land = (pd.to_numeric(g[landc], errors="coerce").to_numpy(float, copy=True) if landc
             else np.full(n, np.nan))
@@ -118,26 +120,27 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise InputError(f"expected a number of 亩, got {g[landc].iloc[i]!r}", row=i + 1, field=landc)
-    land_source = np.where(np.isfinite(land), f"{landc} column" if landc else "", "").astype(object)
-    if "land_source" in g:
-        land_source = np.where(g["land_source"].astype(str) != "", g["land_source"].astype(str), land_source)
     # a blank cell in a land column stays unknown; only a layer without one counts its polygons
     need_area = polygonal & (landc is None)
-    if need_area.any():
-        land[need_area] = area_km2(g[need_area]) * 1e6 / M2_PER_MU
-        land_source[need_area] = "polygon area (whole parcel counted as available)"
-    out["available_land_mu"] = land
     if "land_source" in g or need_area.any():
-        out["land_source"] = land_source
+        land_source = np.where(np.isfinite(land), f"{landc} column" if landc else "", "").astype(object)
+        if "land_source" in g:
+            given = g["land_source"].astype(str).to_numpy(object)
+            land_source = np.where(given != "", given, land_source)
+        if need_area.any():
+            land[need_area] = area_km2(g[need_area]) * 1e6 / M2_PER_MU
+            land_source[need_area] = "polygon area (whole parcel counted as available)"
     else:  # the same two labels, without converting n Python strings
-        out["land_source"] = _choice(np.isfinite(land), f"{landc} column" if landc else "", "")
+        land_source = _choice(np.isfinite(land), f"{landc} column" if landc else "", "")
+    out["available_land_mu"] = land
+    out["land_source"] = land_source
 
     if "location_precision" in g:
-        out["location_precision"] = g["location_precision"].fillna("").astype(str)
+        out["location_precision"] = g["location_precision"].fillna("").astype(str).array
     else:
         out["location_precision"] = _choice(polygonal, "geometry", "user_point")
     out["output_per_mu"] = (pd.to_numeric(g["output_per_mu"], errors="coerce").to_numpy(float)
-                            if "output_per_mu" in g else np.nan)
+                            if "output_per_mu" in g else np.full(n, np.nan))
 
     d = catalog.districts()
     # a supplied host_adcode (e.g. from parcels.prepare_parcels) is kept; only blank ones are looked up
@@ -157,16 +160,17 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
         filled = host.astype("Float64").to_numpy(float, na_value=np.nan)
         filled[missing] = np.where(code >= 0, code, np.nan)
         host = pd.Series(filled, index=g.index).astype("Int64")
-    out["host_adcode"] = host.to_numpy()
-    info = d.set_index("adcode")
-    codes, uniq = pd.factorize(out["host_adcode"], use_na_sentinel=True)
+    out["host_adcode"] = host.to_numpy()  # int64, or float64 with NaN where no district holds it
+    codes, uniq = pd.factorize(host, use_na_sentinel=True)
+    adcodes = d["adcode"].tolist()
     for col, src in (("host_zh", "name_zh"), ("host_en", "name_en"), ("region_id", "region_id"),
                      ("region_zh", "region_zh")):  # looked up once per district, not once per row
-        names = pd.Series(uniq).map(info[src]).fillna("").astype(str).tolist() + [""]
-        out[col] = pd.Series(names, dtype="str").take(codes).array
-    out["candidate_source"] = source
+        name_of = {a: ("" if pd.isna(v) else str(v)) for a, v in zip(adcodes, d[src].tolist())}
+        out[col] = pd.array([name_of.get(u, "") for u in uniq.tolist()] + [""], dtype="str").take(codes)
+    out["candidate_source"] = _choice(np.zeros(n, bool), source, source)
     # query-independent corridor distances written by parcels.prepare_parcels, reused by site selection
     for c in g.columns:
         if isinstance(c, str) and (c.startswith(DIST_PREFIX) or c in ("nearest_km", "nearest_corridor")):
-            out[c] = g[c].to_numpy()
-    return gpd.GeoDataFrame(out, geometry=g.geometry.values, crs=WGS84)
+            out[c] = g[c].array
+    out["geometry"] = g.geometry.values
+    return gpd.GeoDataFrame(out, index=g.index, geometry="geometry", crs=g.crs)  # a dict's columns are copied

@@ -6,6 +6,7 @@ so a 10⁵-row parcel layer costs a few hundred string builds, not one per row.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -75,6 +76,23 @@ def _object_array(values) -> np.ndarray:
     return a
 
 
+def row_records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` as dicts (column → value; the geometry under ``"geometry"``), with the
+    values ``iterrows`` gives, built column by column instead of one pandas Series per row.
+
+    Examples
+    --------
+    >>> row_records(pd.DataFrame({"a": [1, 2], "b": ["x", None]}))
+    [{'a': 1, 'b': 'x'}, {'a': 2, 'b': nan}]
+    """
+    geom = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    keys, values = [], []
+    for c, col in frame.items():
+        keys.append("geometry" if c == geom else c)
+        values.append(col.tolist())
+    return [dict(zip(keys, row)) for row in zip(*values)]
+
+
 def _citation_columns(cites: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """n_citations and citation_refs per row, computed once per distinct citation list (candidates
     sharing a support key share one list object).
@@ -126,7 +144,7 @@ def _notes_rows(*facts, spec: SiteSpec) -> list[list[str]]:
     return notes
 
 
-def _gate_dict(row: pd.Series) -> dict:
+def _gate_dict(row: dict) -> dict:
     land = row["available_land_mu"]
     values = {
         "gate_industry": f"{row['support_relation']} at {row['support_level'] or '—'} level"
@@ -141,14 +159,14 @@ def _gate_dict(row: pd.Series) -> dict:
                 "label_en": GATE_LABELS[g][1]} for g in GATES}
 
 
-def _candidate_dict(row: pd.Series, max_cites: int = 8) -> dict:
+def _candidate_dict(row: dict, max_cites: int = 8) -> dict:
     return {
         "rank": None if pd.isna(row["rank"]) else int(row["rank"]),
         "cand_id": row["cand_id"], "name_zh": row["name_zh"], "name_en": row["name_en"],
         "tier": row["tier"], "tier_source": row["tier_source"], "host_adcode": None if pd.isna(row["host_adcode"]) else int(row["host_adcode"]),
         "host_zh": row["host_zh"], "region_id": row["region_id"], "region_zh": row["region_zh"],
         "location_precision": row["location_precision"],
-        "lon": round(float(row.geometry.centroid.x), 5), "lat": round(float(row.geometry.centroid.y), 5),
+        "lon": round(float(row["geometry"].centroid.x), 5), "lat": round(float(row["geometry"].centroid.y), 5),
         "score": float(row["score"]),
         "contributions": {c: float(row[f"c_{c}"]) for c in CRITERIA},
         "criterion_scores": {c: float(row[f"s_{c}"]) for c in CRITERIA},
@@ -168,7 +186,8 @@ def _candidate_dict(row: pd.Series, max_cites: int = 8) -> dict:
 
 
 def _explain(spec, industry_id, weights, metrics, ranked, excluded, counts, notes, floor_path, area_label) -> dict:
-    """The explanation dict; ``excluded`` needs only its head (best five), ``counts`` are over
+    """The explanation dict; ``ranked`` and ``excluded`` are rows as :func:`row_records` gives them
+    (``excluded`` needs only its head, the best five), ``counts`` are over
     every candidate (n_candidates, n_eligible, n_excluded, n_unknown_land, n_seat, excluded_by_gate).
     """
     ind = catalog.industries().set_index("industry_id").loc[industry_id]
@@ -192,8 +211,8 @@ def _explain(spec, industry_id, weights, metrics, ranked, excluded, counts, note
         "n_candidates": counts["n_candidates"],
         "n_eligible": counts["n_eligible"],
         "n_excluded": counts["n_excluded"],
-        "ranked": [_candidate_dict(r) for _, r in ranked.iterrows()],
-        "excluded_best": [_candidate_dict(r, max_cites=3) for _, r in excluded.head(5).iterrows()],
+        "ranked": [_candidate_dict(r) for r in ranked],
+        "excluded_best": [_candidate_dict(r, max_cites=3) for r in excluded[:5]],
         "excluded_by_gate": dict(counts["excluded_by_gate"]),
         "notes": notes,
     }

@@ -136,15 +136,25 @@ def _level_inputs(industry_id: str, cfg_key: str, _generation: int) -> tuple[dic
 
 
 def support_levels(industry_id: str, citations: np.ndarray, park_ids: np.ndarray, parent_ids: np.ndarray,
-                   hierarchy_cfg: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Per candidate: its level and the citations that reach it (best first; catalogue entries as
-    dicts with ``source_class=catalogue``).
+                   hierarchy_cfg: dict, key_codes: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate: its level, the citations that reach it (best first; catalogue entries as
+    dicts with ``source_class=catalogue``) and the code of its judgement (rows with one code share
+    one citation list object).
+
+    ``key_codes``: a grouping finer than (citation list, park, parent), e.g. the support lookup's
+    (park, parent, district) key from :func:`geoplan.siting.support.support_per_key`; by default
+    the rows are grouped by those three.
     """
     kinds, plans, cat_hits = _level_inputs(industry_id, json.dumps(hierarchy_cfg, sort_keys=True, default=str),
                                            catalog.generation())
     # candidates sharing (citation list, park, parent) share the answer: one judgement per key
-    inverse, first = group_codes(identity_codes(citations), np.asarray(park_ids, dtype=object),
-                                 np.asarray(parent_ids, dtype=object))
+    if key_codes is None:
+        inverse, first = group_codes(identity_codes(citations), np.asarray(park_ids, dtype=object),
+                                     np.asarray(parent_ids, dtype=object))
+    else:
+        inverse = pd.factorize(np.asarray(key_codes))[0]
+        first = np.unique(inverse, return_index=True)[1]
     per_key_level = np.empty(len(first), dtype=object)
     per_key: list[list[dict]] = []
     for k, i in enumerate(first):
@@ -166,7 +176,7 @@ def support_levels(industry_id: str, citations: np.ndarray, park_ids: np.ndarray
         per_key.append(best_cites)
     lists = np.empty(len(per_key), dtype=object)
     lists[:] = per_key
-    return per_key_level[inverse], lists[inverse]
+    return per_key_level[inverse], lists[inverse], inverse
 
 
 def first_in_district(out: pd.DataFrame | Mapping[str, np.ndarray], refine: np.ndarray,
@@ -183,13 +193,15 @@ def first_in_district(out: pd.DataFrame | Mapping[str, np.ndarray], refine: np.n
     itself or a broader one: the profile never lifts a park over a level, it orders within one.
 
     ``out`` is a frame or a mapping of column arrays (``level_citations``, ``support_level_reached``,
-    ``host_adcode``, ``eligible`` and optionally ``profile_fit``).
+    ``host_adcode``, ``eligible`` and optionally ``profile_fit`` and ``level_citation_codes``: equal
+    codes for rows sharing a citation list, as :func:`support_levels` returns them).
     """
     first = np.ones(len(refine), bool)
     cites = np.asarray(out["level_citations"], dtype=object)
     # candidates sharing a lookup share one citation list object: judge each list once
     broad = {industry_id, *taxonomy.industry_ancestors(industry_id)} if industry_id is not None else None
-    code_of, _ = pd.factorize(identity_codes(cites))
+    code_of, _ = pd.factorize(np.asarray(out["level_citation_codes"]) if "level_citation_codes" in out
+                              else identity_codes(cites))
     n_lists = int(code_of.max(initial=-1)) + 1
     one = np.empty(n_lists, dtype=np.int64)  # a row holding each distinct list
     one[code_of[::-1]] = np.arange(len(cites))[::-1]

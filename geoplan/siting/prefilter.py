@@ -43,19 +43,24 @@ def prefilter(candidates: gpd.GeoDataFrame, spec, columns: list[str] | None = No
         spec = SiteSpec.from_dict(spec)
     # positions of the rows still in, and the columns computed here (aligned with ``pos``); the
     # frame is taken once at the end, not once per gate (each take copies every column)
-    pos = np.arange(len(candidates))
+    pos: np.ndarray | None = None  # None: every row (no index array of the whole layer until a test drops rows)
     added: dict[str, np.ndarray] = {}
     filtered = False
 
     def keep(mask: np.ndarray) -> None:
         nonlocal pos, filtered
-        pos = pos[mask]
+        pos = np.flatnonzero(mask) if pos is None else pos[mask]
         for c in added:
             added[c] = added[c][mask]
         filtered = True
 
+    def rows() -> np.ndarray:
+        return np.arange(len(candidates)) if pos is None else pos
+
     def column(name: str) -> pd.Series:
-        return pd.Series(added[name]) if name in added else candidates[name].take(pos)
+        if name in added:
+            return pd.Series(added[name])
+        return candidates[name] if pos is None else candidates[name].take(pos)
 
     landc = next((c for c in LAND_COLUMNS if c in candidates.columns), None)
     if landc is not None:
@@ -64,7 +69,7 @@ def prefilter(candidates: gpd.GeoDataFrame, spec, columns: list[str] | None = No
     names = list(spec.regions) + list(spec.districts)
     if names:
         if "host_adcode" not in candidates.columns:
-            added["host_adcode"] = parcels_by_district(candidates.iloc[pos]).to_numpy()
+            added["host_adcode"] = parcels_by_district(candidates.iloc[rows()]).to_numpy()
         codes: set[int] = set()
         for name in names:
             codes |= place_adcodes(name)[0]
@@ -73,29 +78,34 @@ def prefilter(candidates: gpd.GeoDataFrame, spec, columns: list[str] | None = No
         if "park_id" in candidates.columns:
             outside &= column("park_id").fillna("").astype(str).eq("").to_numpy()
         keep(~outside)
-    if spec.max_corridor_km is not None and len(pos):
+    if spec.max_corridor_km is not None and len(rows()):
         margins = siting_defaults()["corridor"]["precision_margin_km"]
-        if "location_precision" in candidates.columns:
-            m = column("location_precision").map(margins).fillna(0).to_numpy(float)
-        else:  # what normalise_candidates assigns: polygons "geometry", points "user_point"
-            polygonal = np.isin(shapely.get_type_id(np.asarray(candidates.geometry.values)[pos]), (3, 6))
-            m = np.where(polygonal, float(margins.get("geometry", 0)), float(margins.get("user_point", 0)))
         dcol = f"dist_km_{spec.axis}" if spec.axis else "nearest_km"
         if dcol not in candidates.columns:  # computed once here and carried on: select_sites reuses them
-            ad = axis_distances(candidates.iloc[pos])
+            ad = axis_distances(candidates.iloc[rows()])
             for c in ad.columns:
                 added[c] = ad[c].to_numpy()
         d = column(dcol).to_numpy(float)
+        if "location_precision" in candidates.columns:
+            m = column("location_precision").map(margins).fillna(0).to_numpy(float)
+        else:  # what normalise_candidates assigns: polygons "geometry", points "user_point"
+            wide = max(float(margins.get("geometry", 0)), float(margins.get("user_point", 0)))
+            near = ~(d - wide > spec.max_corridor_km)  # beyond even the wider margin: out, whatever the type
+            keep(near)
+            d = d[near]
+            polygonal = np.isin(shapely.get_type_id(np.asarray(candidates.geometry.values)[rows()]), (3, 6))
+            m = np.where(polygonal, float(margins.get("geometry", 0)), float(margins.get("user_point", 0)))
         keep(~(d - m > spec.max_corridor_km))
     if not filtered and not added and columns is None:
         return candidates
     keep_cols = list(candidates.columns) if columns is None else list(columns)
     if len(set(keep_cols)) < len(keep_cols):  # repeated column names: a frame-level take keeps them
-        out = candidates.iloc[pos][keep_cols] if columns is not None else candidates.iloc[pos]
+        out = candidates.iloc[rows()][keep_cols] if columns is not None else candidates.iloc[rows()]
         for c, v in added.items():
             out[c] = v
         return out
     # column by column: a frame-level take copies whole blocks of the large layer first
+    pos = rows()
     out = gpd.GeoDataFrame({c: candidates[c].array.take(pos) for c in keep_cols},
                            index=candidates.index[pos], geometry=candidates.geometry.name, crs=candidates.crs)
     for c, v in added.items():

@@ -17,6 +17,8 @@ from collections.abc import Callable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..data import taxonomy
 from ..data.places import place_adcodes
@@ -32,6 +34,7 @@ from .explain import (
     _explain,
     _failed_gates,
     _object_array,
+    row_records,
 )
 from .levels import RANK, first_in_district, support_levels
 from .notes import note
@@ -102,6 +105,16 @@ def _per_level(level: np.ndarray, value: Callable) -> np.ndarray:
     return np.array([value(lv) for lv in uniq])[np.asarray(codes)]
 
 
+def _per_code(codes: np.ndarray, values: np.ndarray, value: Callable) -> np.ndarray:
+    """``np.array([value(v) for v in values])`` when rows with one code (0 … k−1) hold one value:
+    ``value`` is called once per code, without comparing the n values (as :func:`_per_level` does).
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    first = np.zeros(int(codes.max(initial=-1)) + 1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # a row of each code
+    return np.array([value(v) for v in np.asarray(values, dtype=object)[first]])[codes]
+
+
 class _Rows:
     """The scored candidates in ranking order, as column arrays; frames are built for chosen rows.
 
@@ -113,9 +126,10 @@ class _Rows:
     """
 
     def __init__(self, cands: gpd.GeoDataFrame, cols: dict[str, np.ndarray | None], spec: SiteSpec,
-                 failed: np.ndarray) -> None:
+                 failed: np.ndarray, level_codes: np.ndarray | None = None) -> None:
         self.cands, self.spec = cands, spec
         self.failed = failed  # candidates × GATES: the gate fails
+        self.level_codes = level_codes  # equal for candidates sharing one level_citations list (not a column)
         self.cols = {k: (v if v is None or isinstance(v, np.ndarray) else np.asarray(v)) for k, v in cols.items()}
         self.over: dict[str, np.ndarray] = {}  # columns replaced by the second-park split, per collapsed row
         self.plan: ZonePlan | None = None
@@ -127,10 +141,10 @@ class _Rows:
         codes = _sort_codes(cands["cand_id"])
         order = np.lexsort((codes, -s_tier, -c["plan_fit"], -score, ~c["eligible"]))
         self.order = order
-        ids = cands["cand_id"].to_numpy(object)
         self.name0 = None  # names per collapsed row, only when a zone renames one
         parents = cands["parent_park_id"].fillna("").astype(str)
         if collapse and (parents != "").any():
+            ids = cands["cand_id"].to_numpy(object)
             name_zh = cands["name_zh"].to_numpy(object)[order]
             self.plan = zone_plan(ids[order], parents.to_numpy(object)[order], c["eligible"][order],
                                   name_zh, cands["name_en"].to_numpy(object)[order])
@@ -139,7 +153,7 @@ class _Rows:
             self.name0 = self.plan.parent_field(name_zh, "name_zh")
         else:  # nothing collapses (a parcel layer): every row is its own park
             self.plan = flat_plan(len(order)) if collapse else None
-            self.pos0, self.cid0 = order, ids[order]
+            self.pos0, self.cid0 = order, cands["cand_id"].array.take(order)  # no Python strings for n ids
         renamed = self.plan is not None and bool(self.plan.renamed)
         self.cid_codes = _sort_codes(self.cid0) if renamed else codes[self.pos0]  # ids sort the same way
         self.j = np.arange(len(self.pos0))
@@ -155,6 +169,8 @@ class _Rows:
         view = {"level_citations": c["level_citations"][p], "support_level_reached": c["support_level_reached"][p],
                 "profile_fit": c["profile_fit"][p], "host_adcode": self.cands["host_adcode"].array.take(p),
                 "eligible": c["eligible"][p]}
+        if self.level_codes is not None:
+            view["level_citation_codes"] = self.level_codes[p]
         first = first_in_district(view, refine, industry_id)
         half = span / 2.0
         base = c["level_base"][p].astype(float) + np.where(first, half * 100.0, 0.0)
@@ -178,7 +194,8 @@ class _Rows:
         return self.cols["eligible"][self.pos].astype(bool)
 
     @property
-    def cand_id(self) -> np.ndarray:
+    def cand_id(self) -> np.ndarray | pd.api.extensions.ExtensionArray:
+        """Candidate ids in the final order (an object array, or the layer's string array)."""
         return self.cid0[self.j]
 
     def name_at(self, r: int) -> str:
@@ -254,6 +271,9 @@ def _sort_codes(values: np.ndarray | pd.Series) -> np.ndarray:
     gives the order a lexsort on the strings gives, without comparing strings n log n times.
     """
     if isinstance(values, pd.Series):
+        arr = values.array
+        if isinstance(arr, pd.arrays.ArrowStringArray) and not values.hasnans:  # dense ranks = sorted codes
+            return np.asarray(pc.rank(pa.array(arr), sort_keys="ascending", tiebreaker="dense"), np.int64) - 1
         return np.asarray(pd.factorize(values, sort=True)[0])
     return pd.factorize(np.asarray(values, dtype=object), sort=True)[0]
 
@@ -357,15 +377,16 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     # plan support (gate + industry fit)
     step(0.3, "support")
     table = sup.support_table(industry_id, fit_cfg, spec.min_relation)
-    support = sup.support_for_candidates(table, cands["park_id"], cands["parent_park_id"],
-                                         cands["host_adcode"].to_numpy())
+    per_key, key = sup.support_per_key(table, cands["park_id"], cands["parent_park_id"],
+                                       cands["host_adcode"].to_numpy())
+    support = {c: per_key[c].to_numpy(float if c == "plan_fit" else object)[key] for c in per_key.columns}
     profile = sup.profile_fit(industry_id, cands["industry_ids"], fit_cfg)
     share = float(fit_cfg["plan_share"])
-    s_fit = share * support["plan_fit"].to_numpy() + (1 - share) * profile
+    s_fit = share * support["plan_fit"] + (1 - share) * profile
     hcfg = cfg["hierarchy"]
-    level, level_cites = support_levels(industry_id, support["citations"].to_numpy(), cands["park_id"].to_numpy(),
-                                        cands["parent_park_id"].to_numpy(), hcfg)
-    gate_industry = crit.status(np.where(level != "none", 0, 1))
+    level, level_cites, level_codes = support_levels(industry_id, support["citations"], cands["park_id"].to_numpy(),
+                                                     cands["parent_park_id"].to_numpy(), hcfg, key_codes=key)
+    gate_industry = crit.status(_per_code(level_codes, level, lambda lv: int(lv == "none")))
 
     # land
     step(0.5, "gates")
@@ -419,13 +440,13 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     S = np.column_stack([s_fit, s_corr, s_int, s_tier, s_role, s_land])
     if hcfg["enabled"]:
         span = float(hcfg["refine_span"])
-        offset = _per_level(level, lambda lv: float(hcfg["level_base"][lv])) * 100.0
+        offset = _per_code(level_codes, level, lambda lv: float(hcfg["level_base"][lv])) * 100.0
     else:
         span, offset = 1.0, np.zeros(n)
     contrib = S * (wv / wv.sum()) * 100.0 * span
     score = offset + contrib.sum(axis=1)
 
-    cites = support["citations"].to_numpy()
+    cites = support["citations"]
     gate_cols = [np.asarray(a, dtype=object) for a in
                  (gate_industry, gate_land, gate_floors, gate_corr, gate_area, gate_excl)]
     failed_mask = np.column_stack([g == crit.FAIL for g in gate_cols])
@@ -437,13 +458,13 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         cols[f"c_{c}"] = np.round(contrib[:, j], 3)
     cols.update({
         "support_level_reached": level,
-        "level_rank": _per_level(level, RANK.__getitem__),
+        "level_rank": _per_code(level_codes, level, RANK.__getitem__),
         "level_base": np.round(offset, 3),
         "level_citations": _object_array(level_cites),
         "land_fit": np.round(s_land, 4),
-        "support_relation": support["support_relation"].to_numpy(),
-        "support_level": support["support_level"].to_numpy(),
-        "plan_fit": support["plan_fit"].to_numpy(),
+        "support_relation": support["support_relation"],
+        "support_level": support["support_level"],
+        "plan_fit": support["plan_fit"],
         "profile_fit": profile,
         "citations": cites,
         "n_citations": None,  # per row strings: built for the rows a frame is built for (see _Rows)
@@ -463,7 +484,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     })
 
     # eligible first; then by score, plan fit, tier, id (stable and documented)
-    rows = _Rows(cands, cols, spec, failed_mask)
+    rows = _Rows(cands, cols, spec, failed_mask, level_codes)
     rows.sort(score, s_tier, spec.collapse_zones)
     S_out = S[rows.pos]
     if hcfg["enabled"] and hcfg["shared_district_designation"]:
@@ -474,10 +495,11 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     s_elig = S_out[elig]  # unrounded criterion scores, in base order (which is the tie-break)
     step(0.7, "stability")
     e_ids = rows.cand_id[pos_elig]
-    stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(pos_elig)), e_ids.tolist(),
+    stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(pos_elig)), e_ids,
                             cfg["stability"], offset=rows.level_base[pos_elig] / 100.0, span=span)
-    for row in stab.get("top", []):
-        hit = np.flatnonzero(e_ids == row["cand_id"])
+    for row in stab.get("top", []):  # the base top k sit near the head of the final order: look there first
+        hit = np.flatnonzero(np.asarray(e_ids[:64] == row["cand_id"], dtype=bool))
+        hit = hit if len(hit) else np.flatnonzero(np.asarray(e_ids == row["cand_id"], dtype=bool))
         row["name_zh"] = rows.name_at(pos_elig[hit[0]]) if len(hit) else ""
 
     step(0.85, "explain")
@@ -486,6 +508,7 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         ranked = out.take(pos_elig[:spec.top]).reset_index(drop=True)
         excluded = rows.excluded_all()
         head, S_head, counts = out, S_out, _counts(out)
+        head_rows, ranked_rows, excluded_rows = None, row_records(ranked), row_records(excluded.head(5))
         scored: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame] = out
         excluded_all: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame] = excluded
     else:  # rows only for what the explanation reads; the whole frames when first asked for
@@ -494,14 +517,16 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         S_head = S_out[shown]
         at = np.searchsorted(shown, pos_elig[:spec.top])
         ranked = head.take(at).reset_index(drop=True)
-        h_elig = head["eligible"].to_numpy(bool)
-        excluded = head.take(np.flatnonzero(~h_elig)).reset_index(drop=True)  # its head: what _explain reads
+        h_excl = np.flatnonzero(~head["eligible"].to_numpy(bool))
+        excluded = head.take(h_excl).reset_index(drop=True)  # its head: what _explain reads
+        head_rows = row_records(head)  # the explanation reads rows as dicts: converted once
+        ranked_rows, excluded_rows = [head_rows[i] for i in at], [head_rows[i] for i in h_excl[:5]]
         counts = rows.counts()
         scored = rows.frame_all
         excluded_all = rows.excluded_all
-    explanation = _explain(spec, industry_id, w, metrics, ranked, excluded, counts, notes, floor_path,
+    explanation = _explain(spec, industry_id, w, metrics, ranked_rows, excluded_rows, counts, notes, floor_path,
                            area_label)
-    enrich_explanation(explanation, spec, head, ranked, excluded, S_head, wv, cfg, land_table)
+    enrich_explanation(explanation, spec, head, ranked_rows, excluded_rows, S_head, wv, cfg, land_table, head_rows)
     if pre is not None:  # counts over the whole input layer; excluded_by_gate counts the scored rows
         explanation["prefilter"] = pre
         explanation["n_candidates"] = pre["n_input"]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..data import catalog
 from ..data.citations import cite as cite_label
-from .explain import CRITERION_LABELS
+from .explain import CRITERION_LABELS, row_records
 from .land import is_example_source, land_summary
 from .levels import LEVEL_LABELS, RANK
 from .spec import CRITERIA, LEVELS
@@ -36,7 +36,7 @@ def plan_title(cite: dict, lang: str = "zh") -> str:
     return label + (where if line else "")
 
 
-def _land_words(row: pd.Series, lang: str, example: bool) -> str:
+def _land_words(row: dict, lang: str, example: bool) -> str:
     a = row["available_land_mu"]
     # only a figure that came from the example table is tagged (a workspace figure beside it is not)
     example = example and is_example_source(row.get("land_source"))
@@ -49,7 +49,7 @@ def _land_words(row: pd.Series, lang: str, example: bool) -> str:
     return f"free land {a:,.0f} mu{(' (as of ' + asof + ')') if asof else ''}{tag}"
 
 
-def _plan_words(row: pd.Series, lang: str) -> str:
+def _plan_words(row: dict, lang: str) -> str:
     lv = row["support_level_reached"]
     label = LEVEL_LABELS[lv][0 if lang == "zh" else 1]
     cites = row["level_citations"] or []
@@ -66,7 +66,7 @@ def _plan_words(row: pd.Series, lang: str) -> str:
     return f"{label}: {title} names {place} for {ind}"
 
 
-def _beats(row: pd.Series, nxt: pd.Series | None, lang: str) -> str:
+def _beats(row: dict, nxt: dict | None, lang: str) -> str:
     if nxt is None:
         return ""
     name = nxt["name_zh"] if lang == "zh" else nxt["name_en"]
@@ -95,13 +95,12 @@ def _corridor_names_of(_generation: int) -> dict[str, tuple[str, str]]:
     return {str(i): (str(z), str(e)) for i, z, e in zip(c["corridor_id"], c["corridor_zh"], c["corridor_en"])}
 
 
-def reason_sentences(ranked: pd.DataFrame, example_land: bool) -> list[dict]:
-    """One or two sentences per ranked row, in both languages."""
+def reason_sentences(ranked: list[dict], example_land: bool) -> list[dict]:
+    """One or two sentences per ranked row (rows as ``explain.row_records`` gives them), in both languages."""
     out = []
     names = _corridor_names()
-    for j in range(len(ranked)):
-        r = ranked.iloc[j]
-        nxt = ranked.iloc[j + 1] if j + 1 < len(ranked) else None
+    for j, r in enumerate(ranked):
+        nxt = ranked[j + 1] if j + 1 < len(ranked) else None
         corr_zh, corr_en = names.get(r["corridor_id"], (r["corridor_id"], r["corridor_id"]))
         zone_zh = f"（最适合的片区：{r['best_zone_zh']}）" if r.get("best_zone_zh") else ""
         zone_en = f" (best zone: {r['best_zone_en']})" if r.get("best_zone_en") else ""
@@ -130,11 +129,11 @@ def _scorer(cfg: dict):
     return score
 
 
-def _carrier(row: pd.Series) -> bool:
+def _carrier(row: dict) -> bool:
     return bool(row["designation_carrier"]) if "designation_carrier" in row else True
 
 
-def changes_to_enter(row: pd.Series, s_row: np.ndarray, third: pd.Series, s_third: np.ndarray,
+def changes_to_enter(row: dict, s_row: np.ndarray, third: dict, s_third: np.ndarray,
                      w: np.ndarray, cfg: dict, need_mu: float) -> list[dict]:
     """The smallest changes (one of each kind that works) lifting ``row`` above the rank-3 row."""
     score = _scorer(cfg)
@@ -197,15 +196,17 @@ def changes_to_enter(row: pd.Series, s_row: np.ndarray, third: pd.Series, s_thir
     return out
 
 
-def what_would_change(scored_elig: pd.DataFrame, S_elig: np.ndarray, w: np.ndarray, cfg: dict,
+def what_would_change(scored_elig: list[dict], S_elig: np.ndarray, w: np.ndarray, cfg: dict,
                       need_mu: float, limit: int = 7) -> list[dict]:
-    """For eligible rows ranked 4 … 3 + limit: the smallest changes bringing each into the top 3."""
+    """For eligible rows ranked 4 … 3 + limit: the smallest changes bringing each into the top 3.
+    ``scored_elig``: the eligible rows in rank order (at least the first 3 + limit), as records.
+    """
     if len(scored_elig) < 4:
         return []
-    third = scored_elig.iloc[2]
+    third = scored_elig[2]
     out = []
     for j in range(3, min(len(scored_elig), 3 + limit)):
-        r = scored_elig.iloc[j]
+        r = scored_elig[j]
         ch = changes_to_enter(r, S_elig[j], third, S_elig[2], w, cfg, need_mu)
         out.append({"cand_id": r["cand_id"], "name_zh": r["name_zh"], "name_en": r["name_en"],
                     "rank": int(r["rank"]), "changes": ch})
@@ -221,9 +222,10 @@ def excluded_by_land_alone(eligible: np.ndarray, failed_gates: np.ndarray, avail
 
 
 def land_short_changes(out: pd.DataFrame, S_out: np.ndarray, w: np.ndarray, cfg: dict, need_mu: float,
-                       limit: int = 3) -> list[dict]:
+                       limit: int = 3, records=None) -> list[dict]:
     """For the best candidates excluded ONLY by the land gate: the free land that would let them in,
-    and whether that alone would bring them into the top 3.
+    and whether that alone would bring them into the top 3. ``records(positions)``: those rows of
+    ``out`` as records (default: converted from ``out``).
     """
     elig = out["eligible"].to_numpy(bool)
     if elig.sum() < 3:
@@ -234,8 +236,8 @@ def land_short_changes(out: pd.DataFrame, S_out: np.ndarray, w: np.ndarray, cfg:
     res = []
     only_land = excluded_by_land_alone(elig, out["failed_gates"].to_numpy(object),
                                        out["available_land_mu"].to_numpy(float))
-    for i in np.flatnonzero(only_land):
-        r = out.iloc[i]
+    rows = np.flatnonzero(only_land)[:limit]
+    for i, r in zip(rows, records(rows) if records is not None else row_records(out.take(rows))):
         s2 = S_out[i].copy()
         s2[j] = float(cfg["land_fit"]["tight_score"])  # free land exactly = need; the plan level stays
         new = score(r["support_level_reached"], s2, w, _carrier(r))
@@ -253,10 +255,10 @@ def land_short_changes(out: pd.DataFrame, S_out: np.ndarray, w: np.ndarray, cfg:
     return res
 
 
-def excluded_sentences(excluded: pd.DataFrame, n: int = 5) -> list[dict]:
-    """The best excluded candidates and why, one plain sentence each (zh/en)."""
+def excluded_sentences(excluded: list[dict], n: int = 5) -> list[dict]:
+    """The best excluded candidates (records, best first) and why, one plain sentence each (zh/en)."""
     out = []
-    for _, r in excluded.head(n).iterrows():
+    for r in excluded[:n]:
         gates = [g for g in str(r["failed_gates"]).split(";") if g]
         why_zh, why_en = [], []
         for g in gates:
@@ -276,13 +278,23 @@ def excluded_sentences(excluded: pd.DataFrame, n: int = 5) -> list[dict]:
     return out
 
 
-def enrich_explanation(explanation: dict, spec, out: pd.DataFrame, ranked: pd.DataFrame, excluded: pd.DataFrame,
-                       S_out: np.ndarray, w: np.ndarray, cfg: dict, land_table: pd.DataFrame | None) -> None:
-    """Add levels, zones, land, reasons, what-would-change, caveats and excluded sentences (in place)."""
+def enrich_explanation(explanation: dict, spec, out: pd.DataFrame, ranked: list[dict], excluded: list[dict],
+                       S_out: np.ndarray, w: np.ndarray, cfg: dict, land_table: pd.DataFrame | None,
+                       out_rows: list[dict] | None = None) -> None:
+    """Add levels, zones, land, reasons, what-would-change, caveats and excluded sentences (in place).
+
+    ``out``: the scored rows in final order (all, or a subset holding the ranked ones, the first ten
+    eligible and the head of the excluded list), ``S_out`` their criterion scores; ``ranked`` and
+    ``excluded`` (its head) as ``explain.row_records`` rows; ``out_rows``: every row of ``out`` as
+    records, when already built (otherwise the few rows read are converted here).
+    """
+    def records(at: np.ndarray) -> list[dict]:
+        return [out_rows[i] for i in at] if out_rows is not None else row_records(out.take(at))
+
     summary = land_summary(land_table)
     example = summary["example"]
-    for d, (_, r) in zip(explanation["ranked"] + explanation["excluded_best"],
-                         list(ranked.iterrows()) + list(excluded.head(len(explanation["excluded_best"])).iterrows())):
+    for d, r in zip(explanation["ranked"] + explanation["excluded_best"],
+                    ranked + excluded[:len(explanation["excluded_best"])]):
         lv = r["support_level_reached"]
         d["level_points"] = float(r["level_base"])  # score = level_points + sum(contributions)
         d["support"]["plan_level"] = lv
@@ -295,12 +307,11 @@ def enrich_explanation(explanation: dict, spec, out: pd.DataFrame, ranked: pd.Da
                      "as_of": r.get("land_as_of", ""), "source": r["land_source"],
                      "fit": float(r["land_fit"]), "status": r["gate_land"],
                      "example": is_example_source(r["land_source"])}
-    elig = out["eligible"].to_numpy(bool)
+    elig = np.flatnonzero(out["eligible"].to_numpy(bool))[:10]  # rank 3 and the seven after it
     explanation["reasons"] = reason_sentences(ranked, example)
-    explanation["what_would_change"] = what_would_change(out[elig].reset_index(drop=True), S_out[elig], w, cfg,
-                                                         spec.land_mu)
+    explanation["what_would_change"] = what_would_change(records(elig), S_out[elig], w, cfg, spec.land_mu)
     explanation["excluded_plain"] = excluded_sentences(excluded)
-    explanation["what_would_change"] += land_short_changes(out, S_out, w, cfg, spec.land_mu)
+    explanation["what_would_change"] += land_short_changes(out, S_out, w, cfg, spec.land_mu, records=records)
     explanation["caveats"] = list(explanation["notes"])
     explanation["land_table"] = summary  # used, example, n_parks, n_example (a mixed table is not "all example")
     explanation["plan_levels"] = {lv: {"zh": LEVEL_LABELS[lv][0], "en": LEVEL_LABELS[lv][1],

@@ -64,7 +64,7 @@ def _contenders(S: np.ndarray, off: np.ndarray, span: float, Wn: np.ndarray, tie
 
 
 def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: list[str],
-                     tiebreak: np.ndarray, ids: list[str], cfg: dict, offset: np.ndarray | None = None,
+                     tiebreak: np.ndarray, ids: list[str] | np.ndarray, cfg: dict, offset: np.ndarray | None = None,
                      span: float = 1.0) -> dict:
     """How often each of the base top-k stays in the top k under weight perturbations.
 

@@ -131,6 +131,16 @@ def support_for_candidates(table: SupportTable, park_ids: np.ndarray, parent_ids
     Candidates sharing (park, parent park, host district) share one lookup, so 10,000 parcels in a
     handful of districts cost a handful of lookups.
     """
+    per_key, inverse = support_per_key(table, park_ids, parent_ids, host_adcodes)
+    return per_key.iloc[inverse].reset_index(drop=True)
+
+
+def support_per_key(table: SupportTable, park_ids: np.ndarray, parent_ids: np.ndarray,
+                    host_adcodes: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`support_for_candidates` before it is spread over the rows: one row per distinct
+    (park, parent park, host district) key, and each candidate's key (``per_key.iloc[inverse]`` is
+    the per-candidate frame; every candidate of a key shares its citation list object).
+    """
     park_a = _str_series(park_ids)
     parent_a = _str_series(parent_ids)
     code_a = pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int).to_numpy()
@@ -158,7 +168,7 @@ def support_for_candidates(table: SupportTable, park_ids: np.ndarray, parent_ids
         best = records[hit[0]]
         out.append((best["relation"], best["place_type"], float(best["row_score"]), cites))
     per_key = pd.DataFrame(out, columns=["support_relation", "support_level", "plan_fit", "citations"])
-    return per_key.iloc[inverse].reset_index(drop=True)
+    return per_key, inverse
 
 
 def _key_codes(*columns) -> tuple[np.ndarray, list[tuple]]:
