@@ -112,8 +112,10 @@ def _failed_gates(failed_mask: np.ndarray) -> np.ndarray:
     return table[bits]
 
 
-def _candidate_notes(cands: pd.DataFrame, cols: dict, spec: SiteSpec) -> np.ndarray:
-    """Per-row notes, built once per distinct combination of the facts they depend on."""
+def _candidate_notes(cands: pd.DataFrame | dict, cols: dict, spec: SiteSpec) -> np.ndarray:
+    """Per-row notes, built once per distinct combination of the facts they depend on (``cands``:
+    the candidates' frame or a mapping of their column arrays).
+    """
     facts = [cands["location_precision"].to_numpy(object), np.asarray(cols["gate_land"], object),
              cands["membership_confidence"].to_numpy(object), np.asarray(cols["support_relation"], object),
              np.asarray(cols["support_level"], object), cols["citations"],

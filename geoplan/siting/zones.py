@@ -51,12 +51,15 @@ class ZonePlan:
                 out[j] = v[p]
         return out
 
+    def columns(self, rows: np.ndarray) -> dict[str, object]:
+        """The collapse's columns for rows ``rows`` of the collapsed table."""
+        return {"best_zone_id": self.best_zone_id[rows].tolist(), "best_zone_zh": self.best_zone_zh[rows].tolist(),
+                "best_zone_en": self.best_zone_en[rows].tolist(), "zones": self.zones[rows]}
+
     def apply(self, frame: pd.DataFrame, rows: np.ndarray) -> None:
         """Write the collapse onto ``frame``, whose row i is row ``rows[i]`` of the collapsed table."""
-        frame["best_zone_id"] = self.best_zone_id[rows].tolist()
-        frame["best_zone_zh"] = self.best_zone_zh[rows].tolist()
-        frame["best_zone_en"] = self.best_zone_en[rows].tolist()
-        frame["zones"] = self.zones[rows]
+        for c, v in self.columns(rows).items():
+            frame[c] = v
 
 
 def flat_plan(n: int) -> ZonePlan:
