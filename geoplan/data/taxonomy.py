@@ -95,6 +95,20 @@ def _ancestors() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def industry_record(industry_id: str) -> dict:
+    """The taxonomy row of a resolved ``industry_id`` (``name_zh``, ``name_en``, ``kind`` …) as a dict.
+
+    Examples
+    --------
+    >>> industry_record("nev")["name_zh"]
+    '新能源和智能网联汽车'
+    """
+    t = _industry_table()
+    if industry_id not in t.index:
+        raise ResolutionError(f"unknown industry id {industry_id!r}")
+    return t.loc[industry_id].to_dict()
+
+
 def industry_ancestors(industry_id: str) -> tuple[str, ...]:
     """Ancestors of an industry id, nearest first (empty for a top-level entry)."""
     anc = _ancestors()

@@ -84,7 +84,7 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
         raise CRSError("the candidate layer has no CRS; set one (e.g. EPSG:4326)")
     if len(gdf) == 0:
         raise InputError("the candidate layer is empty")
-    g = gdf.to_crs(WGS84).reset_index(drop=True)
+    g = gdf if gdf.crs == WGS84 else gdf.to_crs(WGS84)  # columns are read as arrays: the index is not used
     geoms = np.asarray(g.geometry.values)
     type_id = shapely.get_type_id(geoms)  # -1: missing
     bad = np.flatnonzero((type_id < 0) | shapely.is_empty(geoms))
@@ -173,4 +173,4 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
         if isinstance(c, str) and (c.startswith(DIST_PREFIX) or c in ("nearest_km", "nearest_corridor")):
             out[c] = g[c].array
     out["geometry"] = g.geometry.values
-    return gpd.GeoDataFrame(out, index=g.index, geometry="geometry", crs=g.crs)  # a dict's columns are copied
+    return gpd.GeoDataFrame(out, index=pd.RangeIndex(n), geometry="geometry", crs=g.crs)  # a dict's columns are copied

@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..data import catalog
+from ..data import taxonomy
 from ..data.citations import cite
 from ..i18n import LABELS, t
 from . import criteria as crit
@@ -192,7 +192,7 @@ def _explain(spec, industry_id, weights, metrics, ranked, excluded, counts, note
     (``excluded`` needs only its head, the best five), ``counts`` are over
     every candidate (n_candidates, n_eligible, n_excluded, n_unknown_land, n_seat, excluded_by_gate).
     """
-    ind = catalog.industries().set_index("industry_id").loc[industry_id]
+    ind = taxonomy.industry_record(industry_id)
     n_unknown_land = counts["n_unknown_land"]
     if n_unknown_land:
         notes.append(note("unknown_land", n=n_unknown_land, total=counts["n_eligible"]))
