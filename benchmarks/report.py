@@ -500,17 +500,20 @@ def render(meta: dict, command: str, notes: str = "") -> str:
         "",
         ("- Same process, same parcels (seeded generator `benchmarks/parcels.py`, seed "
          f"{meta['seed']}) for every method. Times are wall-clock seconds of one call **after loading** "
-         "(the `load` table times loading separately). Calls under 5 s are run 3 times and the fastest "
+         "(the `load` table times loading separately). Calls under 10 s are run 3 times and the fastest "
          "is kept (*best of 3*, the `timeit` convention, against noise from other processes on a shared "
-         "machine); slower calls run once. Memory is the largest peak over the repeats."),
-        ("- Peak memory = peak process RSS above the RSS before the call, sampled every 2 ms by psutil "
-         "(after `gc.collect()` + `malloc_trim(0)`); it counts GEOS/PROJ/Arrow/DuckDB memory, which "
+         "machine); slower calls run once. The pairs a target compares (load vs decode, (a) and both (b) "
+         "queries vs DuckDB) are timed alternately, A B, B A, A B (*interleaved*). Memory is the largest "
+         "peak over the repeats."),
+        ("- Peak memory = peak process RSS above the RSS before the call: the kernel's high-water mark "
+         "(`VmHWM`, reset through `/proc/self/clear_refs`; no sampler thread runs beside the call), after "
+         "`gc.collect()` + `malloc_trim(0)`; it counts GEOS/PROJ/Arrow/DuckDB memory, which "
          "tracemalloc would miss, and includes the returned result."),
         (f"- A method predicted (linearly in N from its largest measured N) to take more than "
          f"{meta['budget_s']:g} s is not run; its row says *extrapolated from N=…*."),
         ("- DuckDB uses all cores (its default); geoplan and the per-row baseline run on one core. "
          "CPU = `time.process_time()` over the call: user + system time of the whole process, all threads "
-         "(DuckDB's workers and the 2 ms RSS sampler included), nanosecond resolution, printed to the "
+         "(DuckDB's workers included), nanosecond resolution, printed to the "
          "millisecond; on a shared machine CPU time is the steadier number, wall time the one users feel. "
          "Issue 16's ratios are CPU ratios."),
         "",
