@@ -150,7 +150,6 @@ def _read_geoparquet(p: Path, columns: list[str] | None, geo: dict,
     order = [c for c in table.column_names if c not in index_cols]  # the frame's columns
     geom_cols = [c for c in order if c in meta_cols]
     # one chunk per column: later row selections (``take``) on a many-chunk string column cost ~2.5×
-    # one chunk per column: later row selections (``take``) on a many-chunk string column cost ~2.5×
     df = table.drop_columns(geom_cols).combine_chunks().to_pandas()
     for c in geom_cols:  # in frame order, each at its place
         m = meta_cols[c]

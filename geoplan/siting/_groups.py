@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["group_codes", "identity_codes"]
+__all__ = ["first_rows", "group_codes", "identity_codes"]
 
 
 def group_codes(*columns) -> tuple[np.ndarray, np.ndarray]:
@@ -37,3 +37,17 @@ def group_codes(*columns) -> tuple[np.ndarray, np.ndarray]:
 def identity_codes(objects: np.ndarray) -> np.ndarray:
     """``id()`` of each object: rows sharing one list object (a shared citation list) group together."""
     return np.fromiter((id(o) for o in objects), dtype=np.int64, count=len(objects))
+
+
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """For codes 0 … k−1 (each present), the first row holding each code.
+
+    Examples
+    --------
+    >>> first_rows(np.array([1, 0, 1, 2, 0])).tolist()
+    [1, 0, 3]
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    first = np.empty(int(codes.max(initial=-1)) + 1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # written last to first: the first row wins
+    return first

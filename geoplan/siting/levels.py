@@ -30,7 +30,7 @@ import pandas as pd
 from ..data import catalog, taxonomy
 from ..errors import DataError
 from ..paths import data_dir
-from ._groups import group_codes, identity_codes
+from ._groups import first_rows, group_codes, identity_codes
 from .spec import LEVELS
 
 LEVEL_LABELS = {
@@ -202,9 +202,8 @@ def first_in_district(out: pd.DataFrame | Mapping[str, np.ndarray], refine: np.n
     broad = {industry_id, *taxonomy.industry_ancestors(industry_id)} if industry_id is not None else None
     code_of, _ = pd.factorize(np.asarray(out["level_citation_codes"]) if "level_citation_codes" in out
                               else identity_codes(cites))
-    n_lists = int(code_of.max(initial=-1)) + 1
-    one = np.empty(n_lists, dtype=np.int64)  # a row holding each distinct list
-    one[code_of[::-1]] = np.arange(len(cites))[::-1]
+    one = first_rows(code_of)  # a row holding each distinct list
+    n_lists = len(one)
     per_list = [(bool(c) and broad is not None and not any(x.get("industry_id") in broad for x in c),
                  bool(c) and all(x.get("place_type") == "district" for x in c)) for c in cites[one]]
     judged = np.array(per_list, dtype=bool).reshape(n_lists, 2)

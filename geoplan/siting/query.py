@@ -26,6 +26,7 @@ from ..errors import ResolutionError
 from . import criteria as crit
 from . import land as land_mod
 from . import support as sup
+from ._groups import first_rows
 from .candidates import input_columns, normalise_candidates, park_candidates
 from .criteria import GATES
 from .explain import (
@@ -110,9 +111,7 @@ def _per_code(codes: np.ndarray, values: np.ndarray, value: Callable) -> np.ndar
     ``value`` is called once per code, without comparing the n values (as :func:`_per_level` does).
     """
     codes = np.asarray(codes, dtype=np.int64)
-    first = np.zeros(int(codes.max(initial=-1)) + 1, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]  # a row of each code
-    return np.array([value(v) for v in np.asarray(values, dtype=object)[first]])[codes]
+    return np.array([value(v) for v in np.asarray(values, dtype=object)[first_rows(codes)]])[codes]
 
 
 class _Rows:

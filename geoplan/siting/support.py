@@ -124,22 +124,13 @@ def _citation(row: pd.Series, host_adcode: int | None) -> dict:
     }
 
 
-def support_for_candidates(table: SupportTable, park_ids: np.ndarray, parent_ids: np.ndarray,
-                           host_adcodes: np.ndarray) -> pd.DataFrame:
-    """Per candidate: best relation, level, plan fit score (0–1) and the citations (best first).
-
-    Candidates sharing (park, parent park, host district) share one lookup, so 10,000 parcels in a
-    handful of districts cost a handful of lookups.
-    """
-    per_key, inverse = support_per_key(table, park_ids, parent_ids, host_adcodes)
-    return per_key.iloc[inverse].reset_index(drop=True)
-
-
 def support_per_key(table: SupportTable, park_ids: np.ndarray, parent_ids: np.ndarray,
                     host_adcodes: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """:func:`support_for_candidates` before it is spread over the rows: one row per distinct
-    (park, parent park, host district) key, and each candidate's key (``per_key.iloc[inverse]`` is
-    the per-candidate frame; every candidate of a key shares its citation list object).
+    """Best relation, level, plan fit score (0–1) and the citations (best first), once per distinct
+    (park, parent park, host district) key, and each candidate's key.
+
+    ``per_key.iloc[inverse]`` is the per-candidate table; every candidate of a key shares its
+    citation list object. 10,000 parcels in a handful of districts cost a handful of lookups.
     """
     park_a = _str_series(park_ids)
     parent_a = _str_series(parent_ids)
