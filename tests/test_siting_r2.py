@@ -302,3 +302,30 @@ def test_catalogue_and_plan_kinds_from_the_round2_tables(tmp_path, monkeypatch):
         monkeypatch.delenv("GEOPLAN_DATA_DIR")
         catalog.clear_cache()
         taxonomy.clear_cache()
+
+
+def test_weight_change_is_the_smallest_factor_strictly_above_rank_3():
+    """By hand, six equal weights: rank 3 scores 1 on industry fit, the row 0.5 on corridor, both 1 on
+    land fit. Raising the corridor weight ×f gives 0.5 f / (5 + f) against 1 / (5 + f): ×2.0 is a tie
+    (not above), ×2.1 the smallest factor on the grid that lifts the row above."""
+    from geoplan.siting.reasons import WEIGHT_FACTORS, _scorer, changes_to_enter
+    from geoplan.siting.spec import siting_defaults
+
+    cfg = siting_defaults()
+    third = {"support_level_reached": "district", "designation_carrier": True}
+    row = {"support_level_reached": "district", "designation_carrier": True, "available_land_mu": 500.0}
+    s_third = np.array([1.0, 0, 0, 0, 0, 1.0])
+    s_row = np.array([0, 0.5, 0, 0, 0, 1.0])
+    w = np.ones(6)
+    score = _scorer(cfg)
+    w2 = w.copy()
+    w2[1] = 2.0
+    assert score("district", s_row, w2) == score("district", s_third, w2)  # the tie at ×2
+    stack = np.repeat(w[None, :], len(WEIGHT_FACTORS), axis=0)
+    stack[:, 1] *= WEIGHT_FACTORS
+    many = score("district", s_row, stack)  # a stack of weights: each row as the single vector gives
+    assert many.tolist() == [score("district", s_row, x) for x in stack]
+    changes = changes_to_enter(row, s_row, third, s_third, w, cfg, 300.0)
+    weight = [c for c in changes if c["kind"] == "weight"]
+    assert [(c["criterion"], c["factor"]) for c in weight] == [("corridor", 2.1)]
+    assert "2.1 倍" in weight[0]["zh"] and "×2.1" in weight[0]["en"]

@@ -65,6 +65,26 @@ def districts(display: bool = False) -> gpd.GeoDataFrame:
     return gdf
 
 
+def district_labels() -> dict[int, tuple[str, str, str, str]]:
+    """Each district's (name_zh, name_en, region_id, region_zh) by adcode, read once per data
+    generation (a blank cell is ""); site selection names the host district of every candidate.
+
+    Examples
+    --------
+    >>> district_labels()[500151][:2]
+    ('铜梁区', 'Tongliang District')
+    """
+    return _district_labels_at(generation())
+
+
+@cache
+def _district_labels_at(_generation: int) -> dict[int, tuple[str, str, str, str]]:
+    d = _read_geojson("districts.geojson")
+    cols = [d[c].tolist() for c in ("name_zh", "name_en", "region_id", "region_zh")]
+    return {int(a): tuple("" if pd.isna(v) else str(v) for v in vals)
+            for a, *vals in zip(d["adcode"].tolist(), *cols)}
+
+
 def context_areas(display: bool = False) -> gpd.GeoDataFrame:
     """Neighbouring Sichuan prefecture-level cities crossed by the corridors (context only)."""
     name = "context_sichuan_display.geojson" if display else "context_sichuan.geojson"
@@ -200,4 +220,5 @@ def clear_cache() -> None:
     """Forget cached files (after data/ was regenerated or GEOPLAN_DATA_DIR changed)."""
     _read_csv.cache_clear()
     _read_geojson.cache_clear()
+    _district_labels_at.cache_clear()
     _GENERATION[0] += 1

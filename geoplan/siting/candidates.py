@@ -142,7 +142,6 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
     out["output_per_mu"] = (pd.to_numeric(g["output_per_mu"], errors="coerce").to_numpy(float)
                             if "output_per_mu" in g else np.full(n, np.nan))
 
-    d = catalog.districts()
     # a supplied host_adcode (e.g. from parcels.prepare_parcels) is kept; only blank ones are looked up
     host = (pd.to_numeric(g["host_adcode"], errors="coerce").astype("Int64") if "host_adcode" in g
             else pd.Series(pd.NA, index=g.index, dtype="Int64"))
@@ -156,17 +155,17 @@ def normalise_candidates(gdf: gpd.GeoDataFrame, source: str = "user") -> gpd.Geo
         if outside.any():
             pos = shapely.point_on_surface(gm[outside])
             x[outside], y[outside] = shapely.get_x(pos), shapely.get_y(pos)
-        code = spatial.host_adcodes(x, y, d)
+        code = spatial.host_adcodes(x, y, catalog.districts())
         filled = host.astype("Float64").to_numpy(float, na_value=np.nan)
         filled[missing] = np.where(code >= 0, code, np.nan)
         host = pd.Series(filled, index=g.index).astype("Int64")
     out["host_adcode"] = host.to_numpy()  # int64, or float64 with NaN where no district holds it
     codes, uniq = pd.factorize(host, use_na_sentinel=True)
-    adcodes = d["adcode"].tolist()
-    for col, src in (("host_zh", "name_zh"), ("host_en", "name_en"), ("region_id", "region_id"),
-                     ("region_zh", "region_zh")):  # looked up once per district, not once per row
-        name_of = {a: ("" if pd.isna(v) else str(v)) for a, v in zip(adcodes, d[src].tolist())}
-        out[col] = pd.array([name_of.get(u, "") for u in uniq.tolist()] + [""], dtype="str").take(codes)
+    labels = catalog.district_labels()  # looked up once per district, not once per row
+    none = ("", "", "", "")
+    per_uniq = [labels.get(u, none) for u in uniq.tolist()] + [none]
+    for k, col in enumerate(("host_zh", "host_en", "region_id", "region_zh")):
+        out[col] = pd.array([v[k] for v in per_uniq], dtype="str").take(codes)
     out["candidate_source"] = _choice(np.zeros(n, bool), source, source)
     # query-independent corridor distances written by parcels.prepare_parcels, reused by site selection
     for c in g.columns:

@@ -519,7 +519,9 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
         head = rows.frame(shown)
         S_head = S_out[shown]
         at = np.searchsorted(shown, pos_elig[:spec.top])
-        ranked = head.take(at).reset_index(drop=True)
+        # eligible rows come first in the final order, so the ranked ones open ``shown``: a slice
+        ranked = (head.iloc[:len(at)] if np.array_equal(at, np.arange(len(at)))
+                  else head.take(at)).reset_index(drop=True)
         h_excl = np.flatnonzero(~head["eligible"].to_numpy(bool))
         head_rows = row_records(head)  # the explanation reads rows as dicts: converted once
         ranked_rows, excluded_rows = [head_rows[i] for i in at], [head_rows[i] for i in h_excl[:5]]

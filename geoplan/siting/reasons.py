@@ -114,18 +114,22 @@ def reason_sentences(ranked: list[dict], example_land: bool) -> list[dict]:
 
 
 def _scorer(cfg: dict):
-    """score(level, criterion scores, weights, carrier) exactly as the query computes it."""
+    """score(level, criterion scores, weights, carrier) exactly as the query computes it.
+
+    ``weights`` may be one vector (a float is returned) or a stack of them, one per row (an array of
+    scores, each computed as the single vector would be: rows are normalised and summed alone).
+    """
     h = cfg["hierarchy"]
     on = bool(h["enabled"])
     span = float(h["refine_span"]) if on else 1.0
     split = on and bool(h["shared_district_designation"])
 
-    def score(lv: str, s: np.ndarray, w: np.ndarray, carrier: bool = True) -> float:
+    def score(lv: str, s: np.ndarray, w: np.ndarray, carrier: bool = True):
         base = float(h["level_base"][lv]) * 100.0 if on else 0.0
-        refine = float(s @ (w / w.sum())) * 100.0
-        if split:
-            return base + span / 2.0 * (100.0 * bool(carrier) + refine)
-        return base + span * refine
+        w = np.asarray(w, dtype=float)
+        refine = ((w / w.sum(axis=-1, keepdims=True)) * s).sum(axis=-1) * 100.0
+        out = base + span / 2.0 * (100.0 * bool(carrier) + refine) if split else base + span * refine
+        return float(out) if np.ndim(out) == 0 else out
     return score
 
 
@@ -169,18 +173,17 @@ def changes_to_enter(row: dict, s_row: np.ndarray, third: dict, s_third: np.ndar
                         "zh": f"若确认可用地在 {mu:,.0f}–{need_mu * float(lf['loose_ratio']):,.0f} 亩之间（现为{now_zh}），可进入前三",
                         "en": f"confirmed free land between {mu:,.0f} and {need_mu * float(lf['loose_ratio']):,.0f} mu "
                               f"(now {now_en}) would bring it into the top 3"})
-    # 3. one weight raised (smallest factor that works; a weight cannot cross a plan level)
+    # 3. one weight raised (smallest factor that works; a weight cannot cross a plan level): every
+    # factor of one criterion at once, the first that lifts the row above rank 3
     best = None
     for k, c in enumerate(CRITERIA):
         if s_row[k] <= s_third[k] or w[k] == 0:
             continue
-        for f in WEIGHT_FACTORS:
-            w2 = w.copy()
-            w2[k] *= f
-            if score(mine_lv, s_row, w2, mine_car) > score(t_lv, s_third, w2, t_car):
-                if best is None or f < best[1]:
-                    best = (c, float(f))
-                break
+        w2 = np.repeat(np.asarray(w, dtype=float)[None, :], len(WEIGHT_FACTORS), axis=0)
+        w2[:, k] *= WEIGHT_FACTORS
+        above = np.flatnonzero(score(mine_lv, s_row, w2, mine_car) > score(t_lv, s_third, w2, t_car))
+        if len(above) and (best is None or WEIGHT_FACTORS[above[0]] < best[1]):
+            best = (c, float(WEIGHT_FACTORS[above[0]]))
     if best is not None:
         zh, en = CRITERION_LABELS[best[0]]
         out.append({"kind": "weight", "criterion": best[0], "factor": best[1],
