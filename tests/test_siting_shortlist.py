@@ -231,3 +231,29 @@ def test_per_code_calls_once_per_code_and_spreads_the_value():
     values = np.array(["bb", "a", "bb", "cccc", "a"], dtype=object)
     assert _per_code(codes, values, value).tolist() == [2, 1, 2, 4, 1]
     assert sorted(seen) == ["a", "bb", "cccc"]
+
+
+def test_ranking_order_is_lexsort_on_ties_at_every_key():
+    """The score-first order with ties resolved in place equals ``np.lexsort`` over all keys: scores
+    tie (and NaN ties NaN), then tier ties, then plan fit, then ids; -0.0 ties 0.0."""
+    from geoplan.siting._order import ranking_order
+
+    el = np.array([True, True, True, True, False, False, True, True, True, False])
+    score = np.array([1.0, 2.0, 1.0, 1.0, 2.0, 2.0, np.nan, np.nan, -0.0, 0.0])
+    tier = np.array([0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    fit = np.array([0.5, 0.0, 0.5, 0.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    ids = np.array(["d", "a", "c", "b", "e", "f", "h", "g", "i", "j"], dtype=object)
+    codes = pd.factorize(ids, sort=True)[0]
+    expected = np.lexsort((codes, tier, fit, score, ~el))
+    # by hand: eligible by score: i (-0.0), then 1.0 ×3 (fit equal; tier 0 before 1: b before d, then c), 2.0 a,
+    # NaN ×2 by id (g, h); excluded: j (0.0), then 2.0 ×2 by fit (f 0.0 before e 1.0)
+    assert ids[expected].tolist() == ["i", "b", "d", "c", "a", "g", "h", "j", "f", "e"]
+    assert ranking_order(el, score, (codes, tier, fit)).tolist() == expected.tolist()
+    assert ranking_order(el, score, (lambda rows: pd.factorize(ids[rows], sort=True)[0], tier, fit)).tolist() \
+        == expected.tolist()
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 40))
+        e, s = rng.random(n) < 0.6, rng.integers(0, 3, n).astype(float)
+        t1, t2 = rng.integers(0, 2, n), rng.integers(0, 2, n)
+        assert ranking_order(e, s, (t1, t2)).tolist() == np.lexsort((t1, t2, s, ~e)).tolist()

@@ -27,6 +27,7 @@ from . import criteria as crit
 from . import land as land_mod
 from . import support as sup
 from ._groups import first_rows
+from ._order import ranking_order
 from .candidates import input_columns, normalise_candidates, park_candidates
 from .criteria import GATES
 from .explain import (
@@ -137,8 +138,8 @@ class _Rows:
     def sort(self, score: np.ndarray, s_tier: np.ndarray, collapse: bool) -> None:
         """Eligible first; then score, plan fit, tier, id; then one row per park when ``collapse``."""
         c, cands = self.cols, self.cands
-        codes = _sort_codes(cands["cand_id"])
-        order = np.lexsort((codes, -s_tier, -c["plan_fit"], -score, ~c["eligible"]))
+        ids = cands["cand_id"].array
+        order = ranking_order(c["eligible"], -score, (lambda rows: _sort_codes(ids[rows]), -s_tier, -c["plan_fit"]))
         self.order = order
         self.name0 = None  # names per collapsed row, only when a zone renames one
         parents = cands["parent_park_id"].fillna("").astype(str)
@@ -153,8 +154,6 @@ class _Rows:
         else:  # nothing collapses (a parcel layer): every row is its own park
             self.plan = flat_plan(len(order)) if collapse else None
             self.pos0, self.cid0 = order, cands["cand_id"].array.take(order)  # no Python strings for n ids
-        renamed = self.plan is not None and bool(self.plan.renamed)
-        self.cid_codes = _sort_codes(self.cid0) if renamed else codes[self.pos0]  # ids sort the same way
         self.j = np.arange(len(self.pos0))
 
     def second_parks(self, S0: np.ndarray, wv: np.ndarray, span: float, industry_id: str) -> tuple[np.ndarray, float]:
@@ -179,8 +178,8 @@ class _Rows:
             self.over[f"c_{name}"] = np.round(S0[:, j] * (wv[j] / wv.sum()) * 100.0 * half, 3)
         score = base + refine * 100.0 * half
         self.over["score"] = np.round(score, 3)
-        self.j = np.lexsort((self.cid_codes, -S0[:, CRITERIA.index("tier")], -c["plan_fit"][p].astype(float), -score,
-                             ~c["eligible"][p].astype(bool)))
+        self.j = ranking_order(c["eligible"][p], -score,
+                               (lambda rows: _sort_codes(self.cid0[rows]), -S0[:, CRITERIA.index("tier")], -c["plan_fit"][p].astype(float)))
         return S0[self.j], half
 
     # columns in the final order
