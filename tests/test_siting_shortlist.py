@@ -12,6 +12,7 @@ Chongqing end vertex the main axis and 成遂渝 share (where the two distances 
 from __future__ import annotations
 
 import math
+import sys
 
 import geopandas as gpd
 import numpy as np
@@ -257,3 +258,18 @@ def test_ranking_order_is_lexsort_on_ties_at_every_key():
         e, s = rng.random(n) < 0.6, rng.integers(0, 3, n).astype(float)
         t1, t2 = rng.integers(0, 2, n), rng.integers(0, 2, n)
         assert ranking_order(e, s, (t1, t2)).tolist() == np.lexsort((t1, t2, s, ~e)).tolist()
+
+
+def test_prefilter_corridor_margin_by_geometry_type_at_the_boundary(monkeypatch):
+    """With a 5 km margin for points and none for polygons (a config that differs by type), a point at
+    55 km passes a 50 km corridor limit exactly at the boundary (55 − 5 = 50), a point at 55.5 km and a
+    polygon at 50.5 km do not, a polygon at 50 km does."""
+    mod = sys.modules["geoplan.siting.prefilter"]  # the module (geoplan.siting.prefilter is the function)
+    cfg = mod.siting_defaults()
+    cfg["corridor"]["precision_margin_km"] = {"geometry": 0.0, "user_point": 5.0}
+    monkeypatch.setattr(mod, "siting_defaults", lambda: cfg)
+    geoms = [shapely.Point(106.0, 29.6), shapely.Point(106.0, 29.6), _square(106.0, 29.6), _square(106.0, 29.6)]
+    layer = gpd.GeoDataFrame({"parcel_id": ["p55", "p55.5", "q50", "q50.5"], "nearest_km": [55.0, 55.5, 50.0, 50.5],
+                              "nearest_corridor": ["CY_MAIN"] * 4}, geometry=geoms, crs="EPSG:4326")
+    kept = mod.prefilter(layer, {"industry": "新能源汽车", "land_mu": 10, "max_corridor_km": 50})
+    assert kept["parcel_id"].tolist() == ["p55", "q50"]

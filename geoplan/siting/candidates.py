@@ -57,7 +57,8 @@ def input_columns(gdf: gpd.GeoDataFrame) -> list[str]:
     """The columns of ``gdf`` that :func:`normalise_candidates` reads (and the geometry): a large
     layer's rows can be taken with only these before normalising.
     """
-    wanted = {*ID_COLUMNS, *NAME_COLUMNS, *LAND_COLUMNS, "name_en", "park_id", "parent_park_id", "industry_ids",
+    landc = _first(gdf, LAND_COLUMNS)  # only the first land column present is read
+    wanted = {*ID_COLUMNS, *NAME_COLUMNS, landc, "name_en", "park_id", "parent_park_id", "industry_ids",
               "membership_confidence", "tier", "tier_source", "land_source", "location_precision",
               "output_per_mu", "host_adcode", "nearest_km", "nearest_corridor"}
     return [c for c in gdf.columns if c == gdf.geometry.name or c in wanted

@@ -64,7 +64,8 @@ def prefilter(candidates: gpd.GeoDataFrame, spec, columns: list[str] | None = No
 
     landc = next((c for c in LAND_COLUMNS if c in candidates.columns), None)
     if landc is not None:
-        land = pd.to_numeric(candidates[landc], errors="coerce").to_numpy(float)
+        col = candidates[landc]
+        land = col.to_numpy(float) if col.dtype.kind == "f" else pd.to_numeric(col, errors="coerce").to_numpy(float)
         keep(~(land < spec.land_mu))  # NaN compares False: unknown land stays
     names = list(spec.regions) + list(spec.districts)
     if names:
@@ -89,12 +90,15 @@ def prefilter(candidates: gpd.GeoDataFrame, spec, columns: list[str] | None = No
         if "location_precision" in candidates.columns:
             m = column("location_precision").map(margins).fillna(0).to_numpy(float)
         else:  # what normalise_candidates assigns: polygons "geometry", points "user_point"
-            wide = max(float(margins.get("geometry", 0)), float(margins.get("user_point", 0)))
-            near = ~(d - wide > spec.max_corridor_km)  # beyond even the wider margin: out, whatever the type
+            m_poly, m_point = float(margins.get("geometry", 0)), float(margins.get("user_point", 0))
+            near = ~(d - max(m_poly, m_point) > spec.max_corridor_km)  # beyond the wider margin: out
             keep(near)
             d = d[near]
-            polygonal = np.isin(shapely.get_type_id(np.asarray(candidates.geometry.values)[rows()]), (3, 6))
-            m = np.where(polygonal, float(margins.get("geometry", 0)), float(margins.get("user_point", 0)))
+            m = np.full(len(d), min(m_poly, m_point))  # within the narrower margin: in, whatever the type
+            open_ = np.flatnonzero(d - m > spec.max_corridor_km)  # between the two: the type decides
+            if len(open_):
+                polygonal = np.isin(shapely.get_type_id(np.asarray(candidates.geometry.values)[rows()[open_]]), (3, 6))
+                m[open_] = np.where(polygonal, m_poly, m_point)
         keep(~(d - m > spec.max_corridor_km))
     if not filtered and not added and columns is None:
         return candidates
