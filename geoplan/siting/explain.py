@@ -78,7 +78,7 @@ def _object_array(values) -> np.ndarray:
 
 def row_records(frame: pd.DataFrame) -> list[dict]:
     """The rows of ``frame`` as dicts (column → value; the geometry under ``"geometry"``), with the
-    values ``iterrows`` gives, built column by column instead of one pandas Series per row.
+    values ``iterrows`` gives, built block by block instead of one pandas Series per row.
 
     Examples
     --------
@@ -86,11 +86,9 @@ def row_records(frame: pd.DataFrame) -> list[dict]:
     [{'a': 1, 'b': 'x'}, {'a': 2, 'b': nan}]
     """
     geom = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
-    keys, values = [], []
-    for c, col in frame.items():
-        keys.append("geometry" if c == geom else c)
-        values.append(col.tolist())
-    return [dict(zip(keys, row)) for row in zip(*values)]
+    keys = ["geometry" if c == geom else c for c in frame.columns]
+    # one object conversion per block (numbers become Python numbers, as Series.tolist gives them)
+    return [dict(zip(keys, row)) for row in frame.to_numpy(object).tolist()]
 
 
 def _citation_columns(cites: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
