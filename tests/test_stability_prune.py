@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from geoplan.siting.spec import CRITERIA
-from geoplan.siting.stability import ranks_of, scenario_weights, stability_report
+from geoplan.siting.stability import ranks_of, scenario_weights, stability_report, top_k_order
 
 CFG = {"top_k": 5, "perturbation": 0.2, "random_draws": 50, "seed": 0}
 
@@ -38,3 +38,19 @@ def test_pruned_ranks_equal_full_ranks_with_levels_and_ties():
     same = float(np.mean([(ref[:, s] <= 5).all() for s in range(ref.shape[1])]))
     assert rep["top_k_set_unchanged_share"] == round(same, 3)
     assert rep["n_candidates"] == n
+
+
+def test_top_k_by_argpartition_is_the_head_of_the_full_sort():
+    """Ties at the k-th score (and NaN scores, and k beyond n) give the head of np.lexsort."""
+    key = np.array([-2.0, -5.0, -2.0, np.nan, -2.0, -1.0])
+    tb = np.array([5, 0, 1, 2, 3, 4])
+    # by hand: -5 (row 1), then the three tied at -2 by tiebreak: rows 2 (1), 4 (3), 0 (5)
+    assert top_k_order(key, tb, 3).tolist() == [1, 2, 4]
+    assert top_k_order(key, tb, 10).tolist() == [1, 2, 4, 0, 5, 3]
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n, k = int(rng.integers(0, 25)), int(rng.integers(0, 7))
+        s = rng.integers(0, 3, n).astype(float)
+        s[rng.random(n) < 0.1] = np.nan
+        t = rng.permutation(n)
+        assert top_k_order(s, t, k).tolist() == np.lexsort((t, s))[:k].tolist()

@@ -128,6 +128,7 @@ class _Rows:
     def __init__(self, cands: gpd.GeoDataFrame, cols: dict[str, np.ndarray | None], spec: SiteSpec,
                  failed: np.ndarray, level_codes: np.ndarray | None = None) -> None:
         self.cands, self.spec = cands, spec
+        self.arrays = {c: col.array for c, col in cands.items()}  # the layer's columns, read once
         self.failed = failed  # candidates × GATES: the gate fails
         self.level_codes = level_codes  # equal for candidates sharing one level_citations list (not a column)
         self.cols = {k: (v if v is None or isinstance(v, np.ndarray) else np.asarray(v)) for k, v in cols.items()}
@@ -138,7 +139,7 @@ class _Rows:
     def sort(self, score: np.ndarray, s_tier: np.ndarray, collapse: bool) -> None:
         """Eligible first; then score, plan fit, tier, id; then one row per park when ``collapse``."""
         c, cands = self.cols, self.cands
-        ids = cands["cand_id"].array
+        ids = self.arrays["cand_id"]
         order = ranking_order(c["eligible"], -score, (lambda rows: _sort_codes(ids[rows]), -s_tier, -c["plan_fit"]))
         self.order = order
         self.name0 = None  # names per collapsed row, only when a zone renames one
@@ -153,7 +154,7 @@ class _Rows:
             self.name0 = self.plan.parent_field(name_zh, "name_zh")
         else:  # nothing collapses (a parcel layer): every row is its own park
             self.plan = flat_plan(len(order)) if collapse else None
-            self.pos0, self.cid0 = order, cands["cand_id"].array.take(order)  # no Python strings for n ids
+            self.pos0, self.cid0 = order, self.arrays["cand_id"].take(order)  # no Python strings for n ids
         self.j = np.arange(len(self.pos0))
 
     def second_parks(self, S0: np.ndarray, wv: np.ndarray, span: float, industry_id: str) -> tuple[np.ndarray, float]:
@@ -165,7 +166,7 @@ class _Rows:
         p, c = self.pos0, self.cols
         refine = S0 @ (wv / wv.sum())
         view = {"level_citations": c["level_citations"][p], "support_level_reached": c["support_level_reached"][p],
-                "profile_fit": c["profile_fit"][p], "host_adcode": self.cands["host_adcode"].array.take(p),
+                "profile_fit": c["profile_fit"][p], "host_adcode": self.arrays["host_adcode"].take(p),
                 "eligible": c["eligible"][p]}
         if self.level_codes is not None:
             view["level_citation_codes"] = self.level_codes[p]
@@ -199,7 +200,7 @@ class _Rows:
     def name_at(self, r: int) -> str:
         """``name_zh`` of final row ``r``."""
         j = self.j[r]
-        return self.name0[j] if self.name0 is not None else self.cands["name_zh"].iloc[self.pos0[j]]
+        return self.name0[j] if self.name0 is not None else self.arrays["name_zh"][self.pos0[j]]
 
     @property
     def level_base(self) -> np.ndarray:
@@ -213,7 +214,7 @@ class _Rows:
         e = self.eligible
         pos = self.pos
         only_land = excluded_by_land_alone(e, self.cols["failed_gates"][pos],
-                                           self.cands["available_land_mu"].to_numpy(float)[pos])
+                                           np.asarray(self.arrays["available_land_mu"], dtype=float)[pos])
         rows = np.concatenate([np.flatnonzero(e)[:max(top, 10)], np.flatnonzero(~e)[:5],
                                np.flatnonzero(only_land)[:3]])
         return np.unique(rows)
@@ -222,7 +223,7 @@ class _Rows:
         """The explanation's counts over every (collapsed) candidate."""
         p = self.pos0
         e = self.cols["eligible"][p].astype(bool)
-        prec = (self.cands["location_precision"] == "district_seat").to_numpy(bool)[p]
+        prec = np.asarray(self.arrays["location_precision"].take(p) == "district_seat", dtype=bool)
         return {"n_candidates": len(p), "n_eligible": int(e.sum()), "n_excluded": int((~e).sum()),
                 "n_unknown_land": int((e & (self.cols["gate_land"][p] == crit.UNKNOWN)).sum()),
                 "n_seat": int((e & prec).sum()),
@@ -240,7 +241,7 @@ class _Rows:
         P = self.pos0[j]
         cols = {k: (None if v is None else v[P]) for k, v in self.cols.items()}
         cols["n_citations"], cols["citation_refs"] = _citation_columns(cols["citations"])
-        base = {c: self.cands[c].array.take(P) for c in self.cands.columns}
+        base = {c: a.take(P) for c, a in self.arrays.items()}
         cols["notes"] = _candidate_notes(base, cols, self.spec)
         data = {c: v for c, v in base.items() if c not in cols}
         data.update(cols)

@@ -45,6 +45,24 @@ def ranks_of(scores: np.ndarray, tiebreak: np.ndarray, who: np.ndarray) -> np.nd
     return out
 
 
+def top_k_order(key: np.ndarray, tiebreak: np.ndarray, k: int) -> np.ndarray:
+    """The first ``k`` of ``np.lexsort((tiebreak, key))`` (ascending key, ties by tiebreak), found
+    with ``np.argpartition``: only the rows at or below the k-th key are sorted.
+
+    Examples
+    --------
+    >>> top_k_order(np.array([3.0, 1.0, 2.0, 1.0, 2.0]), np.array([0, 4, 2, 3, 1]), 3).tolist()
+    [3, 1, 4]
+    """
+    key, tiebreak = np.asarray(key, float), np.asarray(tiebreak)
+    k = min(int(k), len(key))
+    if k <= 0:
+        return np.array([], dtype=np.int64)
+    kth = key[np.argpartition(key, k - 1)[k - 1]]
+    rows = np.arange(len(key)) if np.isnan(kth) else np.flatnonzero(key <= kth)  # every tie at the k-th key
+    return rows[np.lexsort((tiebreak[rows], key[rows]))][:k]
+
+
 def _contenders(S: np.ndarray, off: np.ndarray, span: float, Wn: np.ndarray, tiebreak: np.ndarray,
                 top: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Scenario scores of the only candidates that can outrank one of ``top`` in some scenario.
@@ -86,8 +104,7 @@ def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: l
     Wn = (W / W.sum(axis=1, keepdims=True)).T
     plain = criterion_scores @ (np.asarray(weights, float) / np.sum(weights))
     base_scores = off + span * plain
-    order = np.lexsort((tiebreak, -base_scores))
-    top = order[: min(k, n)]
+    top = top_k_order(-base_scores, tiebreak, k)
     r = ranks_of(*_contenders(criterion_scores, off, span, Wn, tiebreak, top))
     one = np.array([not lab.startswith("random") for lab in labels])
     rows = []
@@ -106,7 +123,7 @@ def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: l
     out = {**base, "n_scenarios": len(labels), "n_one_at_a_time": int(one.sum()),
            "top_k_set_unchanged_share": round(same_set, 3), "top": rows}
     if offset is not None:
-        flat = np.lexsort((tiebreak, -plain))[: min(k, n)]
+        flat = top_k_order(-plain, tiebreak, k)
         with_h, without = [ids[c] for c in top], [ids[c] for c in flat]
         out["hierarchy"] = {
             "top_k_with_hierarchy": with_h, "top_k_without_hierarchy": without,
