@@ -499,11 +499,8 @@ def select_sites(spec: SiteSpec | dict, candidates: gpd.GeoDataFrame | None = No
     step(0.7, "stability")
     e_ids = rows.cand_id[pos_elig]
     stab = stability_report(s_elig, wv, list(CRITERIA), np.arange(len(pos_elig)), e_ids,
-                            cfg["stability"], offset=rows.level_base[pos_elig] / 100.0, span=span)
-    for row in stab.get("top", []):  # the base top k sit near the head of the final order: look there first
-        hit = np.flatnonzero(np.asarray(e_ids[:64] == row["cand_id"], dtype=bool))
-        hit = hit if len(hit) else np.flatnonzero(np.asarray(e_ids == row["cand_id"], dtype=bool))
-        row["name_zh"] = rows.name_at(pos_elig[hit[0]]) if len(hit) else ""
+                            cfg["stability"], offset=rows.level_base[pos_elig] / 100.0, span=span,
+                            name_of=lambda i: rows.name_at(pos_elig[i]))
 
     step(0.85, "explain")
     if build_all:  # every row built up front: the reference the shortlisted build is tested against

@@ -8,6 +8,8 @@ product for all scenarios, then "how many candidates beat this one" counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -83,13 +85,14 @@ def _contenders(S: np.ndarray, off: np.ndarray, span: float, Wn: np.ndarray, tie
 
 def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: list[str],
                      tiebreak: np.ndarray, ids: list[str] | np.ndarray, cfg: dict, offset: np.ndarray | None = None,
-                     span: float = 1.0) -> dict:
+                     span: float = 1.0, name_of: Callable[[int], str] | None = None) -> dict:
     """How often each of the base top-k stays in the top k under weight perturbations.
 
     ``criterion_scores`` is candidates × criteria (each 0–1), ``tiebreak`` the base order key.
     With the plan hierarchy, the score is ``offset + span × weighted mean`` (``offset`` = the level
     base of each candidate, 0–1): perturbing weights reorders within a level only, and the report's
     ``hierarchy`` entry shows the trade-off — the top k with and without the hierarchy.
+    ``name_of(i)``: the name of candidate ``i`` (a row position), added to each top row as ``name_zh``.
     """
     k = int(cfg.get("top_k", 5))
     x = float(cfg.get("perturbation", 0.2))
@@ -119,6 +122,8 @@ def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: l
             "rank_max": int(r[i].max()),
             "rank_by_one_at_a_time": {lab: int(v) for lab, v, o in zip(labels, r[i], one) if o},
         })
+        if name_of is not None:
+            rows[-1]["name_zh"] = name_of(int(c))
     same_set = float(np.mean([(r[:, s] <= k).all() for s in range(r.shape[1])]))
     out = {**base, "n_scenarios": len(labels), "n_one_at_a_time": int(one.sum()),
            "top_k_set_unchanged_share": round(same_set, 3), "top": rows}
