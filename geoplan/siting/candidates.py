@@ -8,6 +8,8 @@ Normal form columns: ``cand_id``, ``name_zh``, ``name_en``, ``park_id``, ``paren
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -46,11 +48,16 @@ def park_candidates(overrides: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
     return normalise_candidates(p, source="parks")
 
 
+@lru_cache(maxsize=64)
+def _pair(no: str, yes: str) -> pd.api.extensions.ExtensionArray:
+    return pd.array([no, yes], dtype="str")  # immutable (Arrow): shared by every take
+
+
 def _choice(mask: np.ndarray, yes: str, no: str) -> pd.api.extensions.ExtensionArray:
     """A string column that is ``yes`` where ``mask`` and ``no`` elsewhere (the same column
     ``np.where(mask, yes, no)`` gives, without converting n Python strings).
     """
-    return pd.array([no, yes], dtype="str").take(np.asarray(mask, dtype=np.int64))
+    return _pair(no, yes).take(np.asarray(mask, dtype=np.int64))
 
 
 def input_columns(gdf: gpd.GeoDataFrame) -> list[str]:
@@ -61,8 +68,8 @@ def input_columns(gdf: gpd.GeoDataFrame) -> list[str]:
     wanted = {*ID_COLUMNS, *NAME_COLUMNS, landc, "name_en", "park_id", "parent_park_id", "industry_ids",
               "membership_confidence", "tier", "tier_source", "land_source", "location_precision",
               "output_per_mu", "host_adcode", "nearest_km", "nearest_corridor"}
-    return [c for c in gdf.columns if c == gdf.geometry.name or c in wanted
-            or (isinstance(c, str) and c.startswith(DIST_PREFIX))]
+    geom = gdf.geometry.name
+    return [c for c in gdf.columns if c == geom or c in wanted or (isinstance(c, str) and c.startswith(DIST_PREFIX))]
 
 
 def _first(df: pd.DataFrame, names: tuple[str, ...]) -> str | None:
