@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["first_rows", "group_codes", "identity_codes"]
+__all__ = ["adcode_ints", "first_rows", "group_codes", "identity_codes"]
 
 
 def group_codes(*columns) -> tuple[np.ndarray, np.ndarray]:
@@ -51,3 +51,20 @@ def first_rows(codes: np.ndarray) -> np.ndarray:
     first = np.empty(int(codes.max(initial=-1)) + 1, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes))[::-1]  # written last to first: the first row wins
     return first
+
+
+def adcode_ints(values) -> np.ndarray:
+    """District codes as int64, −1 where there is none (NaN, NA or None): the key site selection
+    looks districts up by. An integer array is taken as it is (no masked-array round trip).
+
+    Examples
+    --------
+    >>> adcode_ints(np.array([500151.0, np.nan])).tolist(), adcode_ints(np.array([500151])).tolist()
+    ([500151, -1], [500151])
+    """
+    a = values.to_numpy() if isinstance(values, pd.Series) else values
+    if isinstance(a, np.ndarray) and a.dtype.kind in "iu":
+        return a.astype(np.int64, copy=False)
+    if isinstance(a, pd.api.extensions.ExtensionArray) and a.dtype.kind in "iu" and not a.isna().any():
+        return np.asarray(a, dtype=np.int64)
+    return pd.Series(a).astype("Int64").fillna(-1).astype(int).to_numpy()

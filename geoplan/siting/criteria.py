@@ -17,6 +17,7 @@ from .. import corridor, intensity
 from ..data import catalog
 from ..errors import DataError, InputError
 from ..paths import data_dir
+from ._groups import adcode_ints
 
 PASS, FAIL, UNKNOWN, NA = "pass", "fail", "unknown", "n/a"
 STATUS = np.array([PASS, FAIL, UNKNOWN, NA], dtype=object)  # status by code 0–3: one shared str per status
@@ -199,7 +200,7 @@ def intensity_benchmarks(host_adcodes: np.ndarray, own: np.ndarray | None = None
     (园区规模工业用地产出强度, seed 000). NaN + "none" when nothing is known.
     """
 
-    codes = pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int).to_numpy()
+    codes = adcode_ints(host_adcodes)
     n = len(codes)
     value = np.full(n, np.nan)
     label = np.full(n, "none", dtype=object)

@@ -30,7 +30,7 @@ import pandas as pd
 from ..data import catalog, taxonomy
 from ..errors import DataError
 from ..paths import data_dir
-from ._groups import first_rows, group_codes, identity_codes
+from ._groups import adcode_ints, first_rows, group_codes, identity_codes
 from .spec import LEVELS
 
 LEVEL_LABELS = {
@@ -213,7 +213,7 @@ def first_in_district(out: pd.DataFrame | Mapping[str, np.ndarray], refine: np.n
     if "profile_fit" in out:
         rel = lv == "related"
         first[rel] = np.asarray(out["profile_fit"], dtype=float)[rel] >= 1.0
-    code = pd.Series(out["host_adcode"]).astype("Int64").fillna(-1).astype(int).to_numpy()
+    code = adcode_ints(out["host_adcode"])
     elig = np.asarray(out["eligible"], dtype=bool)
     open_ = district_only & elig & first & (lv != "none") & (lv != "related")
     rows = np.flatnonzero(open_)

@@ -20,7 +20,7 @@ import pandas as pd
 from ..data import catalog, taxonomy
 from ..data.citations import cite
 from ..data.taxonomy import RELATION_ORDER
-from ._groups import group_codes
+from ._groups import adcode_ints, group_codes
 from .notes import note
 
 SUPPORT_KINDS = ("siting", "regional_direction")
@@ -34,6 +34,18 @@ class SupportTable:
     by_park: dict[str, np.ndarray]
     by_adcode: dict[int, np.ndarray]
     records: list[dict] = field(default_factory=list)  # ``rows`` as dicts, in the same order
+    where: np.ndarray | None = None  # each row's place in the citation order (see :func:`_citation_order`)
+
+
+def _citation_order(rows: pd.DataFrame) -> np.ndarray:
+    """Each row's place when rows are ordered by row_score (best first), source, source_line (the
+    order :func:`related_assignments` already gives; recomputed so any table cites in that order).
+    """
+    rank = np.lexsort((rows["source_line"].to_numpy(), rows["source"].to_numpy(object),
+                       -rows["row_score"].to_numpy(float)))
+    where = np.empty(len(rows), dtype=np.int64)
+    where[rank] = np.arange(len(rows))
+    return where
 
 
 def _cfg_key(cfg: dict) -> str:
@@ -99,7 +111,7 @@ def build_support_table(rows: pd.DataFrame) -> SupportTable:
     rows = rows.copy()
     rows["partial_adcodes_set"] = [partial_of.get(i, set()) for i in range(len(rows))]
     return SupportTable(rows, {k: np.array(v) for k, v in by_park.items()},
-                        {k: np.array(v) for k, v in by_adcode.items()}, rows.to_dict("records"))
+                        {k: np.array(v) for k, v in by_adcode.items()}, rows.to_dict("records"), _citation_order(rows))
 
 
 def _citation(row: pd.Series, host_adcode: int | None) -> dict:
@@ -134,15 +146,11 @@ def support_per_key(table: SupportTable, park_ids: np.ndarray, parent_ids: np.nd
     """
     park_a = _str_series(park_ids)
     parent_a = _str_series(parent_ids)
-    code_a = pd.Series(host_adcodes, dtype="Int64").fillna(-1).astype(int).to_numpy()
+    code_a = adcode_ints(host_adcodes)
     inverse, keys = _key_codes(park_a, parent_a, code_a)
     rows = table.rows
     records = table.records or rows.to_dict("records")
-    # the rows are sorted by (row_score desc, source, source_line) already (related_assignments)
-    rank = np.lexsort((rows["source_line"].to_numpy(), rows["source"].to_numpy(object),
-                       -rows["row_score"].to_numpy(float)))
-    where = np.empty(len(rows), dtype=np.int64)
-    where[rank] = np.arange(len(rows))
+    where = table.where if table.where is not None else _citation_order(rows)
     empty = np.array([], int)
     out = []
     for park, parent, code in keys:
@@ -260,7 +268,7 @@ def role_fit(industry_id: str, host_adcodes: np.ndarray, fit_cfg: dict,
     The per-district scores and citations are built once per industry, configuration and data
     generation (the citation dicts are shared: read-only).
     """
-    codes = pd.Series(host_adcodes).astype("Int64").fillna(-1).astype(int).to_numpy()
+    codes = adcode_ints(host_adcodes)
     best_by_code, cites, msg = _role_table(industry_id, _cfg_key(fit_cfg), catalog.generation())
     if best_by_code is None:
         none = np.empty(len(codes), dtype=object)  # one shared empty list
