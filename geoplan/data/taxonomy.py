@@ -103,10 +103,17 @@ def industry_record(industry_id: str) -> dict:
     >>> industry_record("nev")["name_zh"]
     '新能源和智能网联汽车'
     """
-    t = _industry_table()
-    if industry_id not in t.index:
+    rec = _industry_records().get(industry_id)
+    if rec is None:
         raise ResolutionError(f"unknown industry id {industry_id!r}")
-    return t.loc[industry_id].to_dict()
+    return dict(rec)  # a copy: callers may change what they get
+
+
+@cache
+def _industry_records() -> dict[str, dict]:
+    """industry_id → its row as a dict (the values ``DataFrame.loc[id].to_dict()`` gives), built once."""
+    t = _industry_table()
+    return {i: dict(zip(t.columns, row)) for i, row in zip(t.index, t.to_numpy(object).tolist())}
 
 
 def industry_ancestors(industry_id: str) -> tuple[str, ...]:
@@ -120,7 +127,7 @@ def industry_ancestors(industry_id: str) -> tuple[str, ...]:
 
 def clear_cache() -> None:
     """Forget cached lookups (after data/ was regenerated)."""
-    for f in (_industry_table, _industry_lookup, _place_lookup, _ancestors, _combined_assignments,
+    for f in (_industry_table, _industry_records, _industry_lookup, _place_lookup, _ancestors, _combined_assignments,
               _extra_aliases, _relation):
         f.cache_clear()
 

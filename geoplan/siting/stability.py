@@ -124,7 +124,7 @@ def stability_report(criterion_scores: np.ndarray, weights: np.ndarray, names: l
         })
         if name_of is not None:
             rows[-1]["name_zh"] = name_of(int(c))
-    same_set = float(np.mean([(r[:, s] <= k).all() for s in range(r.shape[1])]))
+    same_set = float((r <= k).all(axis=0).mean())  # scenarios keeping every one of the top k
     out = {**base, "n_scenarios": len(labels), "n_one_at_a_time": int(one.sum()),
            "top_k_set_unchanged_share": round(same_set, 3), "top": rows}
     if offset is not None:
