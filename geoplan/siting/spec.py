@@ -135,7 +135,8 @@ def siting_defaults() -> dict:
 
 def default_weights() -> dict[str, float]:
     """Default criterion weights (documented in ``config/siting_defaults.yaml``)."""
-    return {k: float(v) for k, v in siting_defaults()["weights"].items()}
+    cached = _defaults_cached(str(config_path(DEFAULTS_FILE)))  # read, not copied: new floats are returned
+    return {k: float(v) for k, v in cached["weights"].items()}
 
 
 @dataclass
