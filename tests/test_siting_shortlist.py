@@ -234,6 +234,21 @@ def test_per_code_calls_once_per_code_and_spreads_the_value():
     assert sorted(seen) == ["a", "bb", "cccc"]
 
 
+def test_sort_codes_order_strings_as_python_does_for_every_input_kind():
+    """Arrow strings are ranked by UTF-8 bytes: the same order as Python's str comparison (by hand:
+    'A' < 'a' < 'b' < 'é' < '铜梁'); a Series, an object array and an Arrow array give the same codes."""
+    from geoplan.siting.query import _sort_codes
+
+    vals = ["b", "a", "铜梁", "A", "b", "é"]
+    expected = [2, 1, 4, 0, 2, 3]
+    arrow = pd.array(vals, dtype="str")
+    assert isinstance(arrow, pd.arrays.ArrowStringArray)
+    assert _sort_codes(arrow).tolist() == expected
+    assert _sort_codes(arrow[np.array([4, 2, 3])]).tolist() == [1, 2, 0]
+    assert _sort_codes(pd.Series(arrow)).tolist() == expected
+    assert _sort_codes(np.array(vals, dtype=object)).tolist() == expected
+
+
 def test_ranking_order_is_lexsort_on_ties_at_every_key():
     """The score-first order with ties resolved in place equals ``np.lexsort`` over all keys: scores
     tie (and NaN ties NaN), then tier ties, then plan fit, then ids; -0.0 ties 0.0."""

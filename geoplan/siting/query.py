@@ -273,10 +273,12 @@ def _sort_codes(values: np.ndarray | pd.Series) -> np.ndarray:
     string column compares UTF-8 bytes, which orders code points the same way): a lexsort on them
     gives the order a lexsort on the strings gives, without comparing strings n log n times.
     """
+    arr = values.array if isinstance(values, pd.Series) else values
+    if isinstance(arr, pd.arrays.ArrowStringArray):
+        pa_arr = pa.array(arr)
+        if pa_arr.null_count == 0:  # dense ranks = sorted codes, without n Python strings
+            return np.asarray(pc.rank(pa_arr, sort_keys="ascending", tiebreaker="dense"), np.int64) - 1
     if isinstance(values, pd.Series):
-        arr = values.array
-        if isinstance(arr, pd.arrays.ArrowStringArray) and not values.hasnans:  # dense ranks = sorted codes
-            return np.asarray(pc.rank(pa.array(arr), sort_keys="ascending", tiebreaker="dense"), np.int64) - 1
         return np.asarray(pd.factorize(values, sort=True)[0])
     return pd.factorize(np.asarray(values, dtype=object), sort=True)[0]
 
